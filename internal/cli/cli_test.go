@@ -1,0 +1,283 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// run runs refit in-process and returns stdout, stderr and the exit code.
+func run(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Run(args, IO{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut})
+	return out.String(), errOut.String(), code
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/cli -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+// csvPrice reads one price straight from the catalog's data files, so that
+// expectations do not come from the code under test.
+func csvPrice(t *testing.T, file string, match map[int]string, col int) decimal.Decimal {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "pricing", "data", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []decimal.Decimal
+	for _, r := range rows[1:] {
+		ok := true
+		for i, v := range match {
+			if r[i] != v {
+				ok = false
+			}
+		}
+		if ok {
+			found = append(found, decimal.RequireFromString(r[col]))
+		}
+	}
+	if len(found) == 0 {
+		t.Fatalf("%s: no row %v", file, match)
+	}
+	return found[len(found)-1] // the last row wins, as when the catalog loads
+}
+
+type costJSON struct {
+	TotalMonthlyCost decimal.Decimal `json:"totalMonthlyCost"`
+	Components       []struct {
+		Name        string          `json:"name"`
+		MonthlyCost decimal.Decimal `json:"monthlyCost"`
+	} `json:"components"`
+	Items []struct {
+		Resource    string          `json:"resource"`
+		Component   string          `json:"component"`
+		Quantity    decimal.Decimal `json:"quantity"`
+		UnitPrice   decimal.Decimal `json:"unitPrice"`
+		MonthlyCost decimal.Decimal `json:"monthlyCost"`
+		Origin      string          `json:"origin"`
+	} `json:"items"`
+}
+
+func costOf(t *testing.T, args ...string) costJSON {
+	t.Helper()
+	out, errOut, code := run(t, "", append(args, "-o", "json", "--at", "2026-11-26")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var v costJSON
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func (c costJSON) component(name string) decimal.Decimal {
+	for _, x := range c.Components {
+		if x.Name == name {
+			return x.MonthlyCost
+		}
+	}
+	return decimal.Zero
+}
+
+func cents(d decimal.Decimal) string { return d.StringFixed(2) }
+
+// The founding story's kops cluster: EC2, EBS and NAT lines equal count ×
+// hours × the price in the data files, to the cent.
+func TestExampleKopsBeforeToTheCent(t *testing.T) {
+	v := costOf(t, "cost", "--example", "kops-before")
+	hours := decimal.NewFromInt(730)
+	t3medium := csvPrice(t, "ec2_ondemand_linux.csv", map[int]string{0: "us-east-1", 1: "t3.medium"}, 2)
+	gp2 := csvPrice(t, "service_prices.csv", map[int]string{0: "ebs", 1: "gp2_storage", 2: "us-east-1"}, 4)
+	natHour := csvPrice(t, "service_prices.csv", map[int]string{0: "nat_gateway", 1: "gateway_hour", 2: "us-east-1"}, 4)
+
+	tests := []struct {
+		component string
+		want      decimal.Decimal
+	}{
+		{"control-plane", t3medium.Mul(hours).Mul(decimal.NewFromInt(3))},   // 3 masters
+		{"compute/on-demand", t3medium.Mul(hours).Mul(decimal.NewFromInt(3))}, // 3 workers
+		// 6 hosts × 200 GB root + 3 masters × 2 etcd volumes × 20 GB, all gp2
+		{"storage/ebs", gp2.Mul(decimal.NewFromInt(6*200 + 6*20))},
+		{"network/nat-hours", natHour.Mul(hours).Mul(decimal.NewFromInt(3))},
+	}
+	for _, tt := range tests {
+		if got := v.component(tt.component); cents(got) != cents(tt.want) {
+			t.Errorf("%s = %s, want %s", tt.component, cents(got), cents(tt.want))
+		}
+	}
+	for _, it := range v.Items {
+		if cents(it.Quantity.Mul(it.UnitPrice)) != cents(it.MonthlyCost) {
+			t.Errorf("%s: %s × %s != %s", it.Resource, it.Quantity, it.UnitPrice, it.MonthlyCost)
+		}
+		if !strings.HasPrefix(it.Origin, "examples/kops-before/cluster.yaml:") {
+			t.Errorf("%s: origin %q, want examples/kops-before/cluster.yaml:LINE", it.Resource, it.Origin)
+		}
+	}
+	sum := decimal.Zero
+	for _, c := range v.Components {
+		sum = sum.Add(c.MonthlyCost)
+	}
+	if cents(sum) != cents(v.TotalMonthlyCost) {
+		t.Errorf("components sum to %s, total says %s", cents(sum), cents(v.TotalMonthlyCost))
+	}
+}
+
+// The founding story's EKS cluster: 3 spot t3.small, one NAT gateway.
+func TestExampleEKSAfterToTheCent(t *testing.T) {
+	v := costOf(t, "cost", "--example", "eks-after")
+	hours := decimal.NewFromInt(730)
+	t3small := csvPrice(t, "ec2_ondemand_linux.csv", map[int]string{0: "us-east-1", 1: "t3.small"}, 2)
+	saving := csvPrice(t, "spot_advisor.csv", map[int]string{0: "us-east-1", 1: "t3.small", 2: "Linux"}, 3)
+	spot := t3small.Mul(decimal.NewFromInt(100).Sub(saving)).Div(decimal.NewFromInt(100))
+	natHour := csvPrice(t, "service_prices.csv", map[int]string{0: "nat_gateway", 1: "gateway_hour", 2: "us-east-1"}, 4)
+	eks := csvPrice(t, "service_prices.csv", map[int]string{0: "eks", 1: "cluster_standard_support", 2: "us-east-1"}, 4)
+	gp3 := csvPrice(t, "service_prices.csv", map[int]string{0: "ebs", 1: "gp3_storage", 2: "us-east-1"}, 4)
+
+	tests := []struct {
+		component string
+		want      decimal.Decimal
+	}{
+		{"compute/spot", spot.Mul(hours).Mul(decimal.NewFromInt(3))},
+		{"network/nat-hours", natHour.Mul(hours)},
+		{"control-plane", eks.Mul(hours)},
+		// 3 × 20 GB root volumes + the Redis claim of 10 GB, gp3
+		{"storage/ebs", gp3.Mul(decimal.NewFromInt(3*20 + 10))},
+	}
+	for _, tt := range tests {
+		if got := v.component(tt.component); cents(got) != cents(tt.want) {
+			t.Errorf("%s = %s, want %s", tt.component, cents(got), cents(tt.want))
+		}
+	}
+	// The two Ingresses share one ALB through their IngressGroup.
+	albs := 0
+	for _, it := range v.Items {
+		if it.Component == "network/load-balancer" && strings.HasPrefix(it.Resource, "ALB ") && !strings.Contains(it.Resource, "capacity") {
+			albs++
+		}
+	}
+	if albs != 1 {
+		t.Errorf("ALBs = %d, want 1 (one IngressGroup)", albs)
+	}
+}
+
+func TestCostGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"cost-kops-before.table", []string{"cost", "--example", "kops-before"}},
+		{"cost-eks-after.table", []string{"cost", "--example", "eks-after", "-o", "wide"}},
+		{"cost-eks-after.markdown", []string{"cost", "--example", "eks-after", "-o", "markdown"}},
+		{"cost-diff.table", []string{"cost", "diff", "--example"}},
+		{"prices-show-t3small.table", []string{"prices", "show", "t3.small", "--region", "us-east-1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := tt.args
+			if args[0] == "cost" {
+				args = append(args, "--at", "2026-11-26")
+			}
+			out, errOut, code := run(t, "", args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			golden(t, tt.name+".golden", out)
+		})
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	saved := filepath.Join(dir, "before.json")
+	out, _, _ := run(t, "", "cost", "--example", "eks-after", "-o", "json", "--at", "2026-11-26")
+	if err := os.WriteFile(saved, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		stdin    string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"ok", "", []string{"cost", "--example"}, 0, ""},
+		{"unknown flag", "", []string{"cost", "--nope"}, 2, "unknown flag"},
+		{"no input", "", []string{"cost"}, 2, "no input"},
+		{"bad yaml names file and line", "", []string{"cost", bad}, 2, "bad.yaml:"},
+		{"missing file", "", []string{"cost", filepath.Join(dir, "nope.yaml")}, 2, "no such file"},
+		{"unknown region suggests", "", []string{"cost", "--example", "--region", "us-est-1"}, 2, `did you mean "us-east-1"`},
+		{"bad output format", "", []string{"cost", "--example", "-o", "xml"}, 2, "unknown output format"},
+		{"over budget", "", []string{"cost", "--example", "--fail-over", "100"}, 1, "over --fail-over"},
+		{"under budget", "", []string{"cost", "--example", "--fail-over", "10000"}, 0, ""},
+		{"stdin", "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: LoadBalancer}\n", []string{"cost", "-"}, 0, ""},
+		{"diff increase over limit", "", []string{"cost", "diff", saved, "examples-not-needed", "--fail-on-increase", "5"}, 2, "examples-not-needed"},
+		{"diff saved report vs itself", "", []string{"cost", "diff", saved, saved, "--fail-on-increase", "0"}, 0, ""},
+		{"diff wrong args", "", []string{"cost", "diff", saved}, 2, "want BEFORE and AFTER"},
+		{"unknown example", "", []string{"cost", "--example", "nope"}, 2, "unknown example"},
+		{"unknown instance type", "", []string{"prices", "show", "t3.mediun"}, 2, `did you mean "t3.medium"`},
+		{"missing price", "", []string{"prices", "show", "nat_gateway/no_such_item"}, 2, "no price for nat_gateway no_such_item in region us-east-1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errOut, code := run(t, tt.stdin, tt.args...)
+			if code != tt.wantCode {
+				t.Fatalf("exit %d, want %d (stderr %q)", code, tt.wantCode, errOut)
+			}
+			if !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("stderr %q does not contain %q", errOut, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestDiffFailOnIncrease(t *testing.T) {
+	dir := t.TempDir()
+	after, _, _ := run(t, "", "cost", "--example", "eks-after", "-o", "json", "--at", "2026-11-26")
+	before, _, _ := run(t, "", "cost", "--example", "kops-before", "-o", "json", "--at", "2026-11-26")
+	a, b := filepath.Join(dir, "after.json"), filepath.Join(dir, "before.json")
+	os.WriteFile(a, []byte(after), 0o644)
+	os.WriteFile(b, []byte(before), 0o644)
+	// Going back from EKS to kops raises the bill: exit 1.
+	_, errOut, code := run(t, "", "cost", "diff", a, b, "--fail-on-increase", "10%")
+	if code != 1 || !strings.Contains(errOut, "rises") {
+		t.Fatalf("exit %d (%s), want 1", code, errOut)
+	}
+	// The founding story's move lowers it: exit 0.
+	if _, errOut, code := run(t, "", "cost", "diff", b, a, "--fail-on-increase", "0"); code != 0 {
+		t.Fatalf("exit %d (%s), want 0", code, errOut)
+	}
+}

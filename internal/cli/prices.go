@@ -1,0 +1,261 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/shopspring/decimal"
+	"github.com/spf13/cobra"
+
+	"github.com/refit-dev/refit/internal/cost"
+	"github.com/refit-dev/refit/internal/pricing"
+	"github.com/refit-dev/refit/internal/report"
+)
+
+func newPricesCommand(streams IO) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "prices",
+		Short: "Show and update the price catalog refit uses",
+		Long: `refit prices from an embedded catalog of public AWS list prices (EC2 on-demand
+Linux, spot savings estimates, EBS, NAT gateways, load balancers, EKS, Fargate,
+public IPv4, Route 53, RDS, data transfer). Every row names its source and date;
+see internal/pricing/data/SOURCES.md.`,
+	}
+	cmd.AddCommand(newPricesShowCommand(streams), newPricesListCommand(streams), newPricesUpdateCommand(streams))
+	return cmd
+}
+
+// instanceView is `refit prices show TYPE -o json`.
+type instanceView struct {
+	pricing.InstanceType
+	Region             string         `json:"region"`
+	OnDemandHourly     report.Number  `json:"onDemandHourly"`
+	OnDemandMonthly    report.Number  `json:"onDemandMonthly"`
+	SpotHourly         *report.Number `json:"spotHourlyEstimate,omitempty"`
+	SpotMonthly        *report.Number `json:"spotMonthlyEstimate,omitempty"`
+	SpotSavingsPct     int            `json:"spotSavingsPct,omitempty"`
+	InterruptionBucket string         `json:"spotInterruptionFrequency,omitempty"`
+	Source             string         `json:"source"`
+}
+
+type priceView struct {
+	Service string        `json:"service"`
+	Item    string        `json:"item"`
+	Region  string        `json:"region"`
+	Unit    string        `json:"unit"`
+	USD     report.Number `json:"usd"`
+	Source  string        `json:"source"`
+}
+
+func toPriceViews(ps []pricing.Price) []priceView {
+	out := make([]priceView, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, priceView{p.Service, p.Item, p.Region, p.Unit, report.Number{Decimal: p.USD}, p.Source})
+	}
+	return out
+}
+
+func newPricesShowCommand(streams IO) *cobra.Command {
+	var region, pricesDir string
+	var format func() (report.Format, error)
+	cmd := &cobra.Command{
+		Use:   "show TYPE|SERVICE[/ITEM]",
+		Short: "Show the price of an instance type or a service in a region",
+		Example: `  refit prices show t3.small --region us-east-1
+  refit prices show nat_gateway --region eu-west-1
+  refit prices show elb_application/lcu_hour -o json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := format()
+			if err != nil {
+				return err
+			}
+			cat, err := loadCatalog(pricesDir)
+			if err != nil {
+				return err
+			}
+			if err := cat.CheckRegion(region); err != nil {
+				return fmt.Errorf("--region: %w", err)
+			}
+			name := args[0]
+			if strings.Contains(name, ".") && !strings.Contains(name, "/") {
+				return showInstance(streams, cat, name, region, f)
+			}
+			service, item, _ := strings.Cut(name, "/")
+			var ps []pricing.Price
+			for _, p := range cat.ServicePrices(service, region) {
+				if item == "" || p.Item == item {
+					ps = append(ps, p)
+				}
+			}
+			if len(ps) == 0 {
+				if item != "" {
+					if _, err := cat.Service(service, item, region); err != nil {
+						return err
+					}
+				}
+				return fmt.Errorf("no prices for %q in %s; services: %s (or an instance type such as t3.small)", name, region, strings.Join(cat.Services(), ", "))
+			}
+			return writePrices(streams, ps, f)
+		},
+	}
+	cmd.Flags().StringVar(&region, "region", cost.DefaultRegion, "AWS region")
+	cmd.Flags().StringVar(&pricesDir, "prices", "", "directory of price CSVs to use instead of the embedded catalog")
+	format = outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
+	return cmd
+}
+
+func showInstance(streams IO, cat *pricing.Catalog, name, region string, f report.Format) error {
+	t, err := cat.InstanceType(name)
+	if err != nil {
+		return err
+	}
+	od, err := cat.OnDemand(region, name)
+	if err != nil {
+		return err
+	}
+	hours := decimal.NewFromInt(cost.HoursPerMonth)
+	v := instanceView{InstanceType: t, Region: region, OnDemandHourly: report.Number{Decimal: od.USD},
+		OnDemandMonthly: report.Number{Decimal: od.USD.Mul(hours)}, Source: od.Source}
+	if sp, err := cat.Spot(region, name); err == nil {
+		h, m := report.Number{Decimal: sp.USD.Round(6)}, report.Number{Decimal: sp.USD.Mul(hours).Round(2)}
+		v.SpotHourly, v.SpotMonthly, v.SpotSavingsPct, v.InterruptionBucket = &h, &m, sp.SavingsPct, sp.InterruptionBucket
+	}
+	switch f {
+	case report.JSON:
+		return report.WriteJSON(streams.Out, v)
+	case report.YAML:
+		return report.WriteYAML(streams.Out, v)
+	}
+	tw := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Instance type\t%s (%s)\n", t.Name, t.Arch)
+	fmt.Fprintf(tw, "vCPU / memory\t%d / %g GiB\n", t.VCPU, float64(t.MemoryMiB)/1024)
+	if t.MaxPodsENI > 0 {
+		fmt.Fprintf(tw, "Max pods (VPC CNI)\t%d\n", t.MaxPodsENI)
+	}
+	if t.AllocatableMilliCPU > 0 {
+		fmt.Fprintf(tw, "Allocatable (EKS AL2023)\t%dm CPU, %d MiB\n", t.AllocatableMilliCPU, t.AllocatableMemoryMiB)
+	}
+	if t.Burstable {
+		fmt.Fprintf(tw, "Burstable\tyes (CPU credits)\n")
+	}
+	fmt.Fprintf(tw, "On-demand (%s)\t$%s/hour, $%s/month\n", region, od.USD.String(), od.USD.Mul(hours).StringFixed(2))
+	if v.SpotHourly != nil {
+		fmt.Fprintf(tw, "Spot (estimate)\t$%s/hour, $%s/month (−%d%%, interruptions %s)\n", v.SpotHourly.String(), v.SpotMonthly.StringFixed(2), v.SpotSavingsPct, v.InterruptionBucket)
+	}
+	fmt.Fprintf(tw, "Source\t%s\n", od.Source)
+	return tw.Flush()
+}
+
+func writePrices(streams IO, ps []pricing.Price, f report.Format) error {
+	switch f {
+	case report.JSON:
+		return report.WriteJSON(streams.Out, toPriceViews(ps))
+	case report.YAML:
+		return report.WriteYAML(streams.Out, toPriceViews(ps))
+	}
+	tw := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SERVICE\tITEM\tREGION\tUSD\tUNIT\tSOURCE")
+	for _, p := range ps {
+		src := p.Source
+		if len(src) > 70 {
+			src = src[:67] + "..."
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Service, p.Item, p.Region, p.USD.String(), p.Unit, src)
+	}
+	return tw.Flush()
+}
+
+func newPricesListCommand(streams IO) *cobra.Command {
+	var region, service, family, pricesDir string
+	var instances bool
+	var format func() (report.Format, error)
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List service prices, or instance types with prices, in a region",
+		Example: `  refit prices list --region us-east-2
+  refit prices list --service fargate
+  refit prices list --instances --family t3 --region eu-west-1`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := format()
+			if err != nil {
+				return err
+			}
+			cat, err := loadCatalog(pricesDir)
+			if err != nil {
+				return err
+			}
+			if err := cat.CheckRegion(region); err != nil {
+				return fmt.Errorf("--region: %w", err)
+			}
+			if !instances {
+				return writePrices(streams, cat.ServicePrices(service, region), f)
+			}
+			var rows []instanceView
+			for _, t := range cat.InstanceTypes() {
+				if family != "" && t.Family() != family {
+					continue
+				}
+				od, err := cat.OnDemand(region, t.Name)
+				if err != nil {
+					continue // not offered in this region
+				}
+				rows = append(rows, instanceView{InstanceType: t, Region: region, OnDemandHourly: report.Number{Decimal: od.USD},
+					OnDemandMonthly: report.Number{Decimal: od.USD.Mul(decimal.NewFromInt(cost.HoursPerMonth))}, Source: od.Source})
+			}
+			switch f {
+			case report.JSON:
+				return report.WriteJSON(streams.Out, rows)
+			case report.YAML:
+				return report.WriteYAML(streams.Out, rows)
+			}
+			tw := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintln(tw, "TYPE\tVCPU\tMEMORY GiB\tARCH\tMAX PODS\tUSD/HOUR\tUSD/MONTH\t")
+			for _, r := range rows {
+				fmt.Fprintf(tw, "%s\t%d\t%g\t%s\t%d\t%s\t%s\t\n", r.Name, r.VCPU, float64(r.MemoryMiB)/1024, r.Arch, r.MaxPodsENI, r.OnDemandHourly.String(), r.OnDemandMonthly.StringFixed(2))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&region, "region", cost.DefaultRegion, "AWS region")
+	cmd.Flags().StringVar(&service, "service", "", "only this service (ebs, eks, fargate, nat_gateway, elb_application, ...)")
+	cmd.Flags().BoolVar(&instances, "instances", false, "list EC2 instance types with their on-demand prices")
+	cmd.Flags().StringVar(&family, "family", "", "with --instances: only this family (t3, m7g, ...)")
+	cmd.Flags().StringVar(&pricesDir, "prices", "", "directory of price CSVs to use instead of the embedded catalog")
+	format = outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
+	return cmd
+}
+
+func newPricesUpdateCommand(streams IO) *cobra.Command {
+	var from, to string
+	cmd := &cobra.Command{
+		Use:   "update --from OFFERS_DIR --to CATALOG_DIR",
+		Short: "Rebuild the price catalog from AWS Price List bulk offer files",
+		Long: `Rebuild refit's price CSVs from AWS Price List bulk offer files (the JSON
+files under https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/, for
+example AmazonEC2/current/us-east-1/index.json). Files are streamed, so
+multi-gigabyte offers need little memory. Catalog files that the offers do not
+cover are copied from the embedded catalog. Each file is written to a temporary
+name and renamed, so an interrupted update never leaves a half-written file.
+Use the result with --prices CATALOG_DIR.`,
+		Example: `  curl -sO https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEKS/current/index.json
+  refit prices update --from ./offers --to ./prices
+  refit cost cluster.yaml --prices ./prices`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if from == "" || to == "" {
+				return fmt.Errorf("both --from and --to are required")
+			}
+			sum, err := pricing.UpdateFromOffers(from, to)
+			if err != nil {
+				return err
+			}
+			return report.WriteYAML(streams.Out, sum)
+		},
+	}
+	cmd.Flags().StringVar(&from, "from", "", "directory of AWS Price List offer JSON files (searched recursively)")
+	cmd.Flags().StringVar(&to, "to", "", "directory to write the catalog CSVs to (created if missing)")
+	return cmd
+}

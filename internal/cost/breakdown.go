@@ -1,0 +1,100 @@
+// Package cost prices an Estate with a price Catalog into a Breakdown of line
+// items, each with its component, quantity, unit, unit price, monthly cost
+// and origin. A month is 730 hours, as AWS prices it.
+package cost
+
+import (
+	"sort"
+
+	"github.com/shopspring/decimal"
+)
+
+// HoursPerMonth is AWS's month.
+const HoursPerMonth = 730
+
+var (
+	hoursPerMonth = decimal.NewFromInt(HoursPerMonth)
+	hoursPerDay   = decimal.NewFromInt(24)
+)
+
+// Item is one priced line.
+type Item struct {
+	Resource    string          `json:"resource"`
+	Component   Component       `json:"component"`
+	Quantity    decimal.Decimal `json:"quantity"`
+	Unit        string          `json:"unit"`
+	UnitPrice   decimal.Decimal `json:"unitPrice"`
+	MonthlyCost decimal.Decimal `json:"monthlyCost"`
+	Origin      string          `json:"origin"`
+	// Note qualifies the price, for example "spot estimate".
+	Note string `json:"note,omitempty"`
+}
+
+// ComponentTotal is the monthly cost of one component.
+type ComponentTotal struct {
+	Name        Component       `json:"name"`
+	MonthlyCost decimal.Decimal `json:"monthlyCost"`
+	Items       int             `json:"items"`
+}
+
+// Breakdown is the priced estate.
+type Breakdown struct {
+	Currency    string   `json:"currency"`
+	Region      string   `json:"region"`
+	Items       []Item   `json:"items"`
+	Assumptions []string `json:"assumptions"`
+	// Notes are facts worth knowing that are not priced (capacity, skipped objects).
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Total is the monthly total.
+func (b *Breakdown) Total() decimal.Decimal {
+	t := decimal.Zero
+	for _, it := range b.Items {
+		t = t.Add(it.MonthlyCost)
+	}
+	return t
+}
+
+// Daily converts a monthly figure to a daily one (24 of 730 hours).
+func Daily(monthly decimal.Decimal) decimal.Decimal {
+	return monthly.Mul(hoursPerDay).Div(hoursPerMonth)
+}
+
+// ComponentTotals sums items by component, in report order, leaving out
+// components with no items.
+func (b *Breakdown) ComponentTotals() []ComponentTotal {
+	sums := map[Component]*ComponentTotal{}
+	for _, it := range b.Items {
+		t := sums[it.Component]
+		if t == nil {
+			t = &ComponentTotal{Name: it.Component}
+			sums[it.Component] = t
+		}
+		t.MonthlyCost = t.MonthlyCost.Add(it.MonthlyCost)
+		t.Items++
+	}
+	out := make([]ComponentTotal, 0, len(sums))
+	for _, t := range sums {
+		out = append(out, *t)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Name.Rank() < out[j].Name.Rank() || (out[i].Name.Rank() == out[j].Name.Rank() && out[i].Name < out[j].Name)
+	})
+	return out
+}
+
+// SortItems orders items by component, then by monthly cost (largest first),
+// then by resource name, so that output is stable.
+func (b *Breakdown) SortItems() {
+	sort.SliceStable(b.Items, func(i, j int) bool {
+		a, c := b.Items[i], b.Items[j]
+		if a.Component.Rank() != c.Component.Rank() {
+			return a.Component.Rank() < c.Component.Rank()
+		}
+		if !a.MonthlyCost.Equal(c.MonthlyCost) {
+			return a.MonthlyCost.GreaterThan(c.MonthlyCost)
+		}
+		return a.Resource < c.Resource
+	})
+}

@@ -1,0 +1,414 @@
+// Package estate defines the normalized description of what a user runs on AWS.
+//
+// Every source (kops, eksctl, manifests, Terraform, and later live AWS and live
+// Kubernetes) only translates its input into an Estate; nothing downstream knows
+// where an Estate came from. Every item keeps its Origin for messages.
+package estate
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Origin says where an item came from: a file and line, or an ARN / address.
+type Origin struct {
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+	// Ref is a non-file reference: an ARN, a Terraform address, a kustomize
+	// resource id. Shown after the file when both are set.
+	Ref string `json:"ref,omitempty"`
+}
+
+// String renders the origin as "file:line", "file:line (ref)" or "ref".
+func (o Origin) String() string {
+	loc := o.File
+	if o.File != "" && o.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", o.File, o.Line)
+	}
+	switch {
+	case loc == "":
+		return o.Ref
+	case o.Ref == "":
+		return loc
+	default:
+		return loc + " (" + o.Ref + ")"
+	}
+}
+
+// Errorf returns an error prefixed with the origin, as "file:line: message".
+func (o Origin) Errorf(format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if s := o.String(); s != "" {
+		return fmt.Errorf("%s: %s", s, msg)
+	}
+	return fmt.Errorf("%s", msg)
+}
+
+// ControlPlaneKind says who runs the Kubernetes control plane.
+type ControlPlaneKind string
+
+const (
+	// ControlPlaneEKS is an AWS-managed EKS control plane, billed per cluster-hour.
+	ControlPlaneEKS ControlPlaneKind = "eks"
+	// ControlPlaneSelfManaged is a control plane on the user's own instances
+	// (kops masters); its cost is in the master node groups.
+	ControlPlaneSelfManaged ControlPlaneKind = "self-managed"
+)
+
+// Cluster is one Kubernetes cluster.
+type Cluster struct {
+	Name              string           `json:"name"`
+	ControlPlane      ControlPlaneKind `json:"controlPlane"`
+	KubernetesVersion string           `json:"kubernetesVersion,omitempty"`
+	// Source names the tool that defines the cluster: kops, eksctl, terraform.
+	Source string `json:"source,omitempty"`
+	Origin Origin `json:"origin"`
+}
+
+// NodeRole is what a node group is for.
+type NodeRole string
+
+// Node roles.
+const (
+	RoleNode    NodeRole = "node"
+	RoleMaster  NodeRole = "master"
+	RoleBastion NodeRole = "bastion"
+	// RoleInstance is a standalone EC2 instance outside any cluster.
+	RoleInstance NodeRole = "instance"
+)
+
+// Purchase is how capacity is bought.
+type Purchase string
+
+// Purchase options.
+const (
+	OnDemand Purchase = "on-demand"
+	Spot     Purchase = "spot"
+	Fargate  Purchase = "fargate"
+)
+
+// Volume is one EBS volume, or a set of identical ones.
+type Volume struct {
+	Name string `json:"name"`
+	// Type is the EBS volume type: gp2, gp3, io1, io2, st1, sc1, standard.
+	Type    string  `json:"type"`
+	SizeGiB float64 `json:"sizeGiB"`
+	// IOPS and ThroughputMiBps are the provisioned figures (0 = type default).
+	IOPS            int `json:"iops,omitempty"`
+	ThroughputMiBps int `json:"throughputMiBps,omitempty"`
+	// Count is how many identical volumes (1 when zero).
+	Count int `json:"count,omitempty"`
+	// Purpose: root, etcd, pvc, data.
+	Purpose string `json:"purpose,omitempty"`
+	// Attached is false for volumes known to be unattached.
+	Attached *bool  `json:"attached,omitempty"`
+	Origin   Origin `json:"origin"`
+}
+
+// N is the number of volumes (Count, at least 1).
+func (v Volume) N() int {
+	if v.Count <= 0 {
+		return 1
+	}
+	return v.Count
+}
+
+// InstancesDistribution mixes on-demand and spot capacity in one group, as
+// EC2 Auto Scaling mixed instances policies do.
+type InstancesDistribution struct {
+	OnDemandBaseCapacity                int `json:"onDemandBaseCapacity"`
+	OnDemandPercentageAboveBaseCapacity int `json:"onDemandPercentageAboveBaseCapacity"`
+}
+
+// NodeGroup is a set of EC2 instances of one role: a kops InstanceGroup, an
+// eksctl node group, an EKS managed node group, or standalone instances.
+type NodeGroup struct {
+	Name    string   `json:"name"`
+	Cluster string   `json:"cluster,omitempty"`
+	Role    NodeRole `json:"role"`
+	// InstanceTypes lists the types the group may use; the first is the one
+	// on-demand capacity uses.
+	InstanceTypes []string `json:"instanceTypes"`
+	Count         int      `json:"count"`
+	MinSize       int      `json:"minSize,omitempty"`
+	MaxSize       int      `json:"maxSize,omitempty"`
+	Purchase      Purchase `json:"purchase"`
+	// Distribution is set for mixed on-demand/spot groups (Purchase is spot).
+	Distribution *InstancesDistribution `json:"distribution,omitempty"`
+	RootVolume   Volume                 `json:"rootVolume"`
+	// PublicIP is true when each instance gets a public IPv4 address.
+	PublicIP bool              `json:"publicIP,omitempty"`
+	Zones    []string          `json:"zones,omitempty"`
+	Labels   map[string]string `json:"labels,omitempty"`
+	Taints   []string          `json:"taints,omitempty"`
+	Managed  bool              `json:"managed,omitempty"`
+	Origin   Origin            `json:"origin"`
+}
+
+// OnDemandCount and SpotCount split Count by the purchase option.
+func (g NodeGroup) OnDemandCount() int {
+	switch {
+	case g.Purchase == OnDemand:
+		return g.Count
+	case g.Purchase == Spot && g.Distribution != nil:
+		base := min(g.Distribution.OnDemandBaseCapacity, g.Count)
+		above := g.Count - base
+		// Auto Scaling rounds the on-demand share up.
+		od := (above*g.Distribution.OnDemandPercentageAboveBaseCapacity + 99) / 100
+		return base + od
+	default:
+		return 0
+	}
+}
+
+// SpotCount is the number of spot instances in the group.
+func (g NodeGroup) SpotCount() int {
+	if g.Purchase != Spot {
+		return 0
+	}
+	return g.Count - g.OnDemandCount()
+}
+
+// FargateSelector selects pods by namespace and labels.
+type FargateSelector struct {
+	Namespace string            `json:"namespace"`
+	Labels    map[string]string `json:"labels,omitempty"`
+}
+
+// FargateProfile runs the pods its selectors match on Fargate.
+type FargateProfile struct {
+	Name      string            `json:"name"`
+	Cluster   string            `json:"cluster,omitempty"`
+	Selectors []FargateSelector `json:"selectors"`
+	Origin    Origin            `json:"origin"`
+}
+
+// Matches reports whether a pod in namespace with labels is selected.
+func (p FargateProfile) Matches(namespace string, labels map[string]string) bool {
+	for _, s := range p.Selectors {
+		if s.Namespace != namespace {
+			continue
+		}
+		ok := true
+		for k, v := range s.Labels {
+			if labels[k] != v {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Resources are the requests of one pod.
+type Resources struct {
+	// MilliCPU is the cpu request in millicores.
+	MilliCPU int64 `json:"milliCPU"`
+	// MemoryBytes is the memory request in bytes.
+	MemoryBytes int64 `json:"memoryBytes"`
+}
+
+// Workload is a set of identical pods: a Deployment, StatefulSet, DaemonSet...
+type Workload struct {
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	// Replicas is the number of pods; for DaemonSets it is 0 and PerNode is true.
+	Replicas int  `json:"replicas"`
+	PerNode  bool `json:"perNode,omitempty"`
+	// Requests are the effective requests of one pod, by the scheduler's rule:
+	// max(sum of containers, largest init container) per resource.
+	Requests Resources         `json:"requests"`
+	Labels   map[string]string `json:"labels,omitempty"`
+	// NodeSelector of the pod template.
+	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
+	// Claims names the PVCs the pods mount.
+	Claims      []string `json:"claims,omitempty"`
+	HostNetwork bool     `json:"hostNetwork,omitempty"`
+	Privileged  bool     `json:"privileged,omitempty"`
+	Origin      Origin   `json:"origin"`
+}
+
+// LoadBalancerType is the kind of Elastic Load Balancer.
+type LoadBalancerType string
+
+// Load balancer types.
+const (
+	ALB LoadBalancerType = "alb"
+	NLB LoadBalancerType = "nlb"
+	CLB LoadBalancerType = "clb"
+)
+
+// LoadBalancer is one Elastic Load Balancer.
+type LoadBalancer struct {
+	Name     string           `json:"name"`
+	Type     LoadBalancerType `json:"type"`
+	Internal bool             `json:"internal,omitempty"`
+	// Members names what shares it (Ingresses in one IngressGroup).
+	Members []string `json:"members,omitempty"`
+	Origin  Origin   `json:"origin"`
+}
+
+// NATGateway is one NAT gateway. Public NAT gateways also hold an Elastic IP,
+// which is listed separately as a PublicIP.
+type NATGateway struct {
+	Name   string `json:"name"`
+	Zone   string `json:"zone,omitempty"`
+	Origin Origin `json:"origin"`
+}
+
+// PublicIP is one public IPv4 address (Elastic IP or auto-assigned).
+type PublicIP struct {
+	Name string `json:"name"`
+	// Attached is false for an idle Elastic IP.
+	Attached bool   `json:"attached"`
+	Origin   Origin `json:"origin"`
+}
+
+// Snapshot is one EBS snapshot.
+type Snapshot struct {
+	Name    string  `json:"name"`
+	SizeGiB float64 `json:"sizeGiB"`
+	Archive bool    `json:"archive,omitempty"`
+	Origin  Origin  `json:"origin"`
+}
+
+// HostedZone is a Route 53 hosted zone.
+type HostedZone struct {
+	Name   string `json:"name"`
+	Origin Origin `json:"origin"`
+}
+
+// Database is an RDS instance.
+type Database struct {
+	Name          string  `json:"name"`
+	Engine        string  `json:"engine"`
+	InstanceClass string  `json:"instanceClass"`
+	MultiAZ       bool    `json:"multiAZ,omitempty"`
+	StorageGiB    float64 `json:"storageGiB"`
+	StorageType   string  `json:"storageType"`
+	Origin        Origin  `json:"origin"`
+}
+
+// StorageClass maps a Kubernetes StorageClass to its EBS volume type.
+type StorageClass struct {
+	Name    string `json:"name"`
+	EBSType string `json:"ebsType"`
+	Default bool   `json:"default,omitempty"`
+	Origin  Origin `json:"origin"`
+}
+
+// Claim is a PersistentVolumeClaim (or one generated by a StatefulSet's
+// volumeClaimTemplates). Its volume type comes from its StorageClass.
+type Claim struct {
+	Namespace    string  `json:"namespace"`
+	Name         string  `json:"name"`
+	StorageClass string  `json:"storageClass,omitempty"`
+	SizeGiB      float64 `json:"sizeGiB"`
+	Count        int     `json:"count,omitempty"`
+	Origin       Origin  `json:"origin"`
+}
+
+// Estate is everything a user runs, normalized.
+type Estate struct {
+	Region          string           `json:"region,omitempty"`
+	Clusters        []Cluster        `json:"clusters,omitempty"`
+	NodeGroups      []NodeGroup      `json:"nodeGroups,omitempty"`
+	FargateProfiles []FargateProfile `json:"fargateProfiles,omitempty"`
+	Workloads       []Workload       `json:"workloads,omitempty"`
+	Claims          []Claim          `json:"claims,omitempty"`
+	StorageClasses  []StorageClass   `json:"storageClasses,omitempty"`
+	Volumes         []Volume         `json:"volumes,omitempty"`
+	Snapshots       []Snapshot       `json:"snapshots,omitempty"`
+	NATGateways     []NATGateway     `json:"natGateways,omitempty"`
+	PublicIPs       []PublicIP       `json:"publicIPs,omitempty"`
+	LoadBalancers   []LoadBalancer   `json:"loadBalancers,omitempty"`
+	HostedZones     []HostedZone     `json:"hostedZones,omitempty"`
+	Databases       []Database       `json:"databases,omitempty"`
+	// RegionOrigin is where Region was set.
+	RegionOrigin Origin `json:"-"`
+}
+
+// Merge adds everything in o to e. A region set in both must agree.
+func (e *Estate) Merge(o *Estate) error {
+	if o.Region != "" {
+		if e.Region != "" && e.Region != o.Region {
+			return o.RegionOrigin.Errorf("region %q differs from %q set at %s; price one region at a time", o.Region, e.Region, e.RegionOrigin)
+		}
+		if e.Region == "" {
+			e.Region, e.RegionOrigin = o.Region, o.RegionOrigin
+		}
+	}
+	e.Clusters = append(e.Clusters, o.Clusters...)
+	e.NodeGroups = append(e.NodeGroups, o.NodeGroups...)
+	e.FargateProfiles = append(e.FargateProfiles, o.FargateProfiles...)
+	e.Workloads = append(e.Workloads, o.Workloads...)
+	e.Claims = append(e.Claims, o.Claims...)
+	e.StorageClasses = append(e.StorageClasses, o.StorageClasses...)
+	e.Volumes = append(e.Volumes, o.Volumes...)
+	e.Snapshots = append(e.Snapshots, o.Snapshots...)
+	e.NATGateways = append(e.NATGateways, o.NATGateways...)
+	e.PublicIPs = append(e.PublicIPs, o.PublicIPs...)
+	e.LoadBalancers = append(e.LoadBalancers, o.LoadBalancers...)
+	e.HostedZones = append(e.HostedZones, o.HostedZones...)
+	e.Databases = append(e.Databases, o.Databases...)
+	return nil
+}
+
+// Validate checks the invariants every source must keep: non-negative counts
+// and sizes, at least one instance type per node group.
+func (e *Estate) Validate() error {
+	for _, g := range e.NodeGroups {
+		if g.Count < 0 {
+			return g.Origin.Errorf("node group %q: count %d is negative", g.Name, g.Count)
+		}
+		if len(g.InstanceTypes) == 0 {
+			return g.Origin.Errorf("node group %q: no instance type", g.Name)
+		}
+		if g.RootVolume.SizeGiB < 0 {
+			return g.Origin.Errorf("node group %q: root volume size %v is negative", g.Name, g.RootVolume.SizeGiB)
+		}
+	}
+	for _, w := range e.Workloads {
+		if w.Replicas < 0 {
+			return w.Origin.Errorf("%s %s/%s: replicas %d is negative", w.Kind, w.Namespace, w.Name, w.Replicas)
+		}
+		if w.Requests.MilliCPU < 0 || w.Requests.MemoryBytes < 0 {
+			return w.Origin.Errorf("%s %s/%s: negative resource request", w.Kind, w.Namespace, w.Name)
+		}
+	}
+	for _, v := range e.Volumes {
+		if v.SizeGiB < 0 || v.Count < 0 {
+			return v.Origin.Errorf("volume %q: negative size or count", v.Name)
+		}
+	}
+	for _, c := range e.Claims {
+		if c.SizeGiB < 0 || c.Count < 0 {
+			return c.Origin.Errorf("claim %s/%s: negative size or count", c.Namespace, c.Name)
+		}
+	}
+	return nil
+}
+
+// ClusterByName returns the cluster with that name, if any.
+func (e *Estate) ClusterByName(name string) (Cluster, bool) {
+	for _, c := range e.Clusters {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Cluster{}, false
+}
+
+// SortedKeys returns the keys of m in order, for stable output.
+func SortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

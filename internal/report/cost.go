@@ -1,0 +1,116 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/refit-dev/refit/internal/cost"
+)
+
+// WriteCost renders a breakdown in a format.
+func WriteCost(w io.Writer, b *cost.Breakdown, f Format) error {
+	switch f {
+	case JSON:
+		return WriteJSON(w, NewCostView(b))
+	case YAML:
+		return WriteYAML(w, NewCostView(b))
+	case Markdown:
+		return costMarkdown(w, b)
+	case Wide:
+		return costTable(w, b, true)
+	default:
+		return costTable(w, b, false)
+	}
+}
+
+func costTable(w io.Writer, b *cost.Breakdown, wide bool) error {
+	total := b.Total()
+	fmt.Fprintf(w, "Estimated cost in %s (%s, 730 hours a month): %s a month, %s a day\n\n", b.Region, b.Currency, usd(total), usd(cost.Daily(total)))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	header := "COMPONENT / RESOURCE\tQUANTITY\tUNIT\tUNIT PRICE\tMONTHLY\tDAILY\t"
+	if wide {
+		header += "ORIGIN\t"
+	}
+	// tabwriter aligns right; the first column reads better left-aligned,
+	// so it is padded by hand.
+	width := len("COMPONENT / RESOURCE")
+	for _, it := range b.Items {
+		width = max(width, len(it.Resource)+2)
+	}
+	pad := func(s string) string { return s + strings.Repeat(" ", max(0, width-len([]rune(s)))) }
+	fmt.Fprintln(tw, pad("COMPONENT / RESOURCE")+header[len("COMPONENT / RESOURCE"):])
+	byComp := map[cost.Component][]cost.Item{}
+	for _, it := range b.Items {
+		byComp[it.Component] = append(byComp[it.Component], it)
+	}
+	for _, ct := range b.ComponentTotals() {
+		line := fmt.Sprintf("%s\t\t\t\t%s\t%s\t", pad(string(ct.Name)), usd(ct.MonthlyCost), usd(cost.Daily(ct.MonthlyCost)))
+		if wide {
+			line += "\t"
+		}
+		fmt.Fprintln(tw, line)
+		for _, it := range byComp[ct.Name] {
+			line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t", pad("  "+it.Resource), qty(it.Quantity), it.Unit, unitPrice(it.UnitPrice), usd(it.MonthlyCost), usd(cost.Daily(it.MonthlyCost)))
+			if wide {
+				line += it.Origin + "\t"
+			}
+			fmt.Fprintln(tw, line)
+		}
+	}
+	line := fmt.Sprintf("%s\t\t\t\t%s\t%s\t", pad("TOTAL"), usd(total), usd(cost.Daily(total)))
+	if wide {
+		line += "\t"
+	}
+	fmt.Fprintln(tw, line)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	writeList(w, "Assumptions", b.Assumptions)
+	writeList(w, "Notes", b.Notes)
+	return nil
+}
+
+func writeList(w io.Writer, title string, items []string) {
+	if len(items) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s:\n", title)
+	for _, s := range items {
+		fmt.Fprintf(w, "  - %s\n", s)
+	}
+}
+
+func costMarkdown(w io.Writer, b *cost.Breakdown) error {
+	total := b.Total()
+	fmt.Fprintf(w, "### refit cost: %s a month (%s a day) in %s\n\n", usd(total), usd(cost.Daily(total)), b.Region)
+	fmt.Fprintln(w, "| Component | Monthly | Daily |")
+	fmt.Fprintln(w, "|---|---:|---:|")
+	for _, ct := range b.ComponentTotals() {
+		fmt.Fprintf(w, "| %s | %s | %s |\n", ct.Name, usd(ct.MonthlyCost), usd(cost.Daily(ct.MonthlyCost)))
+	}
+	fmt.Fprintf(w, "| **Total** | **%s** | **%s** |\n\n", usd(total), usd(cost.Daily(total)))
+	fmt.Fprintf(w, "<details><summary>%d line items</summary>\n\n", len(b.Items))
+	fmt.Fprintln(w, "| Resource | Component | Quantity | Unit price | Monthly | Origin |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---|")
+	for _, it := range b.Items {
+		fmt.Fprintf(w, "| %s | %s | %s %s | %s | %s | `%s` |\n", mdEscape(it.Resource), it.Component, qty(it.Quantity), it.Unit, unitPrice(it.UnitPrice), usd(it.MonthlyCost), it.Origin)
+	}
+	fmt.Fprintln(w, "\n</details>")
+	if len(b.Assumptions) > 0 {
+		fmt.Fprintln(w, "\n**Assumptions**")
+		for _, a := range b.Assumptions {
+			fmt.Fprintf(w, "- %s\n", mdEscape(a))
+		}
+	}
+	if len(b.Notes) > 0 {
+		fmt.Fprintln(w, "\n**Notes**")
+		for _, a := range b.Notes {
+			fmt.Fprintf(w, "- %s\n", mdEscape(a))
+		}
+	}
+	return nil
+}
+
+func mdEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

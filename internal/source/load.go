@@ -1,0 +1,297 @@
+// Package source reads files, directories, Kustomize directories and stdin,
+// detects what each document is (kops, eksctl, Kubernetes manifest, Terraform
+// plan JSON), and hands it to the matching translator. Each translator only
+// turns its input into an Estate; this package merges them.
+package source
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/refit-dev/refit/internal/estate"
+	"github.com/refit-dev/refit/internal/source/eksctl"
+	"github.com/refit-dev/refit/internal/source/kops"
+	"github.com/refit-dev/refit/internal/source/manifest"
+	"github.com/refit-dev/refit/internal/source/terraform"
+	"github.com/refit-dev/refit/internal/source/yamldoc"
+)
+
+// Stdin is the path that means standard input.
+const Stdin = "-"
+
+// FS is what the loader reads from: the disk (OS) or an embedded tree.
+type FS interface {
+	fs.ReadFileFS
+	fs.ReadDirFS
+}
+
+// OS reads the real file system; names are OS paths.
+var OS FS = osFS{}
+
+type osFS struct{}
+
+func (osFS) Open(name string) (fs.File, error)          { return os.Open(name) }
+func (osFS) ReadFile(name string) ([]byte, error)       { return os.ReadFile(name) }
+func (osFS) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
+func (osFS) Stat(name string) (fs.FileInfo, error)      { return os.Stat(name) }
+
+// Prefixed serves fsys under a directory name, so that origins read
+// "examples/eks-after/cluster.yaml" for an embedded tree.
+func Prefixed(prefix string, fsys fs.FS) FS {
+	return prefixFS{prefix: strings.TrimSuffix(prefix, "/") + "/", fsys: fsys}
+}
+
+type prefixFS struct {
+	prefix string
+	fsys   fs.FS
+}
+
+func (p prefixFS) name(n string) (string, error) {
+	if n+"/" == p.prefix {
+		return ".", nil
+	}
+	rest, ok := strings.CutPrefix(n, p.prefix)
+	if !ok {
+		return "", &fs.PathError{Op: "open", Path: n, Err: fs.ErrNotExist}
+	}
+	return rest, nil
+}
+
+func (p prefixFS) Open(n string) (fs.File, error) {
+	r, err := p.name(n)
+	if err != nil {
+		return nil, err
+	}
+	return p.fsys.Open(r)
+}
+
+func (p prefixFS) ReadFile(n string) ([]byte, error) {
+	r, err := p.name(n)
+	if err != nil {
+		return nil, err
+	}
+	return fs.ReadFile(p.fsys, r)
+}
+
+func (p prefixFS) ReadDir(n string) ([]fs.DirEntry, error) {
+	r, err := p.name(n)
+	if err != nil {
+		return nil, err
+	}
+	return fs.ReadDir(p.fsys, r)
+}
+
+// Loader loads estates.
+type Loader struct {
+	FS    FS
+	Stdin io.Reader
+	// Workers bounds parallel file parsing (default GOMAXPROCS).
+	Workers int
+}
+
+// Load reads paths from the disk (and "-" from stdin).
+func Load(paths []string, stdin io.Reader) (*estate.Estate, error) {
+	return (&Loader{FS: OS, Stdin: stdin}).Load(paths)
+}
+
+// unit is one thing to parse: a file, stdin, or a kustomization directory.
+type unit struct {
+	path      string
+	kustomize bool
+}
+
+// parsed is what one unit gave.
+type parsed struct {
+	docs []yamldoc.Document
+	tf   *estate.Estate
+	err  error
+}
+
+// Load reads every path, detects each document's kind and builds one Estate.
+func (l *Loader) Load(paths []string) (*estate.Estate, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("no input: give files, directories or - for stdin")
+	}
+	var units []unit
+	for _, p := range paths {
+		us, err := l.expand(p)
+		if err != nil {
+			return nil, err
+		}
+		units = append(units, us...)
+	}
+	if len(units) == 0 {
+		return nil, fmt.Errorf("no .yaml, .yml or .json files in %s", strings.Join(paths, ", "))
+	}
+	results := l.parseAll(units)
+
+	var kopsDocs, manifestDocs []yamldoc.Document
+	out := &estate.Estate{}
+	var parts []*estate.Estate
+	for i, r := range results {
+		if r.err != nil {
+			return nil, r.err
+		}
+		if r.tf != nil {
+			parts = append(parts, r.tf)
+			continue
+		}
+		for _, d := range r.docs {
+			switch group := d.Group(); {
+			case group == "kops.k8s.io" || strings.HasSuffix(group, ".kops.k8s.io"):
+				kopsDocs = append(kopsDocs, d)
+			case group == "eksctl.io":
+				e, err := eksctl.Parse(d)
+				if err != nil {
+					return nil, err
+				}
+				parts = append(parts, e)
+			default:
+				manifestDocs = append(manifestDocs, d)
+			}
+		}
+		results[i].docs = nil
+	}
+	if len(kopsDocs) > 0 {
+		e, err := kops.Parse(kopsDocs)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, e)
+	}
+	if len(manifestDocs) > 0 {
+		e, err := manifest.Parse(manifestDocs)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, e)
+	}
+	if len(parts) == 0 {
+		return nil, fmt.Errorf("no kops, eksctl, Kubernetes or Terraform documents in %s", strings.Join(paths, ", "))
+	}
+	for _, e := range parts {
+		if err := out.Merge(e); err != nil {
+			return nil, err
+		}
+	}
+	return out, out.Validate()
+}
+
+// expand turns a path into units: files by extension, directories walked
+// recursively in name order, Kustomize directories built as a whole.
+func (l *Loader) expand(p string) ([]unit, error) {
+	if p == Stdin {
+		return []unit{{path: Stdin}}, nil
+	}
+	info, err := fs.Stat(l.FS, p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
+	}
+	if !info.IsDir() {
+		return []unit{{path: p}}, nil
+	}
+	var units []unit
+	err = fs.WalkDir(l.FS, p, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name != p && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			if l.FS == OS && manifest.IsKustomization(name) {
+				units = append(units, unit{path: name, kustomize: true})
+				return fs.SkipDir
+			}
+			return nil
+		}
+		switch strings.ToLower(path.Ext(name)) {
+		case ".yaml", ".yml", ".json":
+			units = append(units, unit{path: name})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	return units, nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// parseAll parses units in parallel, keeping their order.
+func (l *Loader) parseAll(units []unit) []parsed {
+	results := make([]parsed, len(units))
+	workers := l.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, len(units))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = l.parse(units[i])
+			}
+		}()
+	}
+	for i := range units {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results
+}
+
+func (l *Loader) parse(u unit) parsed {
+	if u.kustomize {
+		docs, err := manifest.BuildKustomize(u.path)
+		return parsed{docs: docs, err: err}
+	}
+	var data []byte
+	var err error
+	name := u.path
+	if u.path == Stdin {
+		if l.Stdin == nil {
+			return parsed{err: errors.New("-: no standard input")}
+		}
+		name = "<stdin>"
+		data, err = io.ReadAll(l.Stdin)
+	} else {
+		data, err = l.FS.ReadFile(u.path)
+	}
+	if err != nil {
+		return parsed{err: fmt.Errorf("%s: %w", name, unwrapPathError(err))}
+	}
+	if terraform.IsPlan(data) {
+		e, err := terraform.Parse(name, data)
+		return parsed{tf: e, err: err}
+	}
+	if looksLikeJSON(data) && strings.HasSuffix(strings.ToLower(name), ".json") && !bytes.Contains(data[:min(len(data), 4096)], []byte(`"kind"`)) {
+		return parsed{err: fmt.Errorf("%s: a JSON file that is neither a Terraform plan (terraform show -json) nor a Kubernetes object", name)}
+	}
+	docs, err := yamldoc.Split(name, data)
+	return parsed{docs: docs, err: err}
+}
+
+func looksLikeJSON(data []byte) bool {
+	t := bytes.TrimLeft(data, " \t\r\n")
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+}

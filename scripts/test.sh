@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# refit's test command (README): formatting, vet, a static build, the unit and
+# golden tests, and a short run of every fuzz target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== gofmt"
+unformatted=$(gofmt -l $(find . -name '*.go' -not -path './.git/*'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+echo "== go vet"
+go vet ./...
+
+echo "== static build (CGO_ENABLED=0)"
+CGO_ENABLED=0 go build -o "$(mktemp -d)/refit" ./cmd/refit
+
+echo "== go test"
+go test ./...
+
+echo "== fuzz smoke (${FUZZTIME:=10s} per target)"
+grep -rl --include='*_test.go' '^func Fuzz' internal | while read -r file; do
+  pkg="./$(dirname "$file")"
+  for target in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$file" | sed 's/^func //'); do
+    echo "-- $pkg $target"
+    go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" "$pkg" >/tmp/refit-fuzz.log 2>&1 || { cat /tmp/refit-fuzz.log; exit 1; }
+  done
+done
+echo "== ok"
