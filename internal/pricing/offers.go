@@ -451,7 +451,7 @@ func lineAt(r io.Reader, off int64) int {
 // the header fields and products, and the terms if products came first; in
 // pass 2 it reads only the terms.
 func scanOffer(r io.Reader, info *OfferFile, want map[string]target, col *collector, pass int, termsPending *bool) error {
-	dec := json.NewDecoder(bufio.NewReaderSize(r, 1<<20))
+	dec := json.NewDecoder(bufio.NewReaderSize(r, 64<<10))
 	fail := func(err error) error { return &errAt{dec.InputOffset(), err} }
 	if err := expectDelim(dec, '{'); err != nil {
 		return err

@@ -226,11 +226,11 @@ spec:
 `,
 			check: func(t *testing.T, e *estate.Estate) {
 				w := e.Workloads[0]
-				if !w.HostNetwork || !w.Privileged || strings.Join(w.Claims, ",") != "shared,wal" {
+				if !w.HostNetwork || !w.Privileged || strings.Join(w.Claims, ",") != "shared,wal-db" {
 					t.Errorf("workload = %+v", w)
 				}
 				c := e.Claims[0]
-				if c.Name != "wal" || c.Namespace != "data" || c.Count != 2 || c.SizeGiB != 1.5 || c.StorageClass != "" || c.Origin.Line != 12 {
+				if c.Name != "wal-db" || c.Namespace != "data" || c.Count != 2 || c.SizeGiB != 1.5 || c.StorageClass != "" || c.Origin.Line != 12 {
 					t.Errorf("claim = %+v", c)
 				}
 			},

@@ -148,9 +148,10 @@ func (p *parser) workload(d yamldoc.Document) error {
 			if err != nil {
 				return err
 			}
+			// The StatefulSet makes one claim per replica, named
+			// <template>-<statefulset>-<ordinal>; none with no replicas.
+			c.Name = c.Name + "-" + w.Name
 			addClaim(c.Name)
-			// The StatefulSet makes one claim per replica
-			// (<template>-<statefulset>-<ordinal>); none with no replicas.
 			if w.Replicas > 0 {
 				c.Count = w.Replicas
 				p.est.Claims = append(p.est.Claims, c)
