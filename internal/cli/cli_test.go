@@ -124,7 +124,7 @@ func TestExampleKopsBeforeToTheCent(t *testing.T) {
 		component string
 		want      decimal.Decimal
 	}{
-		{"control-plane", t3medium.Mul(hours).Mul(decimal.NewFromInt(3))},   // 3 masters
+		{"control-plane", t3medium.Mul(hours).Mul(decimal.NewFromInt(3))},     // 3 masters
 		{"compute/on-demand", t3medium.Mul(hours).Mul(decimal.NewFromInt(3))}, // 3 workers
 		// 6 hosts × 200 GB root + 3 masters × 2 etcd volumes × 20 GB, all gp2
 		{"storage/ebs", gp2.Mul(decimal.NewFromInt(6*200 + 6*20))},

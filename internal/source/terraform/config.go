@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -115,20 +116,11 @@ func (x *refs) module(m *configModule, path string) {
 func (x *refs) targets(key, typ string) []string {
 	var out []string
 	for _, r := range x.to[key] {
-		if resourceType(r.target) == typ && !contains(out, r.target) {
+		if resourceType(r.target) == typ && !slices.Contains(out, r.target) {
 			out = append(out, r.target)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // resourceType returns the type of a configuration address.
