@@ -204,6 +204,9 @@ func usageType(attrs map[string]string) string {
 
 // serviceUsage maps a usage type (without region prefix) to a catalog
 // service item. The names are those on AWS bills and in the Price List.
+// Load balancer usage types are shared by the three kinds, so their keys
+// add the product family ("/Application", "/Network", "/Classic"); EBS
+// volumes are keyed by their API name ("Storage:gp3").
 var serviceUsage = map[string][3]string{ // usage type -> service, item, unit
 	"NatGateway-Hours":                  {"nat_gateway", "gateway_hour", "usd_per_hour"},
 	"NatGateway-Bytes":                  {"nat_gateway", "data_processed", "usd_per_gb"},

@@ -131,34 +131,45 @@ func (l *Loader) Load(paths []string) (*estate.Estate, error) {
 	if len(units) == 0 {
 		return nil, fmt.Errorf("no .yaml, .yml or .json files in %s", strings.Join(paths, ", "))
 	}
-	results := l.parseAll(units)
-
-	var kopsDocs, manifestDocs []yamldoc.Document
+	var kopsDocs []yamldoc.Document
+	manifests := manifest.NewParser()
+	hasManifests := false
 	out := &estate.Estate{}
 	var parts []*estate.Estate
-	for i, r := range results {
+	// Files are parsed in parallel and consumed in order; each file's YAML
+	// tree is dropped as soon as it is translated, so memory follows the
+	// largest file, not the whole input.
+	err := l.parseAll(units, func(r parsed) error {
 		if r.err != nil {
-			return nil, r.err
+			return r.err
 		}
 		if r.tf != nil {
 			parts = append(parts, r.tf)
-			continue
+			return nil
 		}
+		var docs []yamldoc.Document
 		for _, d := range r.docs {
 			switch group := d.Group(); {
-			case group == "kops.k8s.io" || strings.HasSuffix(group, ".kops.k8s.io"):
+			case group == "kops.k8s.io":
 				kopsDocs = append(kopsDocs, d)
 			case group == "eksctl.io":
 				e, err := eksctl.Parse(d)
 				if err != nil {
-					return nil, err
+					return err
 				}
 				parts = append(parts, e)
 			default:
-				manifestDocs = append(manifestDocs, d)
+				docs = append(docs, d)
 			}
 		}
-		results[i].docs = nil
+		if len(docs) > 0 {
+			hasManifests = true
+			return manifests.Add(docs)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(kopsDocs) > 0 {
 		e, err := kops.Parse(kopsDocs)
@@ -167,8 +178,8 @@ func (l *Loader) Load(paths []string) (*estate.Estate, error) {
 		}
 		parts = append(parts, e)
 	}
-	if len(manifestDocs) > 0 {
-		e, err := manifest.Parse(manifestDocs)
+	if hasManifests {
+		e, err := manifests.Finish()
 		if err != nil {
 			return nil, err
 		}
@@ -233,31 +244,58 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// parseAll parses units in parallel, keeping their order.
-func (l *Loader) parseAll(units []unit) []parsed {
-	results := make([]parsed, len(units))
+// parseAll parses units on all cores and hands each result to consume in
+// input order. At most a few results wait at any time, which bounds memory.
+// The first error stops the work and is returned.
+func (l *Loader) parseAll(units []unit, consume func(parsed) error) error {
 	workers := l.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, len(units))
+	slots := make(chan struct{}, 2*workers) // results parsed ahead of the consumer
+	done := make([]chan parsed, len(units))
+	for i := range done {
+		done[i] = make(chan parsed, 1)
+	}
 	next := make(chan int)
+	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = l.parse(units[i])
+				done[i] <- l.parse(units[i])
 			}
 		}()
 	}
+	go func() {
+		defer close(next)
+		for i := range units {
+			select {
+			case slots <- struct{}{}:
+			case <-stop:
+				return
+			}
+			select {
+			case next <- i:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	var err error
 	for i := range units {
-		next <- i
+		r := <-done[i]
+		<-slots
+		if err = consume(r); err != nil {
+			break
+		}
 	}
-	close(next)
+	close(stop)
 	wg.Wait()
-	return results
+	return err
 }
 
 func (l *Loader) parse(u unit) parsed {

@@ -26,23 +26,26 @@ type groupKind struct{ group, kind string }
 var handlers = map[groupKind]func(*parser, yamldoc.Document) error{
 	// Deployments were served in extensions/v1beta1, apps/v1beta1,
 	// apps/v1beta2 and apps/v1; the other controllers in some of those.
-	{"apps", "Deployment"}:             (*parser).workload,
-	{"extensions", "Deployment"}:       (*parser).workload,
-	{"apps", "StatefulSet"}:            (*parser).workload,
-	{"apps", "DaemonSet"}:              (*parser).workload,
-	{"extensions", "DaemonSet"}:        (*parser).workload,
-	{"apps", "ReplicaSet"}:             (*parser).workload,
-	{"extensions", "ReplicaSet"}:       (*parser).workload,
-	{"", "ReplicationController"}:      (*parser).workload,
-	{"", "Pod"}:                        (*parser).workload,
-	{"batch", "Job"}:                   (*parser).workload,
-	{"extensions", "Job"}:              (*parser).workload,
-	{"batch", "CronJob"}:               (*parser).workload,
-	{"", "Service"}:                    (*parser).service,
-	{"extensions", "Ingress"}:          (*parser).ingress,
-	{"networking.k8s.io", "Ingress"}:   (*parser).ingress,
-	{"", "PersistentVolumeClaim"}:      (*parser).claim,
-	{"storage.k8s.io", "StorageClass"}: (*parser).storageClass,
+	{"apps", "Deployment"}:           (*parser).workload,
+	{"extensions", "Deployment"}:     (*parser).workload,
+	{"apps", "StatefulSet"}:          (*parser).workload,
+	{"apps", "DaemonSet"}:            (*parser).workload,
+	{"extensions", "DaemonSet"}:      (*parser).workload,
+	{"apps", "ReplicaSet"}:           (*parser).workload,
+	{"extensions", "ReplicaSet"}:     (*parser).workload,
+	{"", "ReplicationController"}:    (*parser).workload,
+	{"", "Pod"}:                      (*parser).workload,
+	{"batch", "Job"}:                 (*parser).workload,
+	{"extensions", "Job"}:            (*parser).workload,
+	{"batch", "CronJob"}:             (*parser).workload,
+	{"", "Service"}:                  (*parser).service,
+	{"extensions", "Ingress"}:        (*parser).ingress,
+	{"networking.k8s.io", "Ingress"}: (*parser).ingress,
+	// IngressClasses cost nothing but say which Ingresses the AWS Load
+	// Balancer Controller serves.
+	{"networking.k8s.io", "IngressClass"}: (*parser).ingressClass,
+	{"", "PersistentVolumeClaim"}:         (*parser).claim,
+	{"storage.k8s.io", "StorageClass"}:    (*parser).storageClass,
 }
 
 // clusterScoped kinds have no namespace.
@@ -71,35 +74,38 @@ type parser struct {
 	// defaultIngressClass is the controller of the IngressClass annotated
 	// as the cluster default, if any.
 	defaultIngressClass string
+	// ingresses wait for Finish: their class may be defined in a later file.
+	ingresses []pendingIngress
 	// albGroups maps an IngressGroup name to its ALB in est.LoadBalancers.
 	albGroups map[string]*albGroup
 }
 
-// Parse translates Kubernetes objects into an Estate. Kinds without cost
-// (ConfigMap, Secret, Role...) and custom resources are skipped. A document
-// with no apiVersion or no kind is an error naming file:line. `kind: List`
-// (and *List) items are expanded.
+// Parser translates Kubernetes objects as they come, so that a caller can
+// drop each file's YAML tree as soon as it is added; Finish resolves what
+// needs every document (an Ingress's IngressClass).
+type Parser struct{ p *parser }
+
+// NewParser returns an empty Parser.
+func NewParser() *Parser {
+	return &Parser{p: &parser{
+		est:            &estate.Estate{},
+		ingressClasses: map[string]string{},
+		albGroups:      map[string]*albGroup{},
+	}}
+}
+
+// Add translates docs. Kinds without cost (ConfigMap, Secret, Role...) and
+// custom resources are skipped. A document with no apiVersion or no kind is
+// an error naming file:line. `kind: List` (and *List) items are expanded.
 //
 // Documents with Line 0 (from BuildKustomize) get Origin.Ref set to
 // "Kind/namespace/name" ("Kind/name" when cluster-scoped).
-func Parse(docs []yamldoc.Document) (*estate.Estate, error) {
+func (ps *Parser) Add(docs []yamldoc.Document) error {
 	var objs []yamldoc.Document
 	for _, d := range docs {
 		var err error
 		if objs, err = expand(objs, d, 0); err != nil {
-			return nil, err
-		}
-	}
-	p := &parser{
-		est:            &estate.Estate{},
-		ingressClasses: map[string]string{},
-		albGroups:      map[string]*albGroup{},
-	}
-	for _, d := range objs {
-		if d.Kind == "IngressClass" && d.Group() == "networking.k8s.io" {
-			if err := p.ingressClass(d); err != nil {
-				return nil, err
-			}
+			return err
 		}
 	}
 	for _, d := range objs {
@@ -107,14 +113,33 @@ func Parse(docs []yamldoc.Document) (*estate.Estate, error) {
 		if !ok {
 			continue
 		}
-		if err := h(p, d); err != nil {
-			return nil, err
+		if err := h(ps.p, d); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// Finish resolves the Ingresses against the IngressClasses seen and returns
+// the Estate. The Parser must not be used after.
+func (ps *Parser) Finish() (*estate.Estate, error) {
+	p := ps.p
+	for _, ing := range p.ingresses {
+		p.resolveIngress(ing)
 	}
 	for _, g := range p.albGroups {
 		p.est.LoadBalancers[g.index].Internal = g.internal()
 	}
 	return p.est, nil
+}
+
+// Parse translates Kubernetes objects into an Estate: Add then Finish.
+func Parse(docs []yamldoc.Document) (*estate.Estate, error) {
+	ps := NewParser()
+	if err := ps.Add(docs); err != nil {
+		return nil, err
+	}
+	return ps.Finish()
 }
 
 // expand appends d to objs, or its items when d is a List.

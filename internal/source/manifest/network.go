@@ -120,8 +120,16 @@ type albGroup struct {
 // https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#scheme
 func (g *albGroup) internal() bool { return g.scheme != "internet-facing" }
 
-// ingress translates an Ingress handled by the AWS Load Balancer Controller
-// into an ALB, shared by all Ingresses of one IngressGroup.
+// pendingIngress is an Ingress waiting for Finish.
+type pendingIngress struct {
+	id          string
+	annotations map[string]string
+	className   *string
+	origin      estate.Origin
+}
+
+// ingress records an Ingress; resolveIngress translates it once every
+// IngressClass is known.
 func (p *parser) ingress(d yamldoc.Document) error {
 	var ing struct {
 		Metadata meta `yaml:"metadata"`
@@ -132,14 +140,25 @@ func (p *parser) ingress(d yamldoc.Document) error {
 	if err := decode(d, d.Node, &ing); err != nil {
 		return err
 	}
-	if !p.isALB(ing.Metadata.Annotations, ing.Spec.IngressClassName) {
-		return nil
+	p.ingresses = append(p.ingresses, pendingIngress{
+		id:          ing.Metadata.namespace() + "/" + ing.Metadata.Name,
+		annotations: ing.Metadata.Annotations,
+		className:   ing.Spec.IngressClassName,
+		origin:      origin(d),
+	})
+	return nil
+}
+
+// resolveIngress translates an Ingress handled by the AWS Load Balancer
+// Controller into an ALB, shared by all Ingresses of one IngressGroup.
+func (p *parser) resolveIngress(ing pendingIngress) {
+	if !p.isALB(ing.annotations, ing.className) {
+		return
 	}
-	id := ing.Metadata.namespace() + "/" + ing.Metadata.Name
 	// Ingresses without a group.name form an implicit group of their own:
 	// https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#ingressgroup
-	key, name := "\x00"+id, id
-	if g := ing.Metadata.Annotations[annALBGroup]; g != "" {
+	key, name := "\x00"+ing.id, ing.id
+	if g := ing.annotations[annALBGroup]; g != "" {
 		key, name = g, g
 	}
 	g, ok := p.albGroups[key]
@@ -147,15 +166,14 @@ func (p *parser) ingress(d yamldoc.Document) error {
 		g = &albGroup{index: len(p.est.LoadBalancers)}
 		p.albGroups[key] = g
 		p.est.LoadBalancers = append(p.est.LoadBalancers, estate.LoadBalancer{
-			Name: name, Type: estate.ALB, Origin: origin(d),
+			Name: name, Type: estate.ALB, Origin: ing.origin,
 		})
 	}
-	if s, ok := ing.Metadata.Annotations[annALBScheme]; ok && g.scheme == "" {
+	if s, ok := ing.annotations[annALBScheme]; ok && g.scheme == "" {
 		g.scheme = s
 	}
 	lb := &p.est.LoadBalancers[g.index]
-	lb.Members = append(lb.Members, id)
-	return nil
+	lb.Members = append(lb.Members, ing.id)
 }
 
 // isALB reports whether the AWS Load Balancer Controller handles an Ingress.
