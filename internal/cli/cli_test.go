@@ -281,3 +281,21 @@ func TestDiffFailOnIncrease(t *testing.T) {
 		t.Fatalf("exit %d (%s), want 0", code, errOut)
 	}
 }
+
+func TestPricesUpdateAndUse(t *testing.T) {
+	out := t.TempDir()
+	stdout, errOut, code := run(t, "", "prices", "update", "--from", filepath.Join("..", "pricing", "testdata", "offers"), "--to", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(stdout, "rebuilt:") {
+		t.Errorf("summary %q lacks the rebuilt files", stdout)
+	}
+	// The rebuilt catalog prices the bundled example.
+	if _, errOut, code := run(t, "", "cost", "--example", "--prices", out, "--at", "2026-11-26"); code != 0 {
+		t.Fatalf("cost with --prices: exit %d: %s", code, errOut)
+	}
+	if _, errOut, code := run(t, "", "prices", "update", "--from", out); code != 2 || !strings.Contains(errOut, "--to") {
+		t.Errorf("update without --to: exit %d, %q", code, errOut)
+	}
+}

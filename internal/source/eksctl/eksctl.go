@@ -396,7 +396,7 @@ func (p *parser) nat(e *estate.Estate, root *yaml.Node, region string) error {
 		return nil
 	}
 	for i, z := range zones {
-		name := p.cluster + " NAT gateway"
+		name := p.cluster
 		switch {
 		case z != "":
 			name += " " + z
@@ -404,7 +404,7 @@ func (p *parser) nat(e *estate.Estate, root *yaml.Node, region string) error {
 			name += fmt.Sprintf(" %d", i+1)
 		}
 		e.NATGateways = append(e.NATGateways, estate.NATGateway{Name: name, Zone: z, Origin: at})
-		e.PublicIPs = append(e.PublicIPs, estate.PublicIP{Name: name + " IP", Attached: true, Origin: at})
+		e.PublicIPs = append(e.PublicIPs, estate.PublicIP{Name: "of NAT gateway " + name, Attached: true, Origin: at})
 	}
 	return nil
 }

@@ -407,7 +407,7 @@ func (c *cluster) natGateways(e *estate.Estate) error {
 		name := z.name + "." + c.name
 		origin := c.doc.OriginAt(z.first.node)
 		e.NATGateways = append(e.NATGateways, estate.NATGateway{Name: name, Zone: z.name, Origin: origin})
-		e.PublicIPs = append(e.PublicIPs, estate.PublicIP{Name: name, Attached: true, Origin: origin})
+		e.PublicIPs = append(e.PublicIPs, estate.PublicIP{Name: "of NAT gateway " + name, Attached: true, Origin: origin})
 	}
 	return nil
 }
