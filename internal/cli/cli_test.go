@@ -15,6 +15,19 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
+// TestMain keeps a catalog a developer wrote with `refit prices update` out
+// of the tests.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "refit-config")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CONFIG_HOME", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 // run runs refit in-process and returns stdout, stderr and the exit code.
 func run(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
@@ -295,7 +308,17 @@ func TestPricesUpdateAndUse(t *testing.T) {
 	if _, errOut, code := run(t, "", "cost", "--example", "--prices", out, "--at", "2026-11-26"); code != 0 {
 		t.Fatalf("cost with --prices: exit %d: %s", code, errOut)
 	}
-	if _, errOut, code := run(t, "", "prices", "update", "--from", out); code != 2 || !strings.Contains(errOut, "--to") {
-		t.Errorf("update without --to: exit %d, %q", code, errOut)
+	if _, errOut, code := run(t, "", "prices", "update", "--to", out); code != 2 || !strings.Contains(errOut, "--from") {
+		t.Errorf("update without --from: exit %d, %q", code, errOut)
+	}
+	// Without --to the catalog goes to the user's config directory, and
+	// cost uses it from then on, saying so.
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	if _, errOut, code := run(t, "", "prices", "update", "--from", filepath.Join("..", "pricing", "testdata", "offers")); code != 0 {
+		t.Fatalf("update to the config dir: exit %d: %s", code, errOut)
+	}
+	stdout, _, _ = run(t, "", "cost", "--example", "--at", "2026-11-26")
+	if !strings.Contains(stdout, "prices from "+UserCatalogDir()) {
+		t.Errorf("cost does not say it used %s:\n%s", UserCatalogDir(), stdout)
 	}
 }

@@ -71,7 +71,7 @@ func newPricesShowCommand(streams IO) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cat, err := loadCatalog(pricesDir)
+			cat, _, err := loadCatalog(pricesDir)
 			if err != nil {
 				return err
 			}
@@ -183,7 +183,7 @@ func newPricesListCommand(streams IO) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cat, err := loadCatalog(pricesDir)
+			cat, _, err := loadCatalog(pricesDir)
 			if err != nil {
 				return err
 			}
@@ -231,7 +231,7 @@ func newPricesListCommand(streams IO) *cobra.Command {
 func newPricesUpdateCommand(streams IO) *cobra.Command {
 	var from, to string
 	cmd := &cobra.Command{
-		Use:   "update --from OFFERS_DIR --to CATALOG_DIR",
+		Use:   "update --from OFFERS_DIR [--to CATALOG_DIR]",
 		Short: "Rebuild the price catalog from AWS Price List bulk offer files",
 		Long: `Rebuild refit's price CSVs from AWS Price List bulk offer files (the JSON
 files under https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/, for
@@ -239,14 +239,21 @@ example AmazonEC2/current/us-east-1/index.json). Files are streamed, so
 multi-gigabyte offers need little memory. Catalog files that the offers do not
 cover are copied from the embedded catalog. Each file is written to a temporary
 name and renamed, so an interrupted update never leaves a half-written file.
-Use the result with --prices CATALOG_DIR.`,
+With no --to, the catalog goes to refit's config directory and every command
+uses it from then on (remove the directory to go back to the embedded one);
+with --to, use it with --prices CATALOG_DIR.`,
 		Example: `  curl -sO https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEKS/current/index.json
   refit prices update --from ./offers --to ./prices
   refit cost cluster.yaml --prices ./prices`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if from == "" || to == "" {
-				return fmt.Errorf("both --from and --to are required")
+			if from == "" {
+				return fmt.Errorf("--from is required: a directory of AWS Price List offer files")
+			}
+			if to == "" {
+				if to = UserCatalogDir(); to == "" {
+					return fmt.Errorf("no user config directory: give --to")
+				}
 			}
 			sum, err := pricing.UpdateFromOffers(from, to)
 			if err != nil {
@@ -256,6 +263,6 @@ Use the result with --prices CATALOG_DIR.`,
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "directory of AWS Price List offer JSON files (searched recursively)")
-	cmd.Flags().StringVar(&to, "to", "", "directory to write the catalog CSVs to (created if missing)")
+	cmd.Flags().StringVar(&to, "to", "", "directory to write the catalog CSVs to (default: "+UserCatalogDir()+", which refit then uses instead of the embedded catalog)")
 	return cmd
 }

@@ -25,6 +25,8 @@ type Options struct {
 	Usage Usage
 	// AllowMissingPrices turns missing prices into notes instead of an error.
 	AllowMissingPrices bool
+	// Catalog names the catalog directory used, "" for the embedded one.
+	Catalog string
 }
 
 // Estimate prices the estate. A missing price, an unknown region or an unknown
@@ -56,6 +58,9 @@ func Estimate(e *estate.Estate, cat *pricing.Catalog, opt Options) (*Breakdown, 
 			return nil, e.RegionOrigin.Errorf("%v", err)
 		}
 		return nil, err
+	}
+	if opt.Catalog != "" {
+		p.assume("prices from %s (written by refit prices update), not the embedded catalog", opt.Catalog)
 	}
 	if opt.Usage.Origin != "" {
 		p.assume("usage assumptions from %s", opt.Usage.Origin)
