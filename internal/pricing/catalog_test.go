@@ -400,7 +400,6 @@ var knownGaps = map[string]bool{
 	"elb_network nlcu_hour us-west-2":                true,
 	"elb_classic data_processed us-west-2":           true,
 	"fargate linux_arm_vcpu_hour us-west-2":          true,
-	"fargate ephemeral_storage_above_20gb us-west-2": true,
 	"elb_application load_balancer_hour eu-west-1":   true,
 	"elb_application lcu_hour eu-west-1":             true,
 	"fargate linux_arm_vcpu_hour eu-west-1":          true,
