@@ -139,8 +139,9 @@ func TestExampleKopsBeforeToTheCent(t *testing.T) {
 	}{
 		{"control-plane", t3medium.Mul(hours).Mul(decimal.NewFromInt(3))},     // 3 masters
 		{"compute/on-demand", t3medium.Mul(hours).Mul(decimal.NewFromInt(3))}, // 3 workers
-		// 6 hosts × 200 GB root + 3 masters × 2 etcd volumes × 20 GB, all gp2
-		{"storage/ebs", gp2.Mul(decimal.NewFromInt(6*200 + 6*20))},
+		// 6 hosts × 200 GB root + 3 masters × 2 etcd volumes × 20 GB + the
+		// Redis claim of 10 GB, all gp2
+		{"storage/ebs", gp2.Mul(decimal.NewFromInt(6*200 + 6*20 + 10))},
 		{"network/nat-hours", natHour.Mul(hours).Mul(decimal.NewFromInt(3))},
 	}
 	for _, tt := range tests {
@@ -152,8 +153,8 @@ func TestExampleKopsBeforeToTheCent(t *testing.T) {
 		if cents(it.Quantity.Mul(it.UnitPrice)) != cents(it.MonthlyCost) {
 			t.Errorf("%s: %s × %s != %s", it.Resource, it.Quantity, it.UnitPrice, it.MonthlyCost)
 		}
-		if !strings.HasPrefix(it.Origin, "examples/kops-before/cluster.yaml:") {
-			t.Errorf("%s: origin %q, want examples/kops-before/cluster.yaml:LINE", it.Resource, it.Origin)
+		if !strings.HasPrefix(it.Origin, "examples/kops-before/") || !strings.Contains(it.Origin, ".yaml:") {
+			t.Errorf("%s: origin %q, want examples/kops-before/FILE:LINE", it.Resource, it.Origin)
 		}
 	}
 	sum := decimal.Zero
@@ -213,11 +214,16 @@ func TestCostGolden(t *testing.T) {
 		{"cost-eks-after.markdown", []string{"cost", "--example", "eks-after", "-o", "markdown"}},
 		{"cost-diff.table", []string{"cost", "diff", "--example"}},
 		{"prices-show-t3small.table", []string{"prices", "show", "t3.small", "--region", "us-east-1"}},
+		{"plan-kops-before.table", []string{"plan", "--example", "--explain"}},
+		{"plan-kops-before.json", []string{"plan", "--example", "-o", "json"}},
+		{"plan-kops-before.markdown", []string{"plan", "--example", "-o", "markdown"}},
+		{"plan-eks-after.table", []string{"plan", "--example", "eks-after"}},
+		{"plan-eksctl.yaml", []string{"plan", "--example", "--write-eksctl", "-"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			args := tt.args
-			if args[0] == "cost" {
+			if args[0] == "cost" || args[0] == "plan" {
 				args = append(args, "--at", "2026-11-26")
 			}
 			out, errOut, code := run(t, "", args...)

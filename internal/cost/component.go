@@ -17,6 +17,7 @@ const (
 	LoadBalancer     Component = "network/load-balancer"
 	PublicIPv4       Component = "network/public-ipv4"
 	DataTransfer     Component = "network/data-transfer"
+	VPCEndpoint      Component = "network/vpc-endpoint"
 	DNS              Component = "dns"
 	Database         Component = "database"
 	Other            Component = "other"
@@ -26,7 +27,7 @@ const (
 var Components = []Component{
 	ControlPlane, ComputeOnDemand, ComputeSpot, ComputeFargate,
 	StorageEBS, StorageSnapshots,
-	NATHours, NATData, LoadBalancer, PublicIPv4, DataTransfer,
+	NATHours, NATData, LoadBalancer, PublicIPv4, VPCEndpoint, DataTransfer,
 	DNS, Database, Other,
 }
 

@@ -522,6 +522,11 @@ func (p *pricer) other(e *estate.Estate) {
 			p.add("snapshot "+s.Name, StorageSnapshots, num(s.SizeGiB), "GB-months", pr, s.Origin, "")
 		}
 	}
+	for _, ep := range e.VPCEndpoints {
+		if pr, ok := p.service(ep.Origin, "vpc_endpoint", "interface_endpoint_hour"); ok {
+			p.add(fmt.Sprintf("VPC endpoint %s (%s, %d zones)", ep.Name, ep.Service, ep.Zones), VPCEndpoint, hours(ep.Zones), "endpoint-zone-hours", pr, ep.Origin, "")
+		}
+	}
 	for _, z := range e.HostedZones {
 		if pr, ok := p.service(z.Origin, "route53", "hosted_zone_first_25"); ok {
 			p.add("Route 53 hosted zone "+z.Name, DNS, decimal.NewFromInt(1), "zone-months", pr, z.Origin, "")

@@ -249,7 +249,10 @@ type LoadBalancer struct {
 	Internal bool             `json:"internal,omitempty"`
 	// Members names what shares it (Ingresses in one IngressGroup).
 	Members []string `json:"members,omitempty"`
-	Origin  Origin   `json:"origin"`
+	// Purpose is "api" or "bastion" for a self-managed cluster's own load
+	// balancers, "" for the workloads'.
+	Purpose string `json:"purpose,omitempty"`
+	Origin  Origin `json:"origin"`
 }
 
 // NATGateway is one NAT gateway. Public NAT gateways also hold an Elastic IP,
@@ -264,8 +267,10 @@ type NATGateway struct {
 type PublicIP struct {
 	Name string `json:"name"`
 	// Attached is false for an idle Elastic IP.
-	Attached bool   `json:"attached"`
-	Origin   Origin `json:"origin"`
+	Attached bool `json:"attached"`
+	// Purpose is "nat" for the Elastic IP of a NAT gateway.
+	Purpose string `json:"purpose,omitempty"`
+	Origin  Origin `json:"origin"`
 }
 
 // Snapshot is one EBS snapshot.
@@ -280,6 +285,16 @@ type Snapshot struct {
 type HostedZone struct {
 	Name   string `json:"name"`
 	Origin Origin `json:"origin"`
+}
+
+// VPCEndpoint is an interface VPC endpoint (PrivateLink), billed per zone
+// per hour and per GB processed. Gateway endpoints (S3, DynamoDB) are free
+// and are not listed.
+type VPCEndpoint struct {
+	Name    string `json:"name"`
+	Service string `json:"service"`
+	Zones   int    `json:"zones"`
+	Origin  Origin `json:"origin"`
 }
 
 // Database is an RDS instance.
@@ -328,6 +343,7 @@ type Estate struct {
 	LoadBalancers   []LoadBalancer   `json:"loadBalancers,omitempty"`
 	HostedZones     []HostedZone     `json:"hostedZones,omitempty"`
 	Databases       []Database       `json:"databases,omitempty"`
+	VPCEndpoints    []VPCEndpoint    `json:"vpcEndpoints,omitempty"`
 	// RegionOrigin is where Region was set.
 	RegionOrigin Origin `json:"-"`
 }
@@ -355,6 +371,7 @@ func (e *Estate) Merge(o *Estate) error {
 	e.LoadBalancers = append(e.LoadBalancers, o.LoadBalancers...)
 	e.HostedZones = append(e.HostedZones, o.HostedZones...)
 	e.Databases = append(e.Databases, o.Databases...)
+	e.VPCEndpoints = append(e.VPCEndpoints, o.VPCEndpoints...)
 	return nil
 }
 

@@ -404,7 +404,7 @@ func (p *parser) nat(e *estate.Estate, root *yaml.Node, region string) error {
 			name += fmt.Sprintf(" %d", i+1)
 		}
 		e.NATGateways = append(e.NATGateways, estate.NATGateway{Name: name, Zone: z, Origin: at})
-		e.PublicIPs = append(e.PublicIPs, estate.PublicIP{Name: "of NAT gateway " + name, Attached: true, Origin: at})
+		e.PublicIPs = append(e.PublicIPs, estate.PublicIP{Name: "of NAT gateway " + name, Attached: true, Purpose: "nat", Origin: at})
 	}
 	return nil
 }

@@ -288,7 +288,7 @@ func (c *cluster) build(e *estate.Estate) error {
 			return c.doc.OriginAt(r.at(lb, "class")).Errorf("spec.api.loadBalancer.class %q is not Classic or Network", class)
 		}
 		e.LoadBalancers = append(e.LoadBalancers, estate.LoadBalancer{
-			Name: "api." + c.name, Type: typ, Internal: internal, Origin: c.doc.OriginAt(lbAt),
+			Name: "api." + c.name, Type: typ, Internal: internal, Purpose: "api", Origin: c.doc.OriginAt(lbAt),
 		})
 	}
 
@@ -307,7 +307,7 @@ func (c *cluster) build(e *estate.Estate) error {
 			return err
 		}
 		e.LoadBalancers = append(e.LoadBalancers, estate.LoadBalancer{
-			Name: "bastion." + c.name, Type: estate.NLB, Internal: internal, Origin: g.Origin,
+			Name: "bastion." + c.name, Type: estate.NLB, Internal: internal, Purpose: "bastion", Origin: g.Origin,
 		})
 		break
 	}
@@ -407,7 +407,7 @@ func (c *cluster) natGateways(e *estate.Estate) error {
 		name := z.name + "." + c.name
 		origin := c.doc.OriginAt(z.first.node)
 		e.NATGateways = append(e.NATGateways, estate.NATGateway{Name: name, Zone: z.name, Origin: origin})
-		e.PublicIPs = append(e.PublicIPs, estate.PublicIP{Name: "of NAT gateway " + name, Attached: true, Origin: origin})
+		e.PublicIPs = append(e.PublicIPs, estate.PublicIP{Name: "of NAT gateway " + name, Attached: true, Purpose: "nat", Origin: origin})
 	}
 	return nil
 }

@@ -169,3 +169,11 @@ func gibibytes(s string) (float64, error) {
 	}
 	return f, nil
 }
+
+// MilliValue parses a Kubernetes quantity ("100m", "0.5", "2") as
+// thousandths, rounding up, as resource.Quantity.MilliValue does.
+func MilliValue(s string) (int64, error) { return milliValue(s) }
+
+// Value parses a Kubernetes quantity ("128Mi", "1G", "1e3") as a whole
+// number, rounding up, as resource.Quantity.Value does.
+func Value(s string) (int64, error) { return value(s) }

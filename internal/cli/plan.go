@@ -1,0 +1,191 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/refit-dev/refit/internal/plan"
+	"github.com/refit-dev/refit/internal/plan/eksctlcfg"
+	"github.com/refit-dev/refit/internal/report"
+	"github.com/refit-dev/refit/internal/source/manifest"
+)
+
+func newPlanCommand(streams IO) *cobra.Command {
+	var (
+		flags        estimateFlags
+		example      bool
+		format       func() (report.Format, error)
+		opt          plan.Options
+		headroom     string
+		families     string
+		arch         string
+		defaults     string
+		writeEksctl  string
+		scenarioName string
+		explain      bool
+	)
+	cmd := &cobra.Command{
+		Use:   "plan [PATH...] | --example [NAME]",
+		Short: "Price alternative cluster designs for your workloads and write the winner's eksctl config",
+		Long: `Price every sensible design for the workloads you really run, side by side
+with what you run today: EKS with on-demand or spot managed nodes, Fargate for
+the pods that may run there, fewer kops masters, today's platform tuned (gp3,
+right-sized roots, one NAT gateway, shared ALBs), NAT per zone vs one vs none,
+VPC endpoints.
+
+Nodes are chosen by bin packing the pods' requests (plus DaemonSets and the
+pods EKS adds) over every instance type of the region, on the capacity the EKS
+AMI leaves allocatable, with the headroom you ask for. Each plan shows its gap
+to a lower bound that no mix of instance types can beat.
+
+The recommended scenario is the cheapest that meets the constraints.
+--write-eksctl writes its eksctl ClusterConfig (or --scenario's).`,
+		Example: `  # The founding story: from kops to EKS
+  refit plan --example --explain
+
+  # Your cluster, with arm64 images allowed, and the config for the winner
+  refit plan cluster.yaml k8s/ --arch amd64,arm64 --write-eksctl eks.yaml
+
+  # Only on-demand, 3 nodes at least, 30% headroom, as JSON
+  refit plan cluster.yaml k8s/ --no-spot --min-nodes 3 --headroom 30% -o json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := format()
+			if err != nil {
+				return err
+			}
+			if opt.Headroom, err = parsePercent(headroom); err != nil {
+				return fmt.Errorf("--headroom %q: %w", headroom, err)
+			}
+			opt.Families = splitList(families)
+			opt.Arch = splitList(arch)
+			for _, a := range opt.Arch {
+				if a != "amd64" && a != "arm64" {
+					return fmt.Errorf("--arch %q: want amd64, arm64 or both", a)
+				}
+			}
+			if opt.DefaultMilliCPU, opt.DefaultMemory, err = parseDefaults(defaults); err != nil {
+				return fmt.Errorf("--default-requests %q: %w", defaults, err)
+			}
+			cat, copt, err := flags.setup()
+			if err != nil {
+				return err
+			}
+			opt.Region, opt.At, opt.Usage = copt.Region, copt.At, copt.Usage
+			e, err := loadEstate(args, example, streams)
+			if err != nil {
+				return err
+			}
+			res, err := plan.Make(e, cat, opt)
+			if err != nil {
+				return err
+			}
+			if writeEksctl != "" {
+				name := scenarioName
+				if name == "" {
+					name = res.Recommended
+				}
+				s, ok := res.Scenario(name)
+				if !ok {
+					return fmt.Errorf("--scenario %q: no such scenario (have %s)", name, strings.Join(res.Names(), ", "))
+				}
+				if s.Eksctl == nil {
+					return fmt.Errorf("scenario %s is not an EKS design: no eksctl config to write (choose one with --scenario: %s)", name, strings.Join(eksNames(res), ", "))
+				}
+				cfg := *s.Eksctl
+				cfg.Header = fmt.Sprintf("Written by refit plan: scenario %s, %s a month (%s).", s.Name, s.Monthly().StringFixed(2), s.Title)
+				if writeEksctl == "-" {
+					return eksctlcfg.Write(streams.Out, cfg)
+				}
+				if err := eksctlcfg.WriteFile(writeEksctl, cfg); err != nil {
+					return err
+				}
+				fmt.Fprintf(streams.ErrOut, "wrote eksctl config for scenario %s to %s (create it with: eksctl create cluster -f %s)\n", s.Name, writeEksctl, writeEksctl)
+			}
+			return report.WritePlan(streams.Out, res, f, explain)
+		},
+	}
+	format = outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
+	flags.register(cmd)
+	fl := cmd.Flags()
+	fl.BoolVar(&example, "example", false, "plan a bundled example instead of files (kops-before when no name is given)")
+	fl.IntVar(&opt.MinNodes, "min-nodes", 2, "at least this many EC2 nodes, for availability")
+	fl.StringVar(&headroom, "headroom", "20%", "share of each node's cpu and memory left free for spikes and rollouts")
+	fl.IntVar(&opt.SpotTypes, "spot-types", 3, "instance types a spot node group must name (diversification against interruptions)")
+	fl.StringVar(&families, "families", "", "only these instance families, comma-separated (t3,t3a,m7i); default: all")
+	fl.StringVar(&arch, "arch", "amd64", "architectures your images support: amd64, arm64 or amd64,arm64")
+	fl.BoolVar(&opt.NoSpot, "no-spot", false, "never recommend spot capacity")
+	fl.BoolVar(&opt.AllowPublicNodes, "allow-public-nodes", false, "let the design without NAT gateway (nodes in public subnets) be recommended")
+	fl.IntVar(&opt.RootVolumeGiB, "root-volume", 20, "root volume (GiB, gp3) of planned nodes")
+	fl.StringVar(&defaults, "default-requests", "cpu=100m,memory=128Mi", "requests assumed for pods that set none (they are listed)")
+	fl.StringVar(&writeEksctl, "write-eksctl", "", "write the recommended (or --scenario) design as an eksctl ClusterConfig to FILE (- for stdout)")
+	fl.StringVar(&scenarioName, "scenario", "", "the scenario --write-eksctl writes (default: the recommended one)")
+	fl.BoolVar(&explain, "explain", false, "say why each choice won, for every scenario")
+	return cmd
+}
+
+func eksNames(r *plan.Result) []string {
+	var out []string
+	for _, s := range r.Scenarios {
+		if s.Eksctl != nil {
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// parsePercent reads "20%" or "0.2".
+func parsePercent(s string) (float64, error) {
+	pct := strings.HasSuffix(s, "%")
+	v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
+	if err != nil {
+		return 0, fmt.Errorf("want a percentage such as 20%%")
+	}
+	if pct || v > 1 {
+		v /= 100
+	}
+	if v < 0 || v >= 1 {
+		return 0, fmt.Errorf("must be from 0%% to below 100%%")
+	}
+	return v, nil
+}
+
+// parseDefaults reads "cpu=100m,memory=128Mi".
+func parseDefaults(s string) (int64, int64, error) {
+	var cpu, mem int64
+	for _, kv := range splitList(s) {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return 0, 0, fmt.Errorf("want cpu=QUANTITY,memory=QUANTITY")
+		}
+		var err error
+		switch k {
+		case "cpu":
+			cpu, err = manifest.MilliValue(v)
+		case "memory":
+			mem, err = manifest.Value(v)
+		default:
+			return 0, 0, fmt.Errorf("unknown resource %q (cpu, memory)", k)
+		}
+		if err != nil {
+			return 0, 0, fmt.Errorf("%s: %w", k, err)
+		}
+	}
+	if cpu <= 0 && mem <= 0 {
+		return 0, 0, fmt.Errorf("give a positive cpu or memory")
+	}
+	return cpu, mem, nil
+}
+

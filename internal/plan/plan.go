@@ -1,0 +1,371 @@
+// Package plan prices alternative designs of a cluster for the workloads it
+// really runs, finds the cheapest node design by bin packing them, and says
+// why each choice won. Each scenario is a full Estate priced by the cost
+// engine, so a plan and `refit cost` never disagree.
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/refit-dev/refit/internal/cost"
+	"github.com/refit-dev/refit/internal/estate"
+	"github.com/refit-dev/refit/internal/plan/eksctlcfg"
+	"github.com/refit-dev/refit/internal/pricing"
+)
+
+// Options are the constraints and assumptions of a plan.
+type Options struct {
+	Region string
+	At     time.Time
+	Usage  cost.Usage
+	// MinNodes is the least number of EC2 nodes (availability), default 2.
+	MinNodes int
+	// Headroom is the fraction of each node's cpu and memory left free.
+	Headroom float64
+	// SpotTypes is how many instance types a spot group must name.
+	SpotTypes int
+	// Families limits instance families ("t3", "m7g"); empty allows all.
+	Families []string
+	// Arch lists the allowed architectures (default amd64 only).
+	Arch []string
+	// NoSpot leaves spot designs out of the recommendation.
+	NoSpot bool
+	// AllowPublicNodes lets the no-NAT design (nodes in public subnets) be
+	// recommended.
+	AllowPublicNodes bool
+	// RootVolumeGiB is the gp3 root volume of planned nodes.
+	RootVolumeGiB int
+	// Zones is how many zones an HA design spans (default 3, or the zones
+	// seen in the estate).
+	Zones int
+	// DefaultMilliCPU and DefaultMemory are assumed for pods with no requests.
+	DefaultMilliCPU int64
+	DefaultMemory   int64
+}
+
+// Defaults fills unset options.
+func (o *Options) Defaults() {
+	if o.MinNodes == 0 {
+		o.MinNodes = 2
+	}
+	if o.SpotTypes == 0 {
+		o.SpotTypes = 3
+	}
+	if len(o.Arch) == 0 {
+		o.Arch = []string{"amd64"}
+	}
+	if o.RootVolumeGiB == 0 {
+		o.RootVolumeGiB = 20
+	}
+	if o.DefaultMilliCPU == 0 {
+		o.DefaultMilliCPU = 100
+	}
+	if o.DefaultMemory == 0 {
+		o.DefaultMemory = 128 << 20
+	}
+	if o.At.IsZero() {
+		o.At = time.Now()
+	}
+	if o.Usage.Storage.DefaultVolumeType == "" {
+		o.Usage = cost.DefaultUsage()
+	}
+}
+
+// NodePlan is the capacity a scenario buys.
+type NodePlan struct {
+	InstanceTypes []string        `json:"instanceTypes"`
+	Count         int             `json:"count"`
+	Purchase      estate.Purchase `json:"purchase"`
+	// MonthlyCost of the nodes alone. LowerBoundMonthly is the fractional
+	// relaxation of one node group: no group of the candidate types holds
+	// these pods for less. AnyMixBoundMonthly is the LP over cpu, memory
+	// and pods for any mix of types: no design at all can cost less.
+	MonthlyCost        decimal.Decimal `json:"monthlyCost"`
+	LowerBoundMonthly  decimal.Decimal `json:"lowerBoundMonthly"`
+	AnyMixBoundMonthly decimal.Decimal `json:"anyMixBoundMonthly"`
+	// Pods placed on this capacity.
+	Pods int `json:"pods"`
+}
+
+// Scenario is one priced design.
+type Scenario struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	// Estate is the design; Breakdown its price.
+	Estate    *estate.Estate  `json:"-"`
+	Breakdown *cost.Breakdown `json:"-"`
+	Nodes     []NodePlan      `json:"nodes"`
+	// LowerBoundMonthly is the total with the node cost replaced by its
+	// lower bound: no plan for these pods can cost less.
+	LowerBoundMonthly decimal.Decimal `json:"lowerBoundMonthly"`
+	Risks             []string        `json:"risks"`
+	Explain           []string        `json:"explain"`
+	// Eligible is false when the scenario breaks a constraint (WhyNot says
+	// which); it is then shown but not recommended.
+	Eligible bool   `json:"eligible"`
+	WhyNot   string `json:"whyNot,omitempty"`
+	// Eksctl is the ClusterConfig of an EKS design (nil otherwise).
+	Eksctl *eksctlcfg.Config `json:"-"`
+}
+
+// Monthly is the scenario's total.
+func (s Scenario) Monthly() decimal.Decimal { return s.Breakdown.Total() }
+
+// Result is a whole plan.
+type Result struct {
+	Current     Scenario   `json:"-"`
+	Demand      Demand     `json:"demand"`
+	Scenarios   []Scenario `json:"scenarios"`
+	Recommended string     `json:"recommended"`
+	// KopsGroups maps the current kops instance groups to managed node
+	// groups; Unmapped names what has no EKS counterpart.
+	KopsGroups  []eksctlcfg.NodeGroup `json:"kopsGroups,omitempty"`
+	Unmapped    []string              `json:"unmapped,omitempty"`
+	Assumptions []string              `json:"assumptions"`
+}
+
+// Scenario returns the scenario with that name.
+func (r *Result) Scenario(name string) (Scenario, bool) {
+	for _, s := range r.Scenarios {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Scenario{}, false
+}
+
+// Names lists the scenario names.
+func (r *Result) Names() []string {
+	out := make([]string, len(r.Scenarios))
+	for i, s := range r.Scenarios {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// Make plans the estate.
+func Make(e *estate.Estate, cat *pricing.Catalog, opt Options) (*Result, error) {
+	opt.Defaults()
+	if opt.Headroom < 0 || opt.Headroom >= 1 {
+		return nil, fmt.Errorf("headroom %g%% must be at least 0%% and below 100%%", opt.Headroom*100)
+	}
+	if opt.MinNodes < 0 || opt.SpotTypes < 1 {
+		return nil, fmt.Errorf("min nodes must be ≥ 0 and spot types ≥ 1")
+	}
+	region := opt.Region
+	if region == "" {
+		region = e.Region
+	}
+	if region == "" {
+		region = cost.DefaultRegion
+	}
+	if err := cat.CheckRegion(region); err != nil {
+		return nil, err
+	}
+	opt.Region = region
+	if opt.Zones == 0 {
+		opt.Zones = zonesOf(e)
+	}
+	p := &planner{e: e, cat: cat, opt: opt, costOpt: cost.Options{Region: region, At: opt.At, Usage: opt.Usage}}
+	return p.run()
+}
+
+// zonesOf counts the zones an estate uses (NAT gateways per zone, node group
+// zones), 3 when it names none.
+func zonesOf(e *estate.Estate) int {
+	zones := map[string]bool{}
+	for _, g := range e.NodeGroups {
+		for _, z := range g.Zones {
+			zones[z] = true
+		}
+	}
+	for _, n := range e.NATGateways {
+		if n.Zone != "" {
+			zones[n.Zone] = true
+		}
+	}
+	if len(zones) >= 2 {
+		return len(zones)
+	}
+	return 3
+}
+
+type planner struct {
+	e       *estate.Estate
+	cat     *pricing.Catalog
+	opt     Options
+	costOpt cost.Options
+	demand  Demand
+	res     *Result
+}
+
+func (p *planner) price(name, title string, e *estate.Estate) (Scenario, error) {
+	b, err := cost.Estimate(e, p.cat, p.costOpt)
+	if err != nil {
+		return Scenario{}, fmt.Errorf("scenario %s: %w", name, err)
+	}
+	return Scenario{Name: name, Title: title, Estate: e, Breakdown: b, Eligible: true, LowerBoundMonthly: b.Total(), Risks: []string{}, Explain: []string{}}, nil
+}
+
+func (p *planner) run() (*Result, error) {
+	p.res = &Result{}
+	current, err := p.price("today", "What you run today", p.e)
+	if err != nil {
+		return nil, err
+	}
+	current.Nodes = currentNodes(p.e, current.Breakdown)
+	current.Risks = currentRisks(p.e)
+	p.res.Current = current
+	p.demand = DemandOf(p.e, p.opt.DefaultMilliCPU, p.opt.DefaultMemory, true)
+	p.res.Demand = p.demand
+	p.res.Assumptions = append(p.res.Assumptions, p.demand.Assumptions...)
+	p.res.Scenarios = append(p.res.Scenarios, current)
+
+	if isKops(p.e) {
+		p.res.KopsGroups, p.res.Unmapped = eksctlcfg.FromKops(p.e)
+		if s, ok, err := p.kopsOneMaster(); err != nil {
+			return nil, err
+		} else if ok {
+			p.res.Scenarios = append(p.res.Scenarios, s)
+		}
+	}
+	tuned, err := p.tuned()
+	if err != nil {
+		return nil, err
+	}
+	p.res.Scenarios = append(p.res.Scenarios, tuned)
+
+	od, err := p.eks("eks-on-demand", "EKS, on-demand managed nodes", estate.OnDemand, false)
+	if err != nil {
+		return nil, err
+	}
+	p.res.Scenarios = append(p.res.Scenarios, od)
+	best := od
+	spot, err := p.eks("eks-spot", "EKS, spot managed nodes", estate.Spot, false)
+	if err != nil {
+		return nil, err
+	}
+	if p.opt.NoSpot {
+		spot.Eligible, spot.WhyNot = false, "spot excluded (--no-spot)"
+	}
+	p.res.Scenarios = append(p.res.Scenarios, spot)
+	if spot.Eligible && spot.Monthly().LessThan(best.Monthly()) {
+		best = spot
+	}
+	fg, err := p.eks("eks-fargate", "EKS, Fargate for what may run there, nodes for the rest", purchaseOf(best), true)
+	if err != nil {
+		return nil, err
+	}
+	p.res.Scenarios = append(p.res.Scenarios, fg)
+
+	for _, variant := range []func(Scenario) (Scenario, error){p.natPerZone, p.publicNodes, p.vpcEndpoints} {
+		s, err := variant(best)
+		if err != nil {
+			return nil, err
+		}
+		if s.Name != "" {
+			p.res.Scenarios = append(p.res.Scenarios, s)
+		}
+	}
+	sortScenarios(p.res.Scenarios)
+	p.recommend()
+	return p.res, nil
+}
+
+func purchaseOf(s Scenario) estate.Purchase {
+	if len(s.Nodes) > 0 {
+		return s.Nodes[0].Purchase
+	}
+	return estate.OnDemand
+}
+
+func isKops(e *estate.Estate) bool {
+	for _, c := range e.Clusters {
+		if c.Source == "kops" {
+			return true
+		}
+	}
+	return false
+}
+
+// recommend picks the cheapest eligible scenario.
+func (p *planner) recommend() {
+	var best *Scenario
+	for i := range p.res.Scenarios {
+		s := &p.res.Scenarios[i]
+		if !s.Eligible {
+			continue
+		}
+		if best == nil || s.Monthly().LessThan(best.Monthly()) {
+			best = s
+		}
+	}
+	if best != nil {
+		p.res.Recommended = best.Name
+	}
+}
+
+// currentNodes summarises the node groups of today's estate, one entry per
+// instance types and purchase option.
+func currentNodes(e *estate.Estate, b *cost.Breakdown) []NodePlan {
+	var out []NodePlan
+	index := map[string]int{}
+	for _, g := range e.NodeGroups {
+		if g.Role != estate.RoleNode && g.Role != estate.RoleMaster {
+			continue
+		}
+		key := joinTypes(g.InstanceTypes) + " " + string(g.Purchase)
+		if i, ok := index[key]; ok {
+			out[i].Count += g.Count
+			continue
+		}
+		index[key] = len(out)
+		out = append(out, NodePlan{InstanceTypes: g.InstanceTypes, Count: g.Count, Purchase: g.Purchase})
+	}
+	return out
+}
+
+func currentRisks(e *estate.Estate) []string {
+	var risks []string
+	masters := 0
+	for _, g := range e.NodeGroups {
+		if g.Role == estate.RoleMaster {
+			masters += g.Count
+		}
+	}
+	if isKops(e) && masters < 3 {
+		risks = append(risks, fmt.Sprintf("%d master(s): no control-plane high availability", masters))
+	}
+	if len(e.NATGateways) == 1 {
+		risks = append(risks, "one NAT gateway: nodes in other zones lose egress if its zone fails")
+	}
+	return risks
+}
+
+// copyEstate makes a deep enough copy to modify a scenario.
+func copyEstate(e *estate.Estate) *estate.Estate {
+	c := *e
+	c.Clusters = slices.Clone(e.Clusters)
+	c.NodeGroups = slices.Clone(e.NodeGroups)
+	c.FargateProfiles = slices.Clone(e.FargateProfiles)
+	c.Workloads = slices.Clone(e.Workloads)
+	c.Claims = slices.Clone(e.Claims)
+	c.StorageClasses = slices.Clone(e.StorageClasses)
+	c.Volumes = slices.Clone(e.Volumes)
+	c.NATGateways = slices.Clone(e.NATGateways)
+	c.PublicIPs = slices.Clone(e.PublicIPs)
+	c.LoadBalancers = slices.Clone(e.LoadBalancers)
+	c.VPCEndpoints = slices.Clone(e.VPCEndpoints)
+	return &c
+}
+
+func usd(d decimal.Decimal) string { return "$" + d.StringFixed(2) }
+
+func monthlyOf(f float64) decimal.Decimal { return decimal.NewFromFloat(f).Round(6) }
+
+func joinTypes(ts []string) string { return strings.Join(ts, "|") }

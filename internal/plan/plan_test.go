@@ -1,0 +1,216 @@
+package plan
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/refit-dev/refit/examples"
+	"github.com/refit-dev/refit/internal/cost"
+	"github.com/refit-dev/refit/internal/estate"
+	"github.com/refit-dev/refit/internal/pricing"
+	"github.com/refit-dev/refit/internal/source"
+)
+
+var at = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+
+func load(t *testing.T, name string) *estate.Estate {
+	t.Helper()
+	l := &source.Loader{FS: source.Prefixed(examples.Dir, examples.FS())}
+	e, err := l.Load([]string{examples.Dir + "/" + name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func catalog(t *testing.T) *pricing.Catalog {
+	t.Helper()
+	c, err := pricing.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// The founding story: from the kops cluster, the plan recommends an EKS
+// design under $5 a day that saves over 60%.
+func TestFoundingStory(t *testing.T) {
+	r, err := Make(load(t, "kops-before"), catalog(t), Options{At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, ok := r.Scenario(r.Recommended)
+	if !ok {
+		t.Fatalf("recommended %q is not a scenario", r.Recommended)
+	}
+	daily := cost.Daily(rec.Monthly())
+	if !daily.LessThan(decimal.NewFromInt(5)) {
+		t.Errorf("recommended %s costs %s a day, want under $5", rec.Name, daily.StringFixed(2))
+	}
+	today := r.Current.Monthly()
+	saving := today.Sub(rec.Monthly()).Div(today)
+	if !saving.GreaterThan(decimal.NewFromFloat(0.6)) {
+		t.Errorf("saving %s%%, want over 60%%", saving.Mul(decimal.NewFromInt(100)).StringFixed(1))
+	}
+	if rec.Eksctl == nil || rec.Estate.Clusters[0].ControlPlane != estate.ControlPlaneEKS {
+		t.Errorf("recommended %s is not an EKS design", rec.Name)
+	}
+	for _, want := range []string{"today", "today-tuned", "kops-one-master", "eks-on-demand", "eks-spot", "eks-fargate", "eks-spot-nat-per-zone", "eks-spot-public-nodes", "eks-spot-vpc-endpoints"} {
+		if _, ok := r.Scenario(want); !ok {
+			t.Errorf("scenario %s missing (have %v)", want, r.Names())
+		}
+	}
+	pub, _ := r.Scenario("eks-spot-public-nodes")
+	if pub.Eligible {
+		t.Error("public nodes must not be eligible without --allow-public-nodes")
+	}
+	if len(r.KopsGroups) != 1 || len(r.Unmapped) == 0 {
+		t.Errorf("kops mapping: %d groups, %d unmapped", len(r.KopsGroups), len(r.Unmapped))
+	}
+}
+
+// Every scenario is a full Breakdown from the cost engine, and the node cost
+// the packer planned is the one the engine prices.
+func TestScenariosArePricedByTheEngine(t *testing.T) {
+	r, err := Make(load(t, "kops-before"), catalog(t), Options{At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range r.Scenarios {
+		if s.Breakdown == nil || len(s.Breakdown.Items) == 0 {
+			t.Fatalf("%s: no breakdown", s.Name)
+		}
+		if s.LowerBoundMonthly.GreaterThan(s.Monthly().Add(decimal.NewFromFloat(0.01))) {
+			t.Errorf("%s: lower bound %s above the plan %s", s.Name, s.LowerBoundMonthly, s.Monthly())
+		}
+		for _, n := range s.Nodes {
+			if n.MonthlyCost.IsZero() || n.Purchase == estate.Fargate {
+				continue
+			}
+			comp := cost.ComputeOnDemand
+			if n.Purchase == estate.Spot {
+				comp = cost.ComputeSpot
+			}
+			if got := componentCost(s.Breakdown, comp); got.Round(2).Sub(n.MonthlyCost.Round(2)).Abs().GreaterThan(decimal.NewFromFloat(0.02)) {
+				t.Errorf("%s: engine prices the nodes at %s, the packer at %s", s.Name, got.StringFixed(2), n.MonthlyCost.StringFixed(2))
+			}
+		}
+	}
+}
+
+func TestConstraints(t *testing.T) {
+	e := load(t, "kops-before")
+	tests := []struct {
+		name  string
+		opt   Options
+		check func(t *testing.T, r *Result)
+	}{
+		{"no spot", Options{NoSpot: true}, func(t *testing.T, r *Result) {
+			rec, _ := r.Scenario(r.Recommended)
+			for _, n := range rec.Nodes {
+				if n.Purchase == estate.Spot {
+					t.Errorf("recommended %s buys spot", rec.Name)
+				}
+			}
+		}},
+		{"public nodes allowed", Options{AllowPublicNodes: true}, func(t *testing.T, r *Result) {
+			if !strings.HasSuffix(r.Recommended, "-public-nodes") {
+				t.Errorf("recommended %s, want the public-nodes design (cheapest)", r.Recommended)
+			}
+		}},
+		{"min nodes", Options{MinNodes: 4}, func(t *testing.T, r *Result) {
+			s, _ := r.Scenario("eks-on-demand")
+			if s.Nodes[0].Count < 4 {
+				t.Errorf("eks-on-demand has %d nodes, want ≥ 4", s.Nodes[0].Count)
+			}
+		}},
+		{"families", Options{Families: []string{"m7i"}}, func(t *testing.T, r *Result) {
+			s, _ := r.Scenario("eks-on-demand")
+			for _, typ := range s.Nodes[0].InstanceTypes {
+				if !strings.HasPrefix(typ, "m7i.") {
+					t.Errorf("type %s is not m7i", typ)
+				}
+			}
+		}},
+		{"arm64", Options{Arch: []string{"arm64"}}, func(t *testing.T, r *Result) {
+			s, _ := r.Scenario("eks-on-demand")
+			it, err := catalog(t).InstanceType(s.Nodes[0].InstanceTypes[0])
+			if err != nil || it.Arch != "arm64" {
+				t.Errorf("type %v is not arm64", s.Nodes[0].InstanceTypes)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opt.At = at
+			r, err := Make(e, catalog(t), tt.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, r)
+		})
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	big := &estate.Estate{Region: "us-east-1", Workloads: []estate.Workload{{
+		Kind: "Deployment", Namespace: "a", Name: "huge", Replicas: 1,
+		Requests: estate.Resources{MilliCPU: 10_000_000, MemoryBytes: 1 << 30}, Origin: estate.Origin{File: "w.yaml", Line: 3},
+	}}}
+	_, err := Make(big, catalog(t), Options{At: at})
+	if err == nil || !strings.Contains(err.Error(), "huge") {
+		t.Errorf("err = %v, want one naming the pod that fits nowhere", err)
+	}
+	_, err = Make(&estate.Estate{}, catalog(t), Options{At: at, Headroom: 1.5})
+	if err == nil || !strings.Contains(err.Error(), "headroom") {
+		t.Errorf("err = %v, want a headroom error", err)
+	}
+	_, err = Make(&estate.Estate{}, catalog(t), Options{At: at, Families: []string{"zz9"}})
+	if err == nil || !strings.Contains(err.Error(), "no instance type") {
+		t.Errorf("err = %v, want no instance type", err)
+	}
+}
+
+func TestDemandOf(t *testing.T) {
+	e := &estate.Estate{
+		Claims: []estate.Claim{{Namespace: "db", Name: "data-redis"}},
+		Workloads: []estate.Workload{
+			{Kind: "Deployment", Namespace: "app", Name: "web", Replicas: 2, Requests: estate.Resources{MilliCPU: 100, MemoryBytes: 1 << 20}},
+			{Kind: "Deployment", Namespace: "app", Name: "bare", Replicas: 1},
+			{Kind: "DaemonSet", Namespace: "kube-system", Name: "agent", PerNode: true, Requests: estate.Resources{MilliCPU: 10}},
+			{Kind: "StatefulSet", Namespace: "db", Name: "redis", Replicas: 1, Claims: []string{"data-redis"}, Requests: estate.Resources{MilliCPU: 10}},
+			{Kind: "Deployment", Namespace: "net", Name: "cni", Replicas: 1, HostNetwork: true, Requests: estate.Resources{MilliCPU: 10}},
+			{Kind: "Deployment", Namespace: "sec", Name: "priv", Replicas: 1, Privileged: true, Requests: estate.Resources{MilliCPU: 10}},
+			{Kind: "CronJob", Namespace: "app", Name: "backup", Replicas: 1},
+		},
+	}
+	d := DemandOf(e, 100, 128<<20, false)
+	want := map[string]string{
+		"Deployment app/web":          "",
+		"Deployment app/bare":         "",
+		"DaemonSet kube-system/agent": "a DaemonSet",
+		"StatefulSet db/redis":        "an EBS volume (data-redis)",
+		"Deployment net/cni":          "host network",
+		"Deployment sec/priv":         "privileged containers",
+	}
+	if len(d.Groups) != len(want) {
+		t.Fatalf("groups = %d, want %d", len(d.Groups), len(want))
+	}
+	for _, g := range d.Groups {
+		if w, ok := want[g.ID()]; !ok || g.NotFargate != w {
+			t.Errorf("%s: notFargate %q, want %q", g.ID(), g.NotFargate, w)
+		}
+		if g.Name == "bare" && (!g.Defaulted || g.MilliCPU != 100 || g.MemoryBytes != 128<<20) {
+			t.Errorf("bare: %+v, want the default requests", g)
+		}
+	}
+	all := strings.Join(d.Assumptions, "\n")
+	for _, w := range []string{"Deployment app/bare", "100m CPU and 128 MiB", "app/backup"} {
+		if !strings.Contains(all, w) {
+			t.Errorf("assumptions %q lack %q", all, w)
+		}
+	}
+}
