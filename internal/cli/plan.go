@@ -188,4 +188,3 @@ func parseDefaults(s string) (int64, int64, error) {
 	}
 	return cpu, mem, nil
 }
-

@@ -50,11 +50,11 @@ type NodeView struct {
 
 // DemandView sums the workloads.
 type DemandView struct {
-	Pods        int    `json:"pods"`
-	DaemonSets  int    `json:"daemonSets"`
-	MilliCPU    int64  `json:"milliCPU"`
-	MemoryBytes int64  `json:"memoryBytes"`
-	FargateOK   int    `json:"fargateEligiblePods"`
+	Pods        int      `json:"pods"`
+	DaemonSets  int      `json:"daemonSets"`
+	MilliCPU    int64    `json:"milliCPU"`
+	MemoryBytes int64    `json:"memoryBytes"`
+	FargateOK   int      `json:"fargateEligiblePods"`
 	NotFargate  []string `json:"notFargate"`
 }
 
