@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,8 @@ import (
 	"github.com/refit-dev/refit/examples"
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/estate"
+	"github.com/refit-dev/refit/internal/plan/eksctlcfg"
+	"github.com/refit-dev/refit/internal/plan/eksctlcfg/eksctltest"
 	"github.com/refit-dev/refit/internal/pricing"
 	"github.com/refit-dev/refit/internal/source"
 )
@@ -211,6 +214,38 @@ func TestDemandOf(t *testing.T) {
 	for _, w := range []string{"Deployment app/bare", "100m CPU and 128 MiB", "app/backup"} {
 		if !strings.Contains(all, w) {
 			t.Errorf("assumptions %q lack %q", all, w)
+		}
+	}
+}
+
+// The recommended design's eksctl config is one eksctl itself accepts:
+// strict decoding into its ClusterConfig type, then its defaulting and
+// validation.
+func TestWriteEksctlAccepted(t *testing.T) {
+	for _, example := range []string{"kops-before", "eks-after"} {
+		r, err := Make(load(t, example), catalog(t), Options{At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range r.Scenarios {
+			if s.Eksctl == nil {
+				continue
+			}
+			var buf bytes.Buffer
+			if err := eksctlcfg.Write(&buf, *s.Eksctl); err != nil {
+				t.Fatalf("%s/%s: %v", example, s.Name, err)
+			}
+			cfg, err := eksctltest.Load(buf.Bytes())
+			if err != nil {
+				t.Fatalf("%s/%s: eksctl rejects the config: %v\n%s", example, s.Name, err, buf.String())
+			}
+			if len(s.Nodes) > 0 && s.Nodes[0].Purchase != estate.Fargate {
+				ng := cfg.ManagedNodeGroups[0]
+				if *ng.DesiredCapacity != s.Nodes[0].Count || len(ng.InstanceTypes) != len(s.Nodes[0].InstanceTypes) ||
+					ng.Spot != (s.Nodes[0].Purchase == estate.Spot) {
+					t.Errorf("%s/%s: eksctl reads %d × %v spot=%v, the plan says %+v", example, s.Name, *ng.DesiredCapacity, ng.InstanceTypes, ng.Spot, s.Nodes[0])
+				}
+			}
 		}
 	}
 }

@@ -297,7 +297,7 @@ func (p *planner) eks(name, title string, purchase estate.Purchase, fargate bool
 	s.Risks = append(s.Risks, p.nodeRisks(sol, purchase)...)
 	s.Risks = append(s.Risks, "one NAT gateway: nodes in other zones lose internet egress if its zone fails")
 	s.Eksctl = &eksctlcfg.Config{
-		Name: e.Clusters[0].Name, Region: p.opt.Region, Version: e.Clusters[0].KubernetesVersion, NAT: "Single",
+		Name: eksctlcfg.ClusterName(e.Clusters[0].Name), Region: p.opt.Region, Version: e.Clusters[0].KubernetesVersion, NAT: "Single",
 		NodeGroups: cfgGroups, FargateProfiles: profiles,
 		LoadBalancerController: hasALB(e), ExternalDNS: usesExternalDNS(p.e),
 	}
@@ -351,7 +351,7 @@ func (p *planner) carriedLabels() (map[string]string, []string) {
 	}
 	labels := map[string]string{}
 	for k, v := range workers[0].Labels {
-		if !strings.HasPrefix(k, "kops.k8s.io/") && !strings.HasPrefix(k, "alpha.eksctl.io/") {
+		if !strings.HasPrefix(k, "kops.k8s.io/") && !strings.HasPrefix(k, "alpha.eksctl.io/") && !eksctlcfg.ReservedLabel(k) {
 			labels[k] = v
 		}
 	}
@@ -361,12 +361,14 @@ func (p *planner) carriedLabels() (map[string]string, []string) {
 	return labels, workers[0].Taints
 }
 
+// parseTaints reads "key=value:Effect" taints, dropping malformed ones
+// (FromKops lists those as not carried over).
 func parseTaints(ts []string) []eksctlcfg.Taint {
 	var out []eksctlcfg.Taint
 	for _, t := range ts {
-		kv, effect, _ := strings.Cut(t, ":")
-		k, v, _ := strings.Cut(kv, "=")
-		out = append(out, eksctlcfg.Taint{Key: k, Value: v, Effect: effect})
+		if taint, err := eksctlcfg.ParseTaint(t); err == nil {
+			out = append(out, taint)
+		}
 	}
 	return out
 }

@@ -435,10 +435,16 @@ func nodeGroup(g NodeGroup, clusterZones []string) (*yaml.Node, error) {
 		if ReservedLabel(k) {
 			return nil, fmt.Errorf("label %q: EKS rejects labels under kubernetes.io/, k8s.io/ and eks.amazonaws.com/", k)
 		}
+		if !qualifiedName(k) || !labelValue(g.Labels[k]) {
+			return nil, fmt.Errorf("label %q=%q is not a valid Kubernetes label", k, g.Labels[k])
+		}
 	}
 	for _, t := range g.Taints {
 		if t.Key == "" {
 			return nil, fmt.Errorf("taint without a key")
+		}
+		if !qualifiedName(t.Key) || !labelValue(t.Value) {
+			return nil, fmt.Errorf("taint %q=%q is not a valid Kubernetes taint", t.Key, t.Value)
 		}
 		if !slices.Contains(taintEffects, t.Effect) {
 			return nil, fmt.Errorf("taint %s: effect %q is not one of %s", t.Key, t.Effect, strings.Join(taintEffects, ", "))

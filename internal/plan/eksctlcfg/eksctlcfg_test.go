@@ -123,6 +123,8 @@ func TestWriteErrors(t *testing.T) {
 		{"iops on gp2", func(c *Config) { c.NodeGroups[0].VolumeType, c.NodeGroups[0].VolumeIOPS = "gp2", 100 }, "volumeIOPS"},
 		{"throughput on io1", func(c *Config) { c.NodeGroups[0].VolumeType, c.NodeGroups[0].VolumeThroughput = "io1", 200 }, "volumeThroughput"},
 		{"reserved label", func(c *Config) { c.NodeGroups[0].Labels = map[string]string{"node-role.kubernetes.io/node": ""} }, "node-role.kubernetes.io/node"},
+		{"bad label", func(c *Config) { c.NodeGroups[0].Labels = map[string]string{"team": "a b"} }, `label "team"="a b"`},
+		{"bad taint key", func(c *Config) { c.NodeGroups[0].Taints = []Taint{{Key: "a b", Effect: "NoSchedule"}} }, `taint "a b"`},
 		{"taint effect", func(c *Config) { c.NodeGroups[0].Taints = []Taint{{Key: "k", Effect: "NoWay"}} }, `effect "NoWay"`},
 		{"fargate reserved name", func(c *Config) {
 			c.FargateProfiles = []FargateProfile{{Name: "eks-x", Selectors: []estate.FargateSelector{{Namespace: "a"}}}}

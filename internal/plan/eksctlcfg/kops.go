@@ -174,6 +174,10 @@ func fromKopsGroup(g estate.NodeGroup, used map[string]bool) (NodeGroup, []strin
 			reserved = append(reserved, k+"="+g.Labels[k])
 			continue
 		}
+		if !qualifiedName(k) || !labelValue(g.Labels[k]) {
+			notes = append(notes, fmt.Sprintf("InstanceGroup %s (%s): label %q=%q is dropped, as it is not a valid Kubernetes label.", g.Name, g.Origin, k, g.Labels[k]))
+			continue
+		}
 		if ng.Labels == nil {
 			ng.Labels = map[string]string{}
 		}

@@ -116,13 +116,19 @@ func TestFromKopsEdgeCases(t *testing.T) {
 		NodeGroups: []estate.NodeGroup{
 			node("a.b", "us-east-1a"),
 			node("a-b", "us-east-1a"),
+			{Name: "labelled", Cluster: cluster.Name, Role: estate.RoleNode, InstanceTypes: []string{"m5.large"}, Count: 1, MinSize: 1, MaxSize: 1,
+				Labels: map[string]string{"ok": "1", "bad key": "x"}, Zones: []string{"us-east-1a"}},
 			{Name: "managed", Cluster: "eks", Role: estate.RoleNode, InstanceTypes: []string{"m5.large"}},
 		},
 	}
 	groups, unmapped := FromKops(e)
-	if len(groups) != 2 {
-		t.Fatalf("FromKops mapped %d groups, want the 2 kops ones: %+v", len(groups), groups)
+	if len(groups) != 3 {
+		t.Fatalf("FromKops mapped %d groups, want the 3 kops ones: %+v", len(groups), groups)
 	}
+	if want := map[string]string{"ok": "1"}; !reflect.DeepEqual(groups[2].Labels, want) {
+		t.Errorf("labels = %v, want %v", groups[2].Labels, want)
+	}
+	groups = groups[:2]
 	if groups[0].Name != "a-b" || groups[1].Name != "a-b-2" {
 		t.Errorf("names = %s, %s; want a-b, a-b-2", groups[0].Name, groups[1].Name)
 	}
@@ -138,7 +144,7 @@ func TestFromKopsEdgeCases(t *testing.T) {
 		}
 	}
 	text := strings.Join(unmapped, "\n")
-	for _, want := range []string{"renamed a-b", "root volume type standard", "zone us-east-1a"} {
+	for _, want := range []string{"renamed a-b", "root volume type standard", "zone us-east-1a", `label "bad key"="x" is dropped`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("unmapped does not mention %q:\n%s", want, text)
 		}
