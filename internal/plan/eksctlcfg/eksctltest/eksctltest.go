@@ -70,4 +70,3 @@ func Load(data []byte) (*api.ClusterConfig, error) {
 	}
 	return cfg, nil
 }
-
