@@ -177,3 +177,38 @@ data:
 `, i, ns)
 	}
 }
+
+// GeneratePods writes Deployments holding pods pods in all (1 to 5 replicas
+// each, requests from 50m/64Mi to 2 vCPU/4Gi), a DaemonSet, and one eksctl
+// ClusterConfig, for `refit plan` benchmarks.
+func GeneratePods(dir string, pods int) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(dir, "cluster.yaml"), func(w *bufio.Writer) {
+		fmt.Fprint(w, "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: bench, region: us-east-1, version: \"1.35\"}\nmanagedNodeGroups:\n- {name: ng, instanceType: m5.large, desiredCapacity: 3}\n")
+	}); err != nil {
+		return err
+	}
+	cpus := []int{50, 100, 250, 500, 1000, 2000}
+	mems := []int{64, 128, 256, 512, 1024, 2048, 4096}
+	placed, file := 0, 0
+	for placed < pods {
+		name := filepath.Join(dir, fmt.Sprintf("pods-%05d.yaml", file))
+		if err := writeFile(name, func(w *bufio.Writer) {
+			for i := 0; i < PerFile && placed < pods; i++ {
+				n := file*PerFile + i
+				replicas := min(1+n%5, pods-placed)
+				placed += replicas
+				fmt.Fprintf(w, "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d%d, namespace: ns%d}\nspec:\n  replicas: %d\n  selector: {matchLabels: {app: d%d}}\n  template:\n    metadata: {labels: {app: d%d}}\n    spec:\n      containers:\n      - name: c\n        image: x\n        resources: {requests: {cpu: %dm, memory: %dMi}}\n",
+					n, n%40, replicas, n, n, cpus[n%len(cpus)], mems[(n/3)%len(mems)])
+			}
+		}); err != nil {
+			return err
+		}
+		file++
+	}
+	return writeFile(filepath.Join(dir, "daemonset.yaml"), func(w *bufio.Writer) {
+		fmt.Fprint(w, "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: kube-system}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec:\n      containers:\n      - {name: a, image: x, resources: {requests: {cpu: 50m, memory: 64Mi}}}\n")
+	})
+}

@@ -223,6 +223,9 @@ func (p *planner) run() (*Result, error) {
 	p.res.Current = current
 	p.demand = DemandOf(p.e, p.opt.DefaultMilliCPU, p.opt.DefaultMemory, true)
 	p.res.Demand = p.demand
+	if why := p.fitsToday(p.e); why != "" {
+		current.Eligible, current.WhyNot = false, why
+	}
 	p.res.Assumptions = append(p.res.Assumptions, p.demand.Assumptions...)
 	p.res.Scenarios = append(p.res.Scenarios, current)
 

@@ -3,6 +3,7 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -17,6 +18,11 @@ import (
 
 var planned = estate.Origin{Ref: "refit plan"}
 
+// accelerated matches the families of accelerated instances (GPU,
+// Inferentia, Trainium, Gaudi, FPGA, video transcoding), which general
+// workloads should not land on even when their spot price is low.
+var accelerated = regexp.MustCompile(`^(p\d|g\d|gr\d|inf\d|trn\d|dl\d|f\d|vt\d)`)
+
 // candidates lists the instance types the plan may buy for a purchase
 // option, priced; cached per option.
 func (p *planner) candidates(purchase estate.Purchase) []pack.NodeType {
@@ -27,6 +33,9 @@ func (p *planner) candidates(purchase estate.Purchase) []pack.NodeType {
 		}
 		if len(p.opt.Families) > 0 && !contains(p.opt.Families, t.Family()) {
 			continue
+		}
+		if len(p.opt.Families) == 0 && accelerated.MatchString(t.Family()) {
+			continue // GPU, Inferentia, Trainium, FPGA, video: only when asked for by --families
 		}
 		// The kubelet sees about 7.5% less memory than EC2 lists; with that
 		// overhead the AMI formula gives Karpenter's published allocatable.
@@ -484,6 +493,50 @@ func (p *planner) nodeRisks(sol pack.Solution, purchase estate.Purchase) []strin
 	return risks
 }
 
+// fitsToday checks, as a fractional test, whether the worker nodes of an
+// estate offer the capacity the workloads request (with DaemonSets on every
+// node); it returns why not.
+func (p *planner) fitsToday(e *estate.Estate) string {
+	var cpu, mem int64
+	var pods, nodes int
+	for _, g := range e.NodeGroups {
+		if g.Role != estate.RoleNode || len(g.InstanceTypes) == 0 {
+			continue
+		}
+		it, err := p.cat.InstanceType(g.InstanceTypes[0])
+		if err != nil {
+			continue
+		}
+		c, err := pack.AllocatableWithVMOverhead(it, pack.KarpenterVMMemoryOverhead)
+		if err != nil {
+			continue
+		}
+		nodes += g.Count
+		cpu += int64(g.Count) * c.MilliCPU
+		mem += int64(g.Count) * c.MemoryBytes
+		pods += g.Count * c.Pods
+	}
+	var user []PodGroup
+	for _, g := range p.demand.Groups {
+		if !g.System {
+			user = append(user, g)
+		}
+	}
+	n, wantCPU, wantMem := totals(user)
+	for _, g := range user {
+		if g.PerNode {
+			n += nodes
+			wantCPU += int64(nodes) * g.MilliCPU
+			wantMem += int64(nodes) * g.MemoryBytes
+		}
+	}
+	if wantCPU <= cpu && wantMem <= mem && n <= pods {
+		return ""
+	}
+	return fmt.Sprintf("today's %d worker nodes offer %.1f vCPU, %.1f GiB and %d pod slots; the workloads request %.1f vCPU, %.1f GiB and %d pods",
+		nodes, float64(cpu)/1000, float64(mem)/(1<<30), pods, float64(wantCPU)/1000, float64(wantMem)/(1<<30), n)
+}
+
 // tuned keeps today's platform and applies the changes that need no
 // migration: gp3 volumes, right-sized node roots, one NAT gateway, ALBs in
 // one IngressGroup.
@@ -545,6 +598,9 @@ func (p *planner) tuned() (Scenario, error) {
 	s.Nodes = currentNodes(e, s.Breakdown)
 	s.Explain = explain
 	s.Risks = currentRisks(e)
+	if why := p.fitsToday(e); why != "" {
+		s.Eligible, s.WhyNot = false, why
+	}
 	return s, nil
 }
 
@@ -590,6 +646,9 @@ func (p *planner) kopsOneMaster() (Scenario, bool, error) {
 	s.Nodes = currentNodes(e, s.Breakdown)
 	s.Risks = append(currentRisks(e), "one master: the API and etcd have no standby; losing the instance or its zone stops the control plane until it is restored")
 	s.Explain = []string{fmt.Sprintf("%d masters become 1 (and their etcd volumes)", masters)}
+	if why := p.fitsToday(e); why != "" {
+		s.Eligible, s.WhyNot = false, why
+	}
 	return s, true, nil
 }
 

@@ -46,6 +46,11 @@ type NodeView struct {
 	InstanceTypes []string `json:"instanceTypes"`
 	Count         int      `json:"count"`
 	Purchase      string   `json:"purchase"`
+	// MonthlyCost of these nodes; LowerBoundMonthly no node group can beat;
+	// AnyMixBoundMonthly no mix of instance types can beat.
+	MonthlyCost        *Number `json:"monthlyCost,omitempty"`
+	LowerBoundMonthly  *Number `json:"lowerBoundMonthly,omitempty"`
+	AnyMixBoundMonthly *Number `json:"anyMixBoundMonthly,omitempty"`
 }
 
 // DemandView sums the workloads.
@@ -88,6 +93,10 @@ func NewPlanView(r *plan.Result) PlanView {
 			nv := NodeView{InstanceTypes: nonNil(n.InstanceTypes), Count: n.Count, Purchase: string(n.Purchase)}
 			if len(n.InstanceTypes) > 0 {
 				nv.InstanceType = n.InstanceTypes[0]
+			}
+			if !n.MonthlyCost.IsZero() {
+				m, lb, mix := money(n.MonthlyCost), money(n.LowerBoundMonthly), money(n.AnyMixBoundMonthly)
+				nv.MonthlyCost, nv.LowerBoundMonthly, nv.AnyMixBoundMonthly = &m, &lb, &mix
 			}
 			sv.Nodes = append(sv.Nodes, nv)
 		}

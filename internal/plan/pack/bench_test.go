@@ -70,7 +70,7 @@ var daemonSets = []Pod{
 
 func BenchmarkSolve(b *testing.B) {
 	types := catalogTypes(b, true)
-	for _, n := range []int{100, 1000, 10000, 50000} {
+	for _, n := range []int{100, 1000, 10000, 20000, 50000} {
 		for _, g := range []int{1, 3} {
 			p := Problem{Pods: workload(n, uint64(n)), PerNode: daemonSets, Types: types, MinNodes: 2, Headroom: 0.2, GroupTypes: g}
 			b.Run(fmt.Sprintf("pods=%d/types=%d/group=%d", n, len(types), g), func(b *testing.B) {
