@@ -328,3 +328,37 @@ func TestPricesUpdateAndUse(t *testing.T) {
 		t.Errorf("cost does not say it used %s:\n%s", UserCatalogDir(), stdout)
 	}
 }
+
+func TestPlanCommand(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "eks.yaml")
+	_, errOut, code := run(t, "", "plan", "--example", "--at", "2026-11-26", "--write-eksctl", out, "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil || !strings.Contains(string(data), "kind: ClusterConfig") {
+		t.Fatalf("eksctl config not written: %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("%d files in the directory, want only eks.yaml (no temp files left)", len(entries))
+	}
+	tests := []struct {
+		args    []string
+		wantErr string
+	}{
+		{[]string{"plan", "--example", "--headroom", "120%"}, "--headroom"},
+		{[]string{"plan", "--example", "--arch", "sparc"}, "--arch"},
+		{[]string{"plan", "--example", "--default-requests", "gpu=1"}, "--default-requests"},
+		{[]string{"plan", "--example", "--write-eksctl", "-", "--scenario", "nope"}, "no such scenario"},
+		{[]string{"plan", "--example", "--write-eksctl", "-", "--scenario", "today"}, "not an EKS design"},
+		{[]string{"plan", "--example", "--families", "zz9"}, "no instance type"},
+	}
+	for _, tt := range tests {
+		_, errOut, code := run(t, "", append(tt.args, "--at", "2026-11-26")...)
+		if code != 2 || !strings.Contains(errOut, tt.wantErr) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args, code, errOut, tt.wantErr)
+		}
+	}
+}

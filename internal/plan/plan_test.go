@@ -249,3 +249,96 @@ func TestWriteEksctlAccepted(t *testing.T) {
 		}
 	}
 }
+
+func TestEachScenario(t *testing.T) {
+	r, err := Make(load(t, "kops-before"), catalog(t), Options{At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(name string) Scenario {
+		s, ok := r.Scenario(name)
+		if !ok {
+			t.Fatalf("no scenario %s", name)
+		}
+		return s
+	}
+	count := func(s Scenario, f func(*estate.Estate) int) int { return f(s.Estate) }
+	nats := func(e *estate.Estate) int { return len(e.NATGateways) }
+	tests := []struct {
+		name  string
+		check func(t *testing.T, s Scenario)
+	}{
+		{"today-tuned", func(t *testing.T, s Scenario) {
+			if count(s, nats) != 1 {
+				t.Errorf("NAT gateways = %d, want 1", count(s, nats))
+			}
+			for _, g := range s.Estate.NodeGroups {
+				if g.RootVolume.Type != "gp3" || (g.Role == estate.RoleNode && g.RootVolume.SizeGiB != 20) {
+					t.Errorf("%s root volume %s %g GiB", g.Name, g.RootVolume.Type, g.RootVolume.SizeGiB)
+				}
+			}
+			if !s.Monthly().LessThan(r.Current.Monthly()) {
+				t.Error("tuning saves nothing")
+			}
+		}},
+		{"kops-one-master", func(t *testing.T, s Scenario) {
+			masters, etcd := 0, 0
+			for _, g := range s.Estate.NodeGroups {
+				if g.Role == estate.RoleMaster {
+					masters += g.Count
+				}
+			}
+			for _, v := range s.Estate.Volumes {
+				if v.Purpose == "etcd" {
+					etcd++
+				}
+			}
+			if masters != 1 || etcd != 2 {
+				t.Errorf("masters %d, etcd volumes %d; want 1 and 2", masters, etcd)
+			}
+		}},
+		{"eks-fargate", func(t *testing.T, s Scenario) {
+			if componentCost(s.Breakdown, cost.ComputeFargate).IsZero() || len(s.Estate.FargateProfiles) == 0 {
+				t.Error("no Fargate pods priced")
+			}
+			for _, p := range s.Estate.FargateProfiles {
+				for _, sel := range p.Selectors {
+					if sel.Namespace == "argocd" && sel.Labels["app.kubernetes.io/name"] == "argocd-redis" {
+						t.Error("Redis (an EBS claim) must not go to Fargate")
+					}
+				}
+			}
+		}},
+		{"eks-spot-nat-per-zone", func(t *testing.T, s Scenario) {
+			if count(s, nats) != 3 {
+				t.Errorf("NAT gateways = %d, want 3 (one per zone)", count(s, nats))
+			}
+		}},
+		{"eks-spot-public-nodes", func(t *testing.T, s Scenario) {
+			if count(s, nats) != 0 || !s.Estate.NodeGroups[0].PublicIP || s.Eksctl.NAT != "Disable" {
+				t.Errorf("public design: %d NATs, public IP %v, eksctl NAT %s", count(s, nats), s.Estate.NodeGroups[0].PublicIP, s.Eksctl.NAT)
+			}
+		}},
+		{"eks-spot-vpc-endpoints", func(t *testing.T, s Scenario) {
+			if len(s.Estate.VPCEndpoints) != 3 || componentCost(s.Breakdown, cost.VPCEndpoint).IsZero() {
+				t.Errorf("endpoints %d, cost %s", len(s.Estate.VPCEndpoints), componentCost(s.Breakdown, cost.VPCEndpoint))
+			}
+			if !strings.Contains(strings.Join(s.Explain, " "), "pay off above") {
+				t.Errorf("explain %q lacks the break-even", s.Explain)
+			}
+		}},
+		{"eks-on-demand", func(t *testing.T, s Scenario) {
+			if s.Nodes[0].Purchase != estate.OnDemand || s.Nodes[0].Count < 2 {
+				t.Errorf("nodes %+v", s.Nodes[0])
+			}
+		}},
+		{"eks-spot", func(t *testing.T, s Scenario) {
+			if s.Nodes[0].Purchase != estate.Spot || len(s.Nodes[0].InstanceTypes) != 3 {
+				t.Errorf("nodes %+v, want a spot group of 3 types", s.Nodes[0])
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.check(t, get(tt.name)) })
+	}
+}
