@@ -43,13 +43,23 @@ type IO struct {
 }
 
 // Execute runs refit with the process's arguments and returns the exit code.
-func Execute() int {
-	return Run(os.Args[1:], IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr})
+func Execute() int { return ExecuteAs("refit") }
+
+// ExecuteAs runs refit under another name, as the kubectl plugin
+// ("kubectl refit") does, so that help and examples read right.
+func ExecuteAs(name string) int {
+	return run(name, os.Args[1:], IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr})
 }
 
 // Run runs refit with args and returns the exit code.
-func Run(args []string, streams IO) int {
+func Run(args []string, streams IO) int { return run("refit", args, streams) }
+
+func run(name string, args []string, streams IO) int {
 	root := NewRootCommand(streams)
+	if name != "refit" {
+		root.Use = name
+		root.Example = "  " + name + " cost --example\n  " + name + " migrate check ./k8s --to 1.33"
+	}
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {

@@ -102,17 +102,23 @@ func Load(paths []string, stdin io.Reader) (*estate.Estate, error) {
 	return (&Loader{FS: OS, Stdin: stdin}).Load(paths)
 }
 
-// unit is one thing to parse: a file, stdin, or a kustomization directory.
+// unit is one thing to parse: a file, stdin, a kustomization directory or a
+// Helm chart.
 type unit struct {
 	path      string
 	kustomize bool
+	helm      bool
 }
 
 // parsed is what one unit gave.
 type parsed struct {
-	docs []yamldoc.Document
-	tf   *estate.Estate
-	err  error
+	name    string
+	data    []byte
+	docs    []yamldoc.Document
+	tf      *estate.Estate
+	skipped string
+	built   bool
+	err     error
 }
 
 // Load reads every path, detects each document's kind and builds one Estate.
@@ -122,7 +128,7 @@ func (l *Loader) Load(paths []string) (*estate.Estate, error) {
 	}
 	var units []unit
 	for _, p := range paths {
-		us, err := l.expand(p)
+		us, err := l.expand(p, false)
 		if err != nil {
 			return nil, err
 		}
@@ -139,7 +145,7 @@ func (l *Loader) Load(paths []string) (*estate.Estate, error) {
 	// Files are parsed in parallel and consumed in order; each file's YAML
 	// tree is dropped as soon as it is translated, so memory follows the
 	// largest file, not the whole input.
-	err := l.parseAll(units, func(r parsed) error {
+	err := l.parseAll(units, l.parse, func(r parsed) error {
 		if r.err != nil {
 			return r.err
 		}
@@ -198,7 +204,7 @@ func (l *Loader) Load(paths []string) (*estate.Estate, error) {
 
 // expand turns a path into units: files by extension, directories walked
 // recursively in name order, Kustomize directories built as a whole.
-func (l *Loader) expand(p string) ([]unit, error) {
+func (l *Loader) expand(p string, sources bool) ([]unit, error) {
 	if p == Stdin {
 		return []unit{{path: Stdin}}, nil
 	}
@@ -220,6 +226,12 @@ func (l *Loader) expand(p string) ([]unit, error) {
 			}
 			if l.FS == OS && manifest.IsKustomization(name) {
 				units = append(units, unit{path: name, kustomize: true})
+				if !sources {
+					return fs.SkipDir
+				}
+			}
+			if sources && isHelmChart(l.FS, name) {
+				units = append(units, unit{path: name, helm: true})
 				return fs.SkipDir
 			}
 			return nil
@@ -247,7 +259,7 @@ func unwrapPathError(err error) error {
 // parseAll parses units on all cores and hands each result to consume in
 // input order. At most a few results wait at any time, which bounds memory.
 // The first error stops the work and is returned.
-func (l *Loader) parseAll(units []unit, consume func(parsed) error) error {
+func (l *Loader) parseAll(units []unit, parse func(unit) parsed, consume func(parsed) error) error {
 	workers := l.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -266,7 +278,7 @@ func (l *Loader) parseAll(units []unit, consume func(parsed) error) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				done[i] <- l.parse(units[i])
+				done[i] <- parse(units[i])
 			}
 		}()
 	}

@@ -60,15 +60,15 @@ func Parse(doc yamldoc.Document) (*estate.Estate, error) {
 	if doc.APIVersion != apiVersion {
 		return nil, doc.Errorf("apiVersion %q is not supported (want %s)", doc.APIVersion, apiVersion)
 	}
-	r := &reader{doc: doc}
+	r := &yamldoc.Reader{Doc: doc}
 	root := doc.Node
-	meta := r.mapping(root, "metadata")
-	name := r.str(meta, "name")
-	region := r.str(meta, "region")
-	version := r.str(meta, "version")
-	zones := r.strList(root, "availabilityZones")
-	if r.err != nil {
-		return nil, r.err
+	meta := r.Mapping(root, "metadata")
+	name := r.Str(meta, "name")
+	region := r.Str(meta, "region")
+	version := r.Str(meta, "version")
+	zones := r.StrList(root, "availabilityZones")
+	if r.Err != nil {
+		return nil, r.Err
 	}
 	if name == "" {
 		return nil, doc.OriginAt(meta).Errorf("ClusterConfig has no metadata.name")
@@ -76,9 +76,9 @@ func Parse(doc yamldoc.Document) (*estate.Estate, error) {
 	e := &estate.Estate{}
 	if region != "" {
 		if !regionRE.MatchString(region) {
-			return nil, doc.OriginAt(r.at(meta, "region")).Errorf("metadata.region %q is not an AWS region", region)
+			return nil, doc.OriginAt(r.At(meta, "region")).Errorf("metadata.region %q is not an AWS region", region)
 		}
-		e.Region, e.RegionOrigin = region, doc.OriginAt(r.at(meta, "region"))
+		e.Region, e.RegionOrigin = region, doc.OriginAt(r.At(meta, "region"))
 	}
 	switch strings.ToLower(version) {
 	case "auto", "latest", "default":
@@ -93,22 +93,22 @@ func Parse(doc yamldoc.Document) (*estate.Estate, error) {
 	})
 
 	p := &parser{r: r, cluster: name, zones: zones}
-	for i, n := range r.list(root, "nodeGroups") {
+	for i, n := range r.List(root, "nodeGroups") {
 		g, err := p.nodeGroup(n, fmt.Sprintf("nodeGroups[%d]", i), false)
 		if err != nil {
 			return nil, err
 		}
 		e.NodeGroups = append(e.NodeGroups, g)
 	}
-	for i, n := range r.list(root, "managedNodeGroups") {
+	for i, n := range r.List(root, "managedNodeGroups") {
 		g, err := p.nodeGroup(n, fmt.Sprintf("managedNodeGroups[%d]", i), true)
 		if err != nil {
 			return nil, err
 		}
 		e.NodeGroups = append(e.NodeGroups, g)
 	}
-	if r.err != nil {
-		return nil, r.err
+	if r.Err != nil {
+		return nil, r.Err
 	}
 	for i := range e.NodeGroups {
 		for j := range i {
@@ -117,7 +117,7 @@ func Parse(doc yamldoc.Document) (*estate.Estate, error) {
 			}
 		}
 	}
-	for i, n := range r.list(root, "fargateProfiles") {
+	for i, n := range r.List(root, "fargateProfiles") {
 		fp, err := p.fargateProfile(n, fmt.Sprintf("fargateProfiles[%d]", i))
 		if err != nil {
 			return nil, err
@@ -127,8 +127,8 @@ func Parse(doc yamldoc.Document) (*estate.Estate, error) {
 	if err := p.nat(e, root, region); err != nil {
 		return nil, err
 	}
-	if r.err != nil {
-		return nil, r.err
+	if r.Err != nil {
+		return nil, r.Err
 	}
 	if err := e.Validate(); err != nil {
 		return nil, err
@@ -137,50 +137,50 @@ func Parse(doc yamldoc.Document) (*estate.Estate, error) {
 }
 
 type parser struct {
-	r       *reader
+	r       *yamldoc.Reader
 	cluster string
 	zones   []string
 }
 
 // nodeGroup parses one entry of nodeGroups or managedNodeGroups.
 func (p *parser) nodeGroup(n *yaml.Node, path string, managed bool) (estate.NodeGroup, error) {
-	r, doc := p.r, p.r.doc
+	r, doc := p.r, p.r.Doc
 	if n == nil || n.Kind != yaml.MappingNode {
 		return estate.NodeGroup{}, doc.OriginAt(n).Errorf("%s: expected a mapping", path)
 	}
 	g := estate.NodeGroup{
-		Name:     r.str(n, "name"),
+		Name:     r.Str(n, "name"),
 		Cluster:  p.cluster,
 		Role:     estate.RoleNode,
 		Purchase: estate.OnDemand,
 		Managed:  managed,
 		Origin:   doc.OriginAt(n),
 	}
-	if r.err == nil && g.Name == "" {
+	if r.Err == nil && g.Name == "" {
 		return g, doc.OriginAt(n).Errorf("%s has no name", path)
 	}
 	what := fmt.Sprintf("%s %q", path, g.Name)
 
 	// Instance types and purchase option.
-	instanceType := r.str(n, "instanceType")
+	instanceType := r.Str(n, "instanceType")
 	if managed {
-		g.InstanceTypes = r.strList(n, "instanceTypes")
-		if spot, _ := r.boolean(n, "spot"); spot {
+		g.InstanceTypes = r.StrList(n, "instanceTypes")
+		if spot, _ := r.Boolean(n, "spot"); spot {
 			g.Purchase = estate.Spot
 		}
-	} else if dist := r.mapping(n, "instancesDistribution"); dist != nil {
-		g.InstanceTypes = r.strList(dist, "instanceTypes")
-		base, _ := r.count(dist, "onDemandBaseCapacity")
-		above, ok := r.count(dist, "onDemandPercentageAboveBaseCapacity")
+	} else if dist := r.Mapping(n, "instancesDistribution"); dist != nil {
+		g.InstanceTypes = r.StrList(dist, "instanceTypes")
+		base, _ := r.Count(dist, "onDemandBaseCapacity")
+		above, ok := r.Count(dist, "onDemandPercentageAboveBaseCapacity")
 		if !ok {
 			above = defaultOnDemandAboveBase
 		}
-		r.count(dist, "spotInstancePools")
-		if r.str(dist, "maxPrice") != "" {
-			r.size(dist, "maxPrice") // checks it is a non-negative number
+		r.Count(dist, "spotInstancePools")
+		if r.Str(dist, "maxPrice") != "" {
+			r.Size(dist, "maxPrice") // checks it is a non-negative number
 		}
-		if above > 100 && r.err == nil {
-			return g, doc.OriginAt(r.at(dist, "onDemandPercentageAboveBaseCapacity")).Errorf("%s: onDemandPercentageAboveBaseCapacity %d is more than 100", what, above)
+		if above > 100 && r.Err == nil {
+			return g, doc.OriginAt(r.At(dist, "onDemandPercentageAboveBaseCapacity")).Errorf("%s: onDemandPercentageAboveBaseCapacity %d is more than 100", what, above)
 		}
 		if above < 100 {
 			g.Purchase = estate.Spot
@@ -190,17 +190,17 @@ func (p *parser) nodeGroup(n *yaml.Node, path string, managed bool) (estate.Node
 	if len(g.InstanceTypes) == 0 && instanceType != "" && !strings.EqualFold(instanceType, "mixed") {
 		g.InstanceTypes = []string{instanceType}
 	}
-	if r.err != nil {
-		return g, r.err
+	if r.Err != nil {
+		return g, r.Err
 	}
 	if len(g.InstanceTypes) == 0 {
 		switch {
-		case r.get(n, "instanceSelector") != nil:
-			return g, doc.OriginAt(r.at(n, "instanceSelector")).Errorf("%s: instanceSelector picks instance types when the group is created; list them in instanceType(s) to price it", what)
-		case managed && r.get(n, "launchTemplate") != nil:
-			return g, doc.OriginAt(r.at(n, "launchTemplate")).Errorf("%s: the instance type comes from its launch template; set instanceType to price it", what)
+		case r.Get(n, "instanceSelector") != nil:
+			return g, doc.OriginAt(r.At(n, "instanceSelector")).Errorf("%s: instanceSelector picks instance types when the group is created; list them in instanceType(s) to price it", what)
+		case managed && r.Get(n, "launchTemplate") != nil:
+			return g, doc.OriginAt(r.At(n, "launchTemplate")).Errorf("%s: the instance type comes from its launch template; set instanceType to price it", what)
 		case strings.EqualFold(instanceType, "mixed"):
-			return g, doc.OriginAt(r.at(n, "instanceType")).Errorf("%s: instanceType mixed needs instancesDistribution.instanceTypes", what)
+			return g, doc.OriginAt(r.At(n, "instanceType")).Errorf("%s: instanceType mixed needs instancesDistribution.instanceTypes", what)
 		}
 		g.InstanceTypes = []string{defaultInstanceType}
 	}
@@ -210,11 +210,11 @@ func (p *parser) nodeGroup(n *yaml.Node, path string, managed bool) (estate.Node
 	// minSize defaults to desiredCapacity, else to 2; maxSize to
 	// desiredCapacity, else to minSize. The group runs desiredCapacity
 	// instances, or minSize when that is unset.
-	desired, desiredSet := r.count(n, "desiredCapacity")
-	minSize, minSet := r.count(n, "minSize")
-	maxSize, maxSet := r.count(n, "maxSize")
-	if r.err != nil {
-		return g, r.err
+	desired, desiredSet := r.Count(n, "desiredCapacity")
+	minSize, minSet := r.Count(n, "minSize")
+	maxSize, maxSet := r.Count(n, "maxSize")
+	if r.Err != nil {
+		return g, r.Err
 	}
 	if !minSet {
 		minSize = defaultNodeCount
@@ -233,25 +233,25 @@ func (p *parser) nodeGroup(n *yaml.Node, path string, managed bool) (estate.Node
 	}
 	switch {
 	case desiredSet && desired < minSize:
-		return g, doc.OriginAt(r.at(n, "desiredCapacity")).Errorf("%s: desiredCapacity %d is less than minSize %d", what, desired, minSize)
+		return g, doc.OriginAt(r.At(n, "desiredCapacity")).Errorf("%s: desiredCapacity %d is less than minSize %d", what, desired, minSize)
 	case desiredSet && desired > maxSize:
-		return g, doc.OriginAt(r.at(n, "desiredCapacity")).Errorf("%s: desiredCapacity %d is more than maxSize %d", what, desired, maxSize)
+		return g, doc.OriginAt(r.At(n, "desiredCapacity")).Errorf("%s: desiredCapacity %d is more than maxSize %d", what, desired, maxSize)
 	case minSize > maxSize:
-		return g, doc.OriginAt(r.at(n, "maxSize")).Errorf("%s: maxSize %d is less than minSize %d", what, maxSize, minSize)
+		return g, doc.OriginAt(r.At(n, "maxSize")).Errorf("%s: maxSize %d is less than minSize %d", what, maxSize, minSize)
 	}
 	g.Count, g.MinSize, g.MaxSize = desired, minSize, maxSize
 
 	// Root volume.
-	size, ok := r.size(n, "volumeSize")
+	size, ok := r.Size(n, "volumeSize")
 	if !ok {
 		size = defaultVolumeSizeGiB
 	}
-	typ := strings.ToLower(r.str(n, "volumeType"))
+	typ := strings.ToLower(r.Str(n, "volumeType"))
 	if typ == "" {
 		typ = defaultVolumeType
 	}
-	iops, iopsSet := r.count(n, "volumeIOPS")
-	tp, tpSet := r.count(n, "volumeThroughput")
+	iops, iopsSet := r.Count(n, "volumeIOPS")
+	tp, tpSet := r.Count(n, "volumeThroughput")
 	switch typ {
 	case "gp3":
 		if !iopsSet {
@@ -270,22 +270,22 @@ func (p *parser) nodeGroup(n *yaml.Node, path string, managed bool) (estate.Node
 	}
 	g.RootVolume = estate.Volume{
 		Name: g.Name + " root", Type: typ, SizeGiB: size, IOPS: iops, ThroughputMiBps: tp,
-		Purpose: "root", Origin: doc.OriginAt(r.at(n, "volumeSize")),
+		Purpose: "root", Origin: doc.OriginAt(r.At(n, "volumeSize")),
 	}
 
 	// Nodes in public subnets get a public IPv4 address; privateNetworking
 	// puts them in the private subnets.
-	private, _ := r.boolean(n, "privateNetworking")
+	private, _ := r.Boolean(n, "privateNetworking")
 	g.PublicIP = !private
 
-	g.Zones = r.strList(n, "availabilityZones")
+	g.Zones = r.StrList(n, "availabilityZones")
 	if len(g.Zones) == 0 {
 		g.Zones = p.zones
 	}
 
 	// Labels, with those eksctl adds to every node group
 	// (setDefaultNodeLabels in pkg/apis/eksctl.io/v1alpha5/defaults.go).
-	g.Labels = r.strMap(n, "labels")
+	g.Labels = r.StrMap(n, "labels")
 	if g.Labels == nil {
 		g.Labels = map[string]string{}
 	}
@@ -293,7 +293,7 @@ func (p *parser) nodeGroup(n *yaml.Node, path string, managed bool) (estate.Node
 	g.Labels[eksctlNodeGroupLabel] = g.Name
 
 	g.Taints = p.taints(n, what)
-	return g, r.err
+	return g, r.Err
 }
 
 // taints reads taints either as a list of {key, value, effect} or, in the
@@ -301,22 +301,22 @@ func (p *parser) nodeGroup(n *yaml.Node, path string, managed bool) (estate.Node
 // key=value:effect.
 func (p *parser) taints(n *yaml.Node, what string) []string {
 	r := p.r
-	t := r.get(n, "taints")
+	t := r.Get(n, "taints")
 	if t == nil {
 		return nil
 	}
 	var out []string
 	switch t.Kind {
 	case yaml.MappingNode:
-		m := r.strMap(n, "taints")
+		m := r.StrMap(n, "taints")
 		for _, k := range estate.SortedKeys(m) {
 			out = append(out, k+"="+m[k])
 		}
 	case yaml.SequenceNode:
-		for _, it := range r.list(n, "taints") {
-			key, value, effect := r.str(it, "key"), r.str(it, "value"), r.str(it, "effect")
-			if r.err == nil && (it.Kind != yaml.MappingNode || key == "") {
-				r.failf(it, "%s: a taint needs a key", what)
+		for _, it := range r.List(n, "taints") {
+			key, value, effect := r.Str(it, "key"), r.Str(it, "value"), r.Str(it, "effect")
+			if r.Err == nil && (it.Kind != yaml.MappingNode || key == "") {
+				r.Failf(it, "%s: a taint needs a key", what)
 			}
 			s := key
 			if value != "" {
@@ -328,31 +328,31 @@ func (p *parser) taints(n *yaml.Node, what string) []string {
 			out = append(out, s)
 		}
 	default:
-		r.failf(t, "%s: taints: expected a list or a mapping", what)
+		r.Failf(t, "%s: taints: expected a list or a mapping", what)
 	}
 	return out
 }
 
 func (p *parser) fargateProfile(n *yaml.Node, path string) (estate.FargateProfile, error) {
-	r, doc := p.r, p.r.doc
+	r, doc := p.r, p.r.Doc
 	if n == nil || n.Kind != yaml.MappingNode {
 		return estate.FargateProfile{}, doc.OriginAt(n).Errorf("%s: expected a mapping", path)
 	}
-	fp := estate.FargateProfile{Name: r.str(n, "name"), Cluster: p.cluster, Origin: doc.OriginAt(n)}
-	if r.err == nil && fp.Name == "" {
+	fp := estate.FargateProfile{Name: r.Str(n, "name"), Cluster: p.cluster, Origin: doc.OriginAt(n)}
+	if r.Err == nil && fp.Name == "" {
 		return fp, doc.OriginAt(n).Errorf("%s has no name", path)
 	}
-	for _, s := range r.list(n, "selectors") {
-		sel := estate.FargateSelector{Namespace: r.str(s, "namespace"), Labels: r.strMap(s, "labels")}
-		if r.err == nil && sel.Namespace == "" {
+	for _, s := range r.List(n, "selectors") {
+		sel := estate.FargateSelector{Namespace: r.Str(s, "namespace"), Labels: r.StrMap(s, "labels")}
+		if r.Err == nil && sel.Namespace == "" {
 			return fp, doc.OriginAt(s).Errorf("%s %q: a selector needs a namespace", path, fp.Name)
 		}
 		fp.Selectors = append(fp.Selectors, sel)
 	}
-	if r.err == nil && len(fp.Selectors) == 0 {
+	if r.Err == nil && len(fp.Selectors) == 0 {
 		return fp, doc.OriginAt(n).Errorf("%s %q has no selectors", path, fp.Name)
 	}
-	return fp, r.err
+	return fp, r.Err
 }
 
 // nat adds the NAT gateways (and their Elastic IPs) eksctl creates in a new
@@ -360,20 +360,20 @@ func (p *parser) fargateProfile(n *yaml.Node, path string) (estate.FargateProfil
 // HighlyAvailable, none for Disable. With an existing VPC (vpc.id or
 // vpc.subnets) eksctl creates none.
 func (p *parser) nat(e *estate.Estate, root *yaml.Node, region string) error {
-	r, doc := p.r, p.r.doc
-	vpc := r.mapping(root, "vpc")
-	natNode := r.mapping(vpc, "nat")
-	gateway := r.str(natNode, "gateway")
-	existing := r.str(vpc, "id") != "" || r.get(vpc, "subnets") != nil
-	if r.err != nil {
-		return r.err
+	r, doc := p.r, p.r.Doc
+	vpc := r.Mapping(root, "vpc")
+	natNode := r.Mapping(vpc, "nat")
+	gateway := r.Str(natNode, "gateway")
+	existing := r.Str(vpc, "id") != "" || r.Get(vpc, "subnets") != nil
+	if r.Err != nil {
+		return r.Err
 	}
 	at := doc.Origin()
 	if vpc != nil {
 		at = doc.OriginAt(vpc)
 	}
 	if natNode != nil {
-		at = doc.OriginAt(r.at(natNode, "gateway"))
+		at = doc.OriginAt(r.At(natNode, "gateway"))
 	}
 	var zones []string
 	switch g := strings.ToLower(gateway); {

@@ -13,13 +13,13 @@ import (
 // cluster it belongs to: the one its kops.k8s.io/cluster label names, or the
 // only cluster.
 func addInstanceGroup(d yamldoc.Document, clusters []*cluster) error {
-	r := &reader{doc: d}
-	meta := r.mapping(d.Node, "metadata")
-	name := r.str(meta, "name")
-	labels := r.strMap(meta, "labels")
-	spec := r.mapping(d.Node, "spec")
-	if r.err != nil {
-		return r.err
+	r := &yamldoc.Reader{Doc: d}
+	meta := r.Mapping(d.Node, "metadata")
+	name := r.Str(meta, "name")
+	labels := r.StrMap(meta, "labels")
+	spec := r.Mapping(d.Node, "spec")
+	if r.Err != nil {
+		return r.Err
 	}
 	if name == "" {
 		return d.Errorf("InstanceGroup has no metadata.name")
@@ -54,7 +54,7 @@ func addInstanceGroup(d yamldoc.Document, clusters []*cluster) error {
 	// Role: Master and ControlPlane run the control plane; APIServer groups
 	// run an API server beside ordinary node duties.
 	var defaultSize, defaultRoot int
-	switch role := r.str(spec, "role"); strings.ToLower(role) {
+	switch role := r.Str(spec, "role"); strings.ToLower(role) {
 	case "master", "controlplane":
 		g.Role, defaultSize, defaultRoot = estate.RoleMaster, defaultSizeMaster, defaultRootSizeMaster
 	case "node", "apiserver":
@@ -62,43 +62,43 @@ func addInstanceGroup(d yamldoc.Document, clusters []*cluster) error {
 	case "bastion":
 		g.Role, defaultSize, defaultRoot = estate.RoleBastion, defaultSizeBastion, defaultRootSizeBastion
 	case "":
-		if r.err == nil {
+		if r.Err == nil {
 			return d.Errorf("InstanceGroup %q: spec.role is not set", name)
 		}
 	default:
-		return d.OriginAt(r.at(spec, "role")).Errorf("InstanceGroup %q: role %q is not Master, ControlPlane, Node, APIServer or Bastion", name, role)
+		return d.OriginAt(r.At(spec, "role")).Errorf("InstanceGroup %q: role %q is not Master, ControlPlane, Node, APIServer or Bastion", name, role)
 	}
 
 	// Instance types: machineType may list several, comma-separated; the
 	// launch template uses the first (pkg/model/awsmodel/autoscalinggroup.go).
 	// A mixed instances policy lists the types the group may use.
-	for _, t := range strings.Split(r.str(spec, "machineType"), ",") {
+	for _, t := range strings.Split(r.Str(spec, "machineType"), ",") {
 		if t = strings.TrimSpace(t); t != "" {
 			g.InstanceTypes = append(g.InstanceTypes, t)
 		}
 	}
-	mip := r.mapping(spec, "mixedInstancesPolicy")
-	if types := r.strList(mip, "instances"); len(types) > 0 {
+	mip := r.Mapping(spec, "mixedInstancesPolicy")
+	if types := r.StrList(mip, "instances"); len(types) > 0 {
 		g.InstanceTypes = types
 	}
-	if r.err != nil {
-		return r.err
+	if r.Err != nil {
+		return r.Err
 	}
 	if len(g.InstanceTypes) == 0 {
 		return d.OriginAt(spec).Errorf("InstanceGroup %q: spec.machineType is not set", name)
 	}
 
 	// Size: the group runs minSize instances unless something scales it.
-	minSize, minSet := r.count(spec, "minSize")
-	maxSize, maxSet := r.count(spec, "maxSize")
+	minSize, minSet := r.Count(spec, "minSize")
+	maxSize, maxSet := r.Count(spec, "maxSize")
 	if !minSet {
 		minSize = defaultSize
 	}
 	switch {
 	case !maxSet:
 		maxSize = max(defaultSize, minSize)
-	case maxSize < minSize && r.err == nil:
-		return d.OriginAt(r.at(spec, "maxSize")).Errorf("InstanceGroup %q: maxSize %d is less than minSize %d", name, maxSize, minSize)
+	case maxSize < minSize && r.Err == nil:
+		return d.OriginAt(r.At(spec, "maxSize")).Errorf("InstanceGroup %q: maxSize %d is less than minSize %d", name, maxSize, minSize)
 	}
 	g.Count, g.MinSize, g.MaxSize = minSize, minSize, maxSize
 
@@ -107,34 +107,34 @@ func addInstanceGroup(d yamldoc.Document, clusters []*cluster) error {
 	// of the rest on demand (default 100: all of them). Without one, a
 	// maxPrice makes the whole group spot.
 	if mip != nil {
-		base, _ := r.count(mip, "onDemandBase")
-		above, ok := r.count(mip, "onDemandAboveBase")
+		base, _ := r.Count(mip, "onDemandBase")
+		above, ok := r.Count(mip, "onDemandAboveBase")
 		if !ok {
 			above = defaultOnDemandAboveBase
 		}
-		if above > 100 && r.err == nil {
-			return d.OriginAt(r.at(mip, "onDemandAboveBase")).Errorf("InstanceGroup %q: onDemandAboveBase %d is more than 100", name, above)
+		if above > 100 && r.Err == nil {
+			return d.OriginAt(r.At(mip, "onDemandAboveBase")).Errorf("InstanceGroup %q: onDemandAboveBase %d is more than 100", name, above)
 		}
 		if above < 100 {
 			g.Purchase = estate.Spot
 			g.Distribution = &estate.InstancesDistribution{OnDemandBaseCapacity: base, OnDemandPercentageAboveBaseCapacity: above}
 		}
-	} else if r.str(spec, "maxPrice") != "" {
+	} else if r.Str(spec, "maxPrice") != "" {
 		g.Purchase = estate.Spot
 	}
 
 	// Root volume, with kops' defaults by role.
-	g.RootVolume = estate.Volume{Name: name + " root", Purpose: "root", Origin: d.OriginAt(r.at(spec, "rootVolumeSize"))}
-	size, ok := r.size(spec, "rootVolumeSize")
+	g.RootVolume = estate.Volume{Name: name + " root", Purpose: "root", Origin: d.OriginAt(r.At(spec, "rootVolumeSize"))}
+	size, ok := r.Size(spec, "rootVolumeSize")
 	if !ok {
 		size = float64(defaultRoot)
 	}
-	typ := strings.ToLower(r.str(spec, "rootVolumeType"))
+	typ := strings.ToLower(r.Str(spec, "rootVolumeType"))
 	if typ == "" {
 		typ = defaultVolumeType
 	}
-	iops, _ := r.count(spec, "rootVolumeIops")
-	tp, _ := r.count(spec, "rootVolumeThroughput")
+	iops, _ := r.Count(spec, "rootVolumeIops")
+	tp, _ := r.Count(spec, "rootVolumeThroughput")
 	g.RootVolume.SizeGiB, g.RootVolume.Type = size, typ
 	g.RootVolume.IOPS, g.RootVolume.ThroughputMiBps = ebsPerformance(typ, iops, tp)
 
@@ -142,16 +142,16 @@ func addInstanceGroup(d yamldoc.Document, clusters []*cluster) error {
 	// bastions in the utility subnets and other groups in the rest
 	// (upup/pkg/fi/cloudup/populate_instancegroup_spec.go).
 	var subnets []subnet
-	for _, it := range r.list(spec, "subnets") {
-		sn := r.scalarOf(it, "subnets")
+	for _, it := range r.List(spec, "subnets") {
+		sn := r.ScalarOf(it, "subnets")
 		s, ok := c.subnet(sn)
-		if !ok && r.err == nil {
+		if !ok && r.Err == nil {
 			return d.OriginAt(it).Errorf("InstanceGroup %q: subnet %q is not in cluster %q's spec.subnets", name, sn, c.name)
 		}
 		subnets = append(subnets, s)
 	}
-	if r.err != nil {
-		return r.err
+	if r.Err != nil {
+		return r.Err
 	}
 	if len(subnets) == 0 {
 		for _, s := range c.subnets {
@@ -169,31 +169,31 @@ func addInstanceGroup(d yamldoc.Document, clusters []*cluster) error {
 	// unless associatePublicIp is false; in private subnets never
 	// (pkg/model/awsmodel/autoscalinggroup.go).
 	if len(subnets) > 0 && subnets[0].public() {
-		assoc, set := r.boolean(spec, "associatePublicIp")
+		assoc, set := r.Boolean(spec, "associatePublicIp")
 		g.PublicIP = !set || assoc
 	}
 
-	g.Labels = r.strMap(spec, "nodeLabels")
-	g.Taints = r.strList(spec, "taints")
+	g.Labels = r.StrMap(spec, "nodeLabels")
+	g.Taints = r.StrList(spec, "taints")
 
 	// Additional volumes, one set per instance.
 	var extra []estate.Volume
-	for i, v := range r.list(spec, "volumes") {
-		size, ok := r.size(v, "size")
-		if !ok && r.err == nil {
+	for i, v := range r.List(spec, "volumes") {
+		size, ok := r.Size(v, "size")
+		if !ok && r.Err == nil {
 			return d.OriginAt(v).Errorf("InstanceGroup %q: volumes[%d].size is not set", name, i)
 		}
-		typ := strings.ToLower(r.str(v, "type"))
+		typ := strings.ToLower(r.Str(v, "type"))
 		if typ == "" {
 			typ = defaultVolumeType
 		}
-		iops, _ := r.count(v, "iops")
-		tp, _ := r.count(v, "throughput")
+		iops, _ := r.Count(v, "iops")
+		tp, _ := r.Count(v, "throughput")
 		iops, tp = ebsPerformance(typ, iops, tp)
 		if g.Count == 0 {
 			continue
 		}
-		label := r.str(v, "device")
+		label := r.Str(v, "device")
 		if label == "" {
 			label = fmt.Sprintf("volume %d", i)
 		}
@@ -202,8 +202,8 @@ func addInstanceGroup(d yamldoc.Document, clusters []*cluster) error {
 			Count: g.Count, Purpose: "data", Origin: d.OriginAt(v),
 		})
 	}
-	if r.err != nil {
-		return r.err
+	if r.Err != nil {
+		return r.Err
 	}
 	c.groups = append(c.groups, g)
 	c.extraVolumes = append(c.extraVolumes, extra...)

@@ -144,7 +144,7 @@ type cluster struct {
 	subnets      []subnet
 	region       string
 	regionOrigin estate.Origin
-	r            *reader
+	r            *yamldoc.Reader
 	spec         *yaml.Node
 	groups       []estate.NodeGroup
 	extraVolumes []estate.Volume
@@ -153,13 +153,13 @@ type cluster struct {
 var subnetTypes = map[string]string{"public": "Public", "private": "Private", "utility": "Utility", "dualstack": "DualStack"}
 
 func parseCluster(d yamldoc.Document) (*cluster, error) {
-	r := &reader{doc: d}
+	r := &yamldoc.Reader{Doc: d}
 	c := &cluster{doc: d, r: r}
-	meta := r.mapping(d.Node, "metadata")
-	c.name = r.str(meta, "name")
-	c.spec = r.mapping(d.Node, "spec")
-	if r.err != nil {
-		return nil, r.err
+	meta := r.Mapping(d.Node, "metadata")
+	c.name = r.Str(meta, "name")
+	c.spec = r.Mapping(d.Node, "spec")
+	if r.Err != nil {
+		return nil, r.Err
 	}
 	if c.name == "" {
 		return nil, d.Errorf("Cluster has no metadata.name")
@@ -168,38 +168,38 @@ func parseCluster(d yamldoc.Document) (*cluster, error) {
 		return nil, d.Errorf("cluster %q has no spec", c.name)
 	}
 	spec := c.spec
-	c.version = r.str(spec, "kubernetesVersion")
-	if cp := r.get(spec, "cloudProvider"); cp != nil {
+	c.version = r.Str(spec, "kubernetesVersion")
+	if cp := r.Get(spec, "cloudProvider"); cp != nil {
 		aws := (cp.Kind == yaml.ScalarNode && strings.EqualFold(cp.Value, "aws")) ||
 			(cp.Kind == yaml.MappingNode && yamldoc.Lookup(cp, "aws") != nil)
 		if !aws {
 			return nil, d.OriginAt(cp).Errorf("cluster %q: cloudProvider is not aws; refit prices AWS only", c.name)
 		}
 	}
-	for _, sn := range r.list(spec, "subnets") {
-		s := subnet{node: sn, name: r.str(sn, "name"), zone: r.str(sn, "zone"), egress: r.str(sn, "egress"), id: r.str(sn, "id")}
-		typ := r.str(sn, "type")
-		if r.err != nil {
-			return nil, r.err
+	for _, sn := range r.List(spec, "subnets") {
+		s := subnet{node: sn, name: r.Str(sn, "name"), zone: r.Str(sn, "zone"), egress: r.Str(sn, "egress"), id: r.Str(sn, "id")}
+		typ := r.Str(sn, "type")
+		if r.Err != nil {
+			return nil, r.Err
 		}
 		if sn.Kind != yaml.MappingNode {
 			return nil, d.OriginAt(sn).Errorf("cluster %q: spec.subnets entry is not a mapping", c.name)
 		}
 		var ok bool
 		if s.typ, ok = subnetTypes[strings.ToLower(typ)]; !ok {
-			return nil, d.OriginAt(r.at(sn, "type")).Errorf("cluster %q: subnet %q has type %q (want Public, Private, Utility or DualStack)", c.name, s.name, typ)
+			return nil, d.OriginAt(r.At(sn, "type")).Errorf("cluster %q: subnet %q has type %q (want Public, Private, Utility or DualStack)", c.name, s.name, typ)
 		}
 		if s.name == "" {
 			return nil, d.OriginAt(sn).Errorf("cluster %q: subnet without a name", c.name)
 		}
 		region, ok := regionOf(s.zone)
 		if !ok {
-			return nil, d.OriginAt(r.at(sn, "zone")).Errorf("cluster %q: subnet %q: zone %q is not an AWS availability zone", c.name, s.name, s.zone)
+			return nil, d.OriginAt(r.At(sn, "zone")).Errorf("cluster %q: subnet %q: zone %q is not an AWS availability zone", c.name, s.name, s.zone)
 		}
 		if c.region == "" {
-			c.region, c.regionOrigin = region, d.OriginAt(r.at(sn, "zone"))
+			c.region, c.regionOrigin = region, d.OriginAt(r.At(sn, "zone"))
 		} else if region != c.region {
-			return nil, d.OriginAt(r.at(sn, "zone")).Errorf("cluster %q: subnet %q is in region %s, but %s says %s", c.name, s.name, region, c.regionOrigin, c.region)
+			return nil, d.OriginAt(r.At(sn, "zone")).Errorf("cluster %q: subnet %q is in region %s, but %s says %s", c.name, s.name, region, c.regionOrigin, c.region)
 		}
 		for _, o := range c.subnets {
 			if o.name == s.name {
@@ -208,8 +208,8 @@ func parseCluster(d yamldoc.Document) (*cluster, error) {
 		}
 		c.subnets = append(c.subnets, s)
 	}
-	if r.err != nil {
-		return nil, r.err
+	if r.Err != nil {
+		return nil, r.Err
 	}
 	if len(c.subnets) == 0 {
 		return nil, d.Errorf("cluster %q has no spec.subnets, so its region is unknown", c.name)
@@ -262,17 +262,17 @@ func (c *cluster) build(e *estate.Estate) error {
 	// control plane and a load balancer for a private one; the load balancer
 	// type defaults to Public and its class to Classic
 	// (pkg/apis/kops/v1alpha2/defaults.go, SetDefaults_ClusterSpec).
-	api := r.mapping(spec, "api")
-	lb := r.mapping(api, "loadBalancer")
-	lbAt := r.at(api, "loadBalancer")
-	if lb == nil && r.get(api, "dns") == nil {
-		topology := r.mapping(spec, "topology")
-		if strings.EqualFold(r.str(topology, "masters"), "private") {
-			lb, lbAt = &yaml.Node{Kind: yaml.MappingNode}, r.at(topology, "masters")
+	api := r.Mapping(spec, "api")
+	lb := r.Mapping(api, "loadBalancer")
+	lbAt := r.At(api, "loadBalancer")
+	if lb == nil && r.Get(api, "dns") == nil {
+		topology := r.Mapping(spec, "topology")
+		if strings.EqualFold(r.Str(topology, "masters"), "private") {
+			lb, lbAt = &yaml.Node{Kind: yaml.MappingNode}, r.At(topology, "masters")
 		}
 	}
-	if r.err != nil {
-		return r.err
+	if r.Err != nil {
+		return r.Err
 	}
 	if lb != nil {
 		internal, err := c.lbScheme(lb, "spec.api.loadBalancer.type")
@@ -280,12 +280,12 @@ func (c *cluster) build(e *estate.Estate) error {
 			return err
 		}
 		typ := estate.CLB
-		switch class := r.str(lb, "class"); strings.ToLower(class) {
+		switch class := r.Str(lb, "class"); strings.ToLower(class) {
 		case "", "classic":
 		case "network":
 			typ = estate.NLB
 		default:
-			return c.doc.OriginAt(r.at(lb, "class")).Errorf("spec.api.loadBalancer.class %q is not Classic or Network", class)
+			return c.doc.OriginAt(r.At(lb, "class")).Errorf("spec.api.loadBalancer.class %q is not Classic or Network", class)
 		}
 		e.LoadBalancers = append(e.LoadBalancers, estate.LoadBalancer{
 			Name: "api." + c.name, Type: typ, Internal: internal, Purpose: "api", Origin: c.doc.OriginAt(lbAt),
@@ -301,7 +301,7 @@ func (c *cluster) build(e *estate.Estate) error {
 		if g.Role != estate.RoleBastion {
 			continue
 		}
-		blb := r.mapping(r.mapping(r.mapping(spec, "topology"), "bastion"), "loadBalancer")
+		blb := r.Mapping(r.Mapping(r.Mapping(spec, "topology"), "bastion"), "loadBalancer")
 		internal, err := c.lbScheme(blb, "spec.topology.bastion.loadBalancer.type")
 		if err != nil {
 			return err
@@ -311,18 +311,18 @@ func (c *cluster) build(e *estate.Estate) error {
 		})
 		break
 	}
-	return r.err
+	return r.Err
 }
 
 // lbScheme reads a kops load balancer type: Public (default) or Internal.
 func (c *cluster) lbScheme(lb *yaml.Node, field string) (internal bool, err error) {
-	switch t := c.r.str(lb, "type"); strings.ToLower(t) {
+	switch t := c.r.Str(lb, "type"); strings.ToLower(t) {
 	case "", "public":
-		return false, c.r.err
+		return false, c.r.Err
 	case "internal":
-		return true, c.r.err
+		return true, c.r.Err
 	default:
-		return false, c.doc.OriginAt(c.r.at(lb, "type")).Errorf("%s %q is not Public or Internal", field, t)
+		return false, c.doc.OriginAt(c.r.At(lb, "type")).Errorf("%s %q is not Public or Internal", field, t)
 	}
 }
 
@@ -330,25 +330,25 @@ func (c *cluster) lbScheme(lb *yaml.Node, field string) (internal bool, err erro
 // main and events), as pkg/model/master_volumes.go creates them.
 func (c *cluster) etcdVolumes(e *estate.Estate) error {
 	r := c.r
-	for _, ec := range r.list(c.spec, "etcdClusters") {
-		ecName := r.str(ec, "name")
-		for _, m := range r.list(ec, "etcdMembers") {
-			name := r.str(m, "name")
-			typ := strings.ToLower(r.str(m, "volumeType"))
+	for _, ec := range r.List(c.spec, "etcdClusters") {
+		ecName := r.Str(ec, "name")
+		for _, m := range r.List(ec, "etcdMembers") {
+			name := r.Str(m, "name")
+			typ := strings.ToLower(r.Str(m, "volumeType"))
 			if typ == "" {
 				typ = defaultEtcdType
 			}
-			size, ok := r.size(m, "volumeSize")
+			size, ok := r.Size(m, "volumeSize")
 			if !ok {
 				size = defaultEtcdSizeGiB
 			}
-			iops, _ := r.count(m, "volumeIops")
-			if v, ok := r.count(m, "volumeIOPS"); ok {
+			iops, _ := r.Count(m, "volumeIops")
+			if v, ok := r.Count(m, "volumeIOPS"); ok {
 				iops = v
 			}
-			tp, _ := r.count(m, "volumeThroughput")
-			if r.err != nil {
-				return r.err
+			tp, _ := r.Count(m, "volumeThroughput")
+			if r.Err != nil {
+				return r.Err
 			}
 			iops, tp = ebsPerformance(typ, iops, tp)
 			e.Volumes = append(e.Volumes, estate.Volume{
@@ -362,7 +362,7 @@ func (c *cluster) etcdVolumes(e *estate.Estate) error {
 			})
 		}
 	}
-	return r.err
+	return r.Err
 }
 
 // natGateways adds a NAT gateway and its Elastic IP for each zone that has
@@ -402,7 +402,7 @@ func (c *cluster) natGateways(e *estate.Estate) error {
 		case strings.HasPrefix(eg, "nat-"), strings.HasPrefix(eg, "i-"), strings.HasPrefix(eg, "tgw-"), eg == "External":
 			continue
 		default:
-			return c.doc.OriginAt(c.r.at(z.first.node, "egress")).Errorf("cluster %q: subnet %q: egress %q is not a nat-, eipalloc-, i- or tgw- id or External", c.name, z.first.name, eg)
+			return c.doc.OriginAt(c.r.At(z.first.node, "egress")).Errorf("cluster %q: subnet %q: egress %q is not a nat-, eipalloc-, i- or tgw- id or External", c.name, z.first.name, eg)
 		}
 		name := z.name + "." + c.name
 		origin := c.doc.OriginAt(z.first.node)

@@ -1,0 +1,134 @@
+package source
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os/exec"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/refit-dev/refit/internal/source/manifest"
+	"github.com/refit-dev/refit/internal/source/terraform"
+	"github.com/refit-dev/refit/internal/source/yamldoc"
+)
+
+// Batch is what one input gave the document walker: the documents of one
+// file, of one `kustomize build`, or of one `helm template`.
+type Batch struct {
+	File string
+	// Data is the file's bytes (nil for built output).
+	Data []byte
+	Docs []yamldoc.Document
+	// Built is true for the output of kustomize build or helm template:
+	// findings there must be fixed in the sources.
+	Built bool
+	// Skipped says why the input was not read as YAML ("" when it was).
+	Skipped string
+	// Err is a parse error; the walk goes on.
+	Err error
+}
+
+// Documents walks paths like Load, but hands every file's YAML documents to
+// visit instead of translating them, for tools that check or rewrite
+// manifests. Kustomize directories give both their source files and their
+// built output; Helm charts are rendered with `helm template` when helm is
+// installed, else reported as skipped; templated files that are not YAML
+// are reported as skipped, never silently dropped. Files are parsed in
+// parallel and visited in order, one at a time, so memory stays bounded on
+// repositories of any size.
+func (l *Loader) Documents(paths []string, visit func(Batch) error) error {
+	if len(paths) == 0 {
+		return errors.New("no input: give files, directories or - for stdin")
+	}
+	var units []unit
+	for _, p := range paths {
+		us, err := l.expand(p, true)
+		if err != nil {
+			return err
+		}
+		units = append(units, us...)
+	}
+	if len(units) == 0 {
+		return fmt.Errorf("no .yaml, .yml or .json files in %s", strings.Join(paths, ", "))
+	}
+	return l.parseAll(units, l.parseDocs, func(r parsed) error {
+		return visit(Batch{File: r.name, Data: r.data, Docs: r.docs, Built: r.built, Skipped: r.skipped, Err: r.err})
+	})
+}
+
+func (l *Loader) parseDocs(u unit) parsed {
+	switch {
+	case u.kustomize:
+		docs, err := manifest.BuildKustomize(u.path)
+		return parsed{name: u.path + " (kustomize build)", docs: docs, err: err, built: true}
+	case u.helm:
+		return renderHelm(u.path)
+	}
+	var data []byte
+	var err error
+	name := u.path
+	if u.path == Stdin {
+		if l.Stdin == nil {
+			return parsed{name: "<stdin>", err: errors.New("-: no standard input")}
+		}
+		name = "<stdin>"
+		data, err = io.ReadAll(l.Stdin)
+	} else {
+		data, err = l.FS.ReadFile(u.path)
+	}
+	if err != nil {
+		return parsed{name: name, err: fmt.Errorf("%s: %w", name, unwrapPathError(err))}
+	}
+	if terraform.IsPlan(data) {
+		return parsed{name: name, skipped: "a Terraform plan, not Kubernetes manifests"}
+	}
+	if line := templateLine(data); line > 0 {
+		return parsed{name: name, skipped: fmt.Sprintf("line %d: a template ({{ ... }}), not YAML: render it first (helm template CHART | refit migrate check -)", line)}
+	}
+	docs, err := yamldoc.Split(name, data)
+	return parsed{name: name, data: data, docs: docs, err: err}
+}
+
+// templateLine returns the first line with Go template delimiters outside
+// comments, or 0.
+func templateLine(data []byte) int {
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		t := bytes.TrimSpace(line)
+		if len(t) > 0 && t[0] == '#' {
+			continue
+		}
+		if bytes.Contains(t, []byte("{{")) && bytes.Contains(t, []byte("}}")) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func isHelmChart(fsys fs.FS, dir string) bool {
+	_, err := fs.Stat(fsys, path.Join(dir, "Chart.yaml"))
+	return err == nil
+}
+
+// renderHelm renders a chart with helm template, when helm is installed.
+func renderHelm(dir string) parsed {
+	name := dir + " (helm template)"
+	helm, err := exec.LookPath("helm")
+	if err != nil {
+		return parsed{name: dir, skipped: "a Helm chart, not rendered: helm is not installed (or pipe `helm template " + dir + "` to refit migrate check -)"}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, helm, "template", dir)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return parsed{name: dir, skipped: "a Helm chart that helm template could not render: " + strings.TrimSpace(stderr.String())}
+	}
+	docs, err := yamldoc.Split(name, stdout.Bytes())
+	return parsed{name: name, docs: docs, err: err, built: true}
+}
