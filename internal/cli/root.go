@@ -48,13 +48,13 @@ func Execute() int { return ExecuteAs("refit") }
 // ExecuteAs runs refit under another name, as the kubectl plugin
 // ("kubectl refit") does, so that help and examples read right.
 func ExecuteAs(name string) int {
-	return run(name, os.Args[1:], IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr})
+	return runAs(name, os.Args[1:], IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr})
 }
 
 // Run runs refit with args and returns the exit code.
-func Run(args []string, streams IO) int { return run("refit", args, streams) }
+func Run(args []string, streams IO) int { return runAs("refit", args, streams) }
 
-func run(name string, args []string, streams IO) int {
+func runAs(name string, args []string, streams IO) int {
 	root := NewRootCommand(streams)
 	if name != "refit" {
 		root.Use = name
