@@ -2,6 +2,7 @@
 //
 //	go run ./bench/gen -objects 20000 -nodegroups 1000 -out /tmp/refit-bench
 //	go run ./bench/gen -pods 10000 -out /tmp/refit-plan-bench
+//	go run ./bench/gen -legacy 20000 -out /tmp/refit-migrate-bench
 package main
 
 import (
@@ -16,6 +17,7 @@ func main() {
 	objects := flag.Int("objects", 20000, "Kubernetes objects to write")
 	nodeGroups := flag.Int("nodegroups", 1000, "eksctl managed node groups to write")
 	pods := flag.Int("pods", 0, "instead: write Deployments holding this many pods, for refit plan")
+	legacy := flag.Int("legacy", 0, "instead: write this many Kubernetes 1.11-era manifest files, for refit migrate")
 	out := flag.String("out", "", "directory to write into (required)")
 	flag.Parse()
 	if *out == "" {
@@ -23,9 +25,12 @@ func main() {
 		os.Exit(2)
 	}
 	var err error
-	if *pods > 0 {
+	switch {
+	case *legacy > 0:
+		err = benchdata.GenerateLegacy(*out, *legacy)
+	case *pods > 0:
 		err = benchdata.GeneratePods(*out, *pods)
-	} else {
+	default:
 		err = benchdata.Generate(*out, *objects, *nodeGroups)
 	}
 	if err != nil {

@@ -362,3 +362,82 @@ func TestPlanCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestMigrateCommands(t *testing.T) {
+	src := filepath.Join("..", "..", "examples", "kops-before", "manifests")
+	out, errOut, code := run(t, "", "migrate", "check", src, "--to", "1.33", "-o", "json")
+	if code != 1 || !strings.Contains(errOut, "--fail-on removed") {
+		t.Fatalf("check: exit %d (%s), want 1 for removed APIs", code, errOut)
+	}
+	var v struct {
+		Findings []map[string]any `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil || len(v.Findings) == 0 {
+		t.Fatalf("check -o json: %v (%d findings)", err, len(v.Findings))
+	}
+	if _, _, code := run(t, "", "migrate", "check", src, "--to", "1.33", "--fail-on", "none", "-o", "sarif"); code != 0 {
+		t.Errorf("--fail-on none: exit %d", code)
+	}
+
+	// fix -o DIR: the output passes check at the target (only the PSP,
+	// which has no replacement, remains).
+	dir := t.TempDir()
+	if _, errOut, code := run(t, "", "migrate", "fix", src, "--to", "1.33", "-o", dir, "--apply-readiness", "--target", "eks", "--ingress", "alb"); code != 0 {
+		t.Fatalf("fix -o: exit %d: %s", code, errOut)
+	}
+	out, _, _ = run(t, "", "migrate", "check", dir, "--to", "1.33", "-o", "json")
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range v.Findings {
+		if f["rule"] == "removed-api" && f["kind"] != "PodSecurityPolicy" {
+			t.Errorf("still removed after fix: %v", f)
+		}
+	}
+	// Paths outside the working directory are written by base name.
+	fixed, err := os.ReadFile(filepath.Join(dir, "app.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(fixed), "# kube2iam: the role the pods assume") || !strings.Contains(string(fixed), "type: NodePort") {
+		t.Errorf("converted file lost a comment or a readiness fix:\n%s", fixed)
+	}
+
+	// --in-place keeps a .bak and leaves no temp file.
+	work := t.TempDir()
+	orig, _ := os.ReadFile(filepath.Join(src, "argocd.yaml"))
+	target := filepath.Join(work, "argocd.yaml")
+	os.WriteFile(target, orig, 0o600)
+	if _, errOut, code := run(t, "", "migrate", "fix", target, "--to", "1.33", "--in-place"); code != 0 {
+		t.Fatalf("fix --in-place: exit %d: %s", code, errOut)
+	}
+	bak, _ := os.ReadFile(target + ".bak")
+	now, _ := os.ReadFile(target)
+	if string(bak) != string(orig) || string(now) == string(orig) {
+		t.Error("--in-place: want the original in .bak and a rewritten file")
+	}
+	if info, _ := os.Stat(target); info.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600 kept", info.Mode().Perm())
+	}
+	entries, _ := os.ReadDir(work)
+	if len(entries) != 2 {
+		t.Errorf("%d files, want the file and its .bak", len(entries))
+	}
+
+	// --dry-run changes nothing; stdin works.
+	out, _, code = run(t, string(orig), "migrate", "fix", "-", "--to", "1.33", "--dry-run")
+	if code != 0 || !strings.Contains(out, "would rewrite <stdin>") {
+		t.Errorf("dry-run on stdin: exit %d, %q", code, out)
+	}
+	for _, args := range [][]string{
+		{"migrate", "check", src},
+		{"migrate", "check", src, "--to", "two"},
+		{"migrate", "fix", src, "--to", "1.33", "--dry-run", "--in-place"},
+		{"migrate", "fix", src, "--to", "1.33", "--apply-readiness"},
+		{"migrate", "check", src, "--to", "1.33", "--target", "gke"},
+	} {
+		if _, _, code := run(t, "", args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}

@@ -25,6 +25,8 @@ const (
 	JSON     Format = "json"
 	YAML     Format = "yaml"
 	Markdown Format = "markdown"
+	// SARIF is for findings only (see ParseFindingsFormat, WriteSARIF).
+	SARIF Format = "sarif"
 )
 
 // Formats lists the formats for help texts.

@@ -1,0 +1,451 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/pmezard/go-difflib/difflib"
+	"github.com/spf13/cobra"
+
+	"github.com/refit-dev/refit/internal/kubeapi"
+	"github.com/refit-dev/refit/internal/kubeapi/convert"
+	"github.com/refit-dev/refit/internal/kubeapi/readiness"
+	"github.com/refit-dev/refit/internal/report"
+	"github.com/refit-dev/refit/internal/source"
+	"github.com/refit-dev/refit/internal/source/yamldoc"
+)
+
+func newMigrateCommand(streams IO) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Find deprecated and removed Kubernetes APIs and rewrite manifests for the target cluster",
+		Long: `refit migrate checks manifests against the Kubernetes version you move to, and
+rewrites them to served API versions while keeping comments, key order,
+quoting and every other document in the file as it was. It also checks that
+the manifests are ready for the cluster you move to (EKS, the AWS Load
+Balancer Controller, Fargate).`,
+	}
+	cmd.AddCommand(newMigrateCheckCommand(streams), newMigrateFixCommand(streams))
+	return cmd
+}
+
+// targetFlags select the readiness rules.
+type targetFlags struct {
+	target  string
+	ingress string
+	fargate string
+}
+
+func (t *targetFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&t.target, "target", "", "check readiness for the cluster you move to: eks")
+	cmd.Flags().StringVar(&t.ingress, "ingress", "", "the ingress controller there: alb (the AWS Load Balancer Controller)")
+	cmd.Flags().StringVar(&t.fargate, "fargate-namespaces", "", "namespaces that will run on Fargate, comma-separated")
+}
+
+func (t *targetFlags) get() (readiness.Target, bool, error) {
+	var rt readiness.Target
+	switch t.target {
+	case "":
+	case "eks":
+		rt.EKS = true
+	default:
+		return rt, false, fmt.Errorf("--target %q: want eks", t.target)
+	}
+	switch t.ingress {
+	case "", "alb":
+		rt.Ingress = t.ingress
+	default:
+		return rt, false, fmt.Errorf("--ingress %q: want alb", t.ingress)
+	}
+	rt.FargateNamespaces = splitList(t.fargate)
+	return rt, rt.EKS || rt.Ingress != "" || len(rt.FargateNamespaces) > 0, nil
+}
+
+func parseTo(to string) (kubeapi.Version, error) {
+	if to == "" {
+		return kubeapi.Version{}, fmt.Errorf("--to is required: the Kubernetes version you move to, for example --to 1.33")
+	}
+	v, err := kubeapi.ParseVersion(to)
+	if err != nil {
+		return v, fmt.Errorf("--to: %w", err)
+	}
+	return v, nil
+}
+
+// batchFindings reports what the walker could not read.
+func batchFindings(b source.Batch) []kubeapi.Finding {
+	switch {
+	case b.Err != nil:
+		return []kubeapi.Finding{{Rule: "parse-error", Severity: kubeapi.Error, File: b.File, Message: b.Err.Error()}}
+	case b.Skipped != "":
+		return []kubeapi.Finding{{Rule: "skipped", Severity: kubeapi.Warning, File: b.File, Message: "not checked: " + b.Skipped}}
+	}
+	return nil
+}
+
+func newMigrateCheckCommand(streams IO) *cobra.Command {
+	var (
+		to, from, failOn string
+		target           targetFlags
+		format           func() (report.Format, error)
+	)
+	cmd := &cobra.Command{
+		Use:   "check PATH... --to VERSION",
+		Short: "List objects whose API is deprecated or removed at the target version, and readiness problems",
+		Long: `List every object whose apiVersion is deprecated or removed at --to, with
+file:line, kind, name and replacement; API versions inside objects too
+(HorizontalPodAutoscaler scaleTargetRef, webhook and CRD conversion review
+versions, ownerReferences, Kustomize patch targets). Kustomize directories are
+checked twice: the sources (where a fix must land) and the built output.
+Helm charts are rendered with helm template when helm is installed; templated
+files that are not YAML are reported, never silently skipped. Duplicate
+mapping keys are reported: most parsers keep only the last one.
+
+Exit codes: 0 nothing at --fail-on level, 1 something was found at that level
+(default: removed APIs and readiness errors), 2 bad usage or input.`,
+		Example: `  # What breaks on EKS 1.33, and what the ALB controller needs
+  refit migrate check k8s/ --to 1.33 --target eks --ingress alb
+
+  # Rendered Helm charts, for a code-scanning UI
+  helm template ./chart | refit migrate check - --to 1.33 -o sarif > refit.sarif`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := format()
+			if err != nil {
+				return err
+			}
+			toV, err := parseTo(to)
+			if err != nil {
+				return err
+			}
+			opts := kubeapi.CheckOptions{To: toV}
+			if from != "" {
+				if opts.From, err = kubeapi.ParseVersion(from); err != nil {
+					return fmt.Errorf("--from: %w", err)
+				}
+			}
+			rt, useTarget, err := target.get()
+			if err != nil {
+				return err
+			}
+			fail, err := failLevel(failOn)
+			if err != nil {
+				return err
+			}
+			table, err := kubeapi.LoadTable()
+			if err != nil {
+				return err
+			}
+			var findings []kubeapi.Finding
+			// Readiness relates objects across files (an Ingress here, its
+			// Service there), so with a target the source documents are kept.
+			var sources []yamldoc.Document
+			l := &source.Loader{FS: source.OS, Stdin: streams.In}
+			err = l.Documents(args, func(b source.Batch) error {
+				findings = append(findings, batchFindings(b)...)
+				if len(b.Docs) == 0 {
+					return nil
+				}
+				findings = append(findings, kubeapi.Check(b.Docs, table, opts)...)
+				if useTarget && !b.Built {
+					sources = append(sources, b.Docs...)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if useTarget {
+				findings = append(findings, readiness.Check(sources, rt)...)
+			}
+			sortFindings(findings)
+			if f == report.SARIF {
+				err = report.WriteSARIF(streams.Out, findings, version)
+			} else {
+				err = report.WriteFindings(streams.Out, findings, f)
+			}
+			if err != nil {
+				return err
+			}
+			if n := countAtLeast(findings, fail); n > 0 {
+				return thresholdError("%d finding(s) at --fail-on %s", n, failOn)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&to, "to", "", "the Kubernetes version you move to (required), for example 1.33")
+	cmd.Flags().StringVar(&from, "from", "", "the version you move from: also list objects it does not serve")
+	cmd.Flags().StringVar(&failOn, "fail-on", "removed", "exit 1 when a finding is at least: removed (errors), deprecated (warnings too), any, none")
+	target.register(cmd)
+	var output string
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table|wide|json|yaml|markdown|sarif")
+	format = func() (report.Format, error) { return report.ParseFindingsFormat(output) }
+	return cmd
+}
+
+func failLevel(s string) (int, error) {
+	switch s {
+	case "removed":
+		return 3, nil
+	case "deprecated":
+		return 2, nil
+	case "any":
+		return 1, nil
+	case "none":
+		return 99, nil
+	}
+	return 0, fmt.Errorf("--fail-on %q: want removed, deprecated, any or none", s)
+}
+
+func rank(s kubeapi.Severity) int {
+	switch s {
+	case kubeapi.Error:
+		return 3
+	case kubeapi.Warning:
+		return 2
+	}
+	return 1
+}
+
+func countAtLeast(fs []kubeapi.Finding, level int) int {
+	n := 0
+	for _, f := range fs {
+		if rank(f.Severity) >= level {
+			n++
+		}
+	}
+	return n
+}
+
+func sortFindings(fs []kubeapi.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].File != fs[j].File {
+			return fs[i].File < fs[j].File
+		}
+		return fs[i].Line < fs[j].Line
+	})
+}
+
+func newMigrateFixCommand(streams IO) *cobra.Command {
+	var (
+		to                    string
+		dryRun, diff, inPlace bool
+		noBackup, applyReady  bool
+		outDir                string
+		target                targetFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "fix PATH... --to VERSION [--diff | --dry-run | --in-place | -o DIR]",
+		Short: "Rewrite objects to API versions served at the target, keeping comments and order",
+		Long: `Rewrite every object whose API is removed or deprecated at --to to a served
+version, editing the YAML node tree: comments, key order, quoting and the other
+documents of each file stay as they were (unchanged documents are copied byte
+for byte). What refit cannot convert (PodSecurityPolicy has no successor) is
+reported, never dropped. With --apply-readiness, the safe readiness fixes are
+applied too (Service type for ALB instance mode, IRSA annotations).
+
+Modes: --diff (the default) prints a unified diff; --dry-run lists what would
+change; --in-place rewrites the files (each written to a temporary file and
+renamed; a .bak copy is kept unless --no-backup); -o DIR writes the converted
+files under DIR, keeping their relative paths.`,
+		Example: `  refit migrate fix k8s/ --to 1.33                    # review the diff
+  refit migrate fix k8s/ --to 1.33 --in-place         # apply it (k8s/*.bak kept)
+  refit migrate fix k8s/ --to 1.33 -o k8s-1.33/ --apply-readiness --target eks --ingress alb`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			toV, err := parseTo(to)
+			if err != nil {
+				return err
+			}
+			modes := 0
+			for _, m := range []bool{dryRun, diff, inPlace, outDir != ""} {
+				if m {
+					modes++
+				}
+			}
+			if modes > 1 {
+				return fmt.Errorf("choose one of --diff, --dry-run, --in-place and -o DIR")
+			}
+			if modes == 0 {
+				diff = true
+			}
+			rt, useTarget, err := target.get()
+			if err != nil {
+				return err
+			}
+			if applyReady && !useTarget {
+				return fmt.Errorf("--apply-readiness needs --target eks, --ingress alb or --fargate-namespaces")
+			}
+			var findings []kubeapi.Finding
+			changedFiles, changedObjects := 0, 0
+			l := &source.Loader{FS: source.OS, Stdin: streams.In}
+			// Readiness fixes need every file's objects as context (an
+			// Ingress here, its Service there): read them first.
+			var context []yamldoc.Document
+			if applyReady {
+				if err := l.Documents(args, func(b source.Batch) error {
+					if !b.Built {
+						context = append(context, b.Docs...)
+					}
+					return nil
+				}); err != nil {
+					return err
+				}
+			}
+			err = l.Documents(args, func(b source.Batch) error {
+				if b.Built {
+					return nil // fixes land in the sources, not in built output
+				}
+				findings = append(findings, batchFindings(b)...)
+				if b.Data == nil || b.Err != nil {
+					return nil
+				}
+				var edit convert.Edit
+				if applyReady {
+					edit = func(docs []yamldoc.Document) error {
+						var others []yamldoc.Document
+						for _, d := range context {
+							if d.File != b.File {
+								others = append(others, d)
+							}
+						}
+						fs, err := readiness.ApplyIn(docs, others, rt)
+						findings = append(findings, fs...)
+						return err
+					}
+				}
+				out, results, err := convert.FixFileEdit(b.File, b.Data, toV, edit)
+				if err != nil {
+					return err
+				}
+				for _, r := range results {
+					findings = append(findings, r.Findings()...)
+					if r.Changed {
+						changedObjects++
+					}
+					for _, n := range r.Notes {
+						findings = append(findings, kubeapi.Finding{Rule: "note", Severity: kubeapi.Info, File: r.File, Line: r.Line, Kind: r.Kind, Name: r.Name, Message: n})
+					}
+				}
+				if bytes.Equal(out, b.Data) {
+					if outDir != "" {
+						return writeUnder(outDir, b.File, out)
+					}
+					return nil
+				}
+				changedFiles++
+				switch {
+				case dryRun:
+					fmt.Fprintf(streams.Out, "would rewrite %s\n", b.File)
+				case diff:
+					return writeDiff(streams, b.File, b.Data, out)
+				case inPlace:
+					if b.File == "<stdin>" {
+						_, err := streams.Out.Write(out)
+						return err
+					}
+					return replaceFile(b.File, out, !noBackup)
+				case outDir != "":
+					return writeUnder(outDir, b.File, out)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			sortFindings(findings)
+			summary := fmt.Sprintf("%d object(s) in %d file(s) %s", changedObjects, changedFiles, map[bool]string{true: "would change", false: "changed"}[dryRun || diff])
+			fmt.Fprintln(streams.ErrOut, summary)
+			for _, f := range findings {
+				fmt.Fprintf(streams.ErrOut, "%s: %s: %s\n", f.Location(), f.Severity, f.Message)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&to, "to", "", "the Kubernetes version you move to (required), for example 1.33")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "only list the files that would change")
+	cmd.Flags().BoolVar(&diff, "diff", false, "print a unified diff (the default)")
+	cmd.Flags().BoolVar(&inPlace, "in-place", false, "rewrite the files")
+	cmd.Flags().BoolVar(&noBackup, "no-backup", false, "with --in-place: keep no .bak copy")
+	cmd.Flags().StringVarP(&outDir, "output-dir", "o", "", "write the converted files under this directory")
+	cmd.Flags().BoolVar(&applyReady, "apply-readiness", false, "also apply the safe readiness fixes for --target/--ingress")
+	target.register(cmd)
+	return cmd
+}
+
+func writeDiff(streams IO, name string, before, after []byte) error {
+	d := difflib.UnifiedDiff{
+		A: difflib.SplitLines(string(before)), B: difflib.SplitLines(string(after)),
+		FromFile: "a/" + name, ToFile: "b/" + name, Context: 3,
+	}
+	text, err := difflib.GetUnifiedDiffString(d)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprint(streams.Out, text)
+	return err
+}
+
+// replaceFile writes data to a temporary file beside path and renames it
+// over path, keeping path's mode; with backup, the old file stays as .bak.
+func replaceFile(path string, data []byte, backup bool) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if backup {
+		old, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := atomicWrite(path+".bak", old, info.Mode().Perm()); err != nil {
+			return err
+		}
+	}
+	return atomicWrite(path, data, info.Mode().Perm())
+}
+
+func atomicWrite(path string, data []byte, mode os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".refit-*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	defer os.Remove(name) // no-op after a successful rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := os.Chmod(name, mode); err != nil {
+		return err
+	}
+	if err := os.Rename(name, path); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// writeUnder writes a converted file under dir, keeping its relative path.
+func writeUnder(dir, name string, data []byte) error {
+	rel := name
+	if filepath.IsAbs(rel) || strings.HasPrefix(filepath.Clean(rel), "..") {
+		rel = filepath.Base(rel)
+	}
+	if name == "<stdin>" {
+		rel = "stdin.yaml"
+	}
+	path := filepath.Join(dir, rel)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return atomicWrite(path, data, 0o644)
+}

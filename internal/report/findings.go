@@ -1,0 +1,409 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/refit-dev/refit/internal/kubeapi"
+)
+
+// FindingsView is the JSON and YAML contract of `refit migrate` findings.
+type FindingsView struct {
+	Findings []kubeapi.Finding `json:"findings"`
+	Summary  FindingsSummary   `json:"summary"`
+}
+
+// FindingsSummary counts findings.
+type FindingsSummary struct {
+	Total int `json:"total"`
+	// Removed counts APIs (own or referenced) not served at the target.
+	Removed int `json:"removed"`
+	// Deprecated counts APIs deprecated, still served, at the target.
+	Deprecated int `json:"deprecated"`
+	// Other counts everything else (duplicate keys, readiness, ...).
+	Other    int            `json:"other"`
+	Fixable  int            `json:"fixable"`
+	Errors   int            `json:"errors"`
+	Warnings int            `json:"warnings"`
+	Info     int            `json:"info"`
+	ByRule   map[string]int `json:"byRule"`
+}
+
+// NewFindingsView builds the JSON view of findings.
+func NewFindingsView(fs []kubeapi.Finding) FindingsView {
+	v := FindingsView{Findings: fs, Summary: Summarize(fs)}
+	if v.Findings == nil {
+		v.Findings = []kubeapi.Finding{}
+	}
+	return v
+}
+
+// Summarize counts findings by kind, severity and rule.
+func Summarize(fs []kubeapi.Finding) FindingsSummary {
+	s := FindingsSummary{Total: len(fs), ByRule: map[string]int{}}
+	for _, f := range fs {
+		s.ByRule[f.Rule]++
+		switch category(f) {
+		case "removed":
+			s.Removed++
+		case "deprecated":
+			s.Deprecated++
+		default:
+			s.Other++
+		}
+		if f.Fixable {
+			s.Fixable++
+		}
+		switch f.Severity {
+		case kubeapi.Error:
+			s.Errors++
+		case kubeapi.Warning:
+			s.Warnings++
+		default:
+			s.Info++
+		}
+	}
+	return s
+}
+
+func category(f kubeapi.Finding) string {
+	switch f.Rule {
+	case kubeapi.RuleRemovedAPI, kubeapi.RuleRemovedAPIReference:
+		return "removed"
+	case kubeapi.RuleDeprecatedAPI:
+		return "deprecated"
+	case kubeapi.RuleNoReplacement:
+		if f.Severity == kubeapi.Error {
+			return "removed"
+		}
+		return "deprecated"
+	}
+	return "other"
+}
+
+// ParseFindingsFormat checks a -o value for commands that print findings:
+// the formats of ParseFormat and sarif.
+func ParseFindingsFormat(s string) (Format, error) {
+	if strings.EqualFold(s, string(SARIF)) {
+		return SARIF, nil
+	}
+	f, err := ParseFormat(s)
+	if err != nil {
+		return "", fmt.Errorf("unknown output format %q (want one of table, wide, json, yaml, markdown, sarif)", s)
+	}
+	return f, nil
+}
+
+// WriteFindings renders findings in a format. SARIF output carries no
+// tool version; use WriteSARIF to set one.
+func WriteFindings(w io.Writer, fs []kubeapi.Finding, f Format) error {
+	switch f {
+	case JSON:
+		return WriteJSON(w, NewFindingsView(fs))
+	case YAML:
+		return WriteYAML(w, NewFindingsView(fs))
+	case Markdown:
+		return findingsMarkdown(w, fs)
+	case SARIF:
+		return WriteSARIF(w, fs, "")
+	case Wide:
+		return findingsTable(w, fs, true)
+	default:
+		return findingsTable(w, fs, false)
+	}
+}
+
+const none = "<none>"
+
+func orNone(s string) string {
+	if s == "" {
+		return none
+	}
+	return s
+}
+
+func objectName(f kubeapi.Finding) string {
+	if f.Namespace != "" && f.Name != "" {
+		return f.Namespace + "/" + f.Name
+	}
+	return orNone(f.Name)
+}
+
+func foundVersion(f kubeapi.Finding) string {
+	if f.FoundAPIVersion != "" {
+		return f.FoundAPIVersion
+	}
+	return orNone(f.APIVersion)
+}
+
+// status is the STATUS column: what happens to the object at the target.
+func status(f kubeapi.Finding) string {
+	switch f.Rule {
+	case kubeapi.RuleRemovedAPI, kubeapi.RuleRemovedAPIReference:
+		return "removed in " + f.RemovedIn.String()
+	case kubeapi.RuleDeprecatedAPI:
+		return "deprecated in " + f.DeprecatedIn.String()
+	case kubeapi.RuleNoReplacement:
+		if f.Severity == kubeapi.Error {
+			return "removed in " + f.RemovedIn.String() + ", no replacement"
+		}
+		return "deprecated in " + f.DeprecatedIn.String() + ", no replacement"
+	case kubeapi.RuleNotServed:
+		return "not served at source"
+	case kubeapi.RuleRemovedField:
+		return "field moved"
+	case kubeapi.RuleDuplicateKey:
+		return "duplicate key"
+	case kubeapi.RuleNotKubernetes:
+		return "skipped"
+	}
+	return f.Rule
+}
+
+func findingsTable(w io.Writer, fs []kubeapi.Finding, wide bool) error {
+	if len(fs) == 0 {
+		_, err := fmt.Fprintln(w, "No deprecated or removed APIs found.")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+	if wide {
+		fmt.Fprintln(tw, "LOCATION\tSEVERITY\tRULE\tKIND\tNAME\tAPI VERSION\tFIELD\tSTATUS\tREPLACEMENT\tFIXABLE\tMESSAGE")
+	} else {
+		fmt.Fprintln(tw, "LOCATION\tKIND\tNAME\tAPI VERSION\tSTATUS\tREPLACEMENT")
+	}
+	for _, f := range fs {
+		loc, kind, name, av, st, repl := f.Location(), orNone(f.Kind), objectName(f), foundVersion(f), status(f), orNone(f.Replacement)
+		if wide {
+			fix := "no"
+			if f.Fixable {
+				fix = "yes"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", loc, f.Severity, f.Rule, kind, name, av, orNone(f.Field), st, repl, fix, f.Message)
+		} else {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", loc, kind, name, av, st, repl)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\n%s\n", summaryLine(Summarize(fs)))
+	return err
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func summaryLine(s FindingsSummary) string {
+	line := fmt.Sprintf("%s: %d removed, %d deprecated, %d other", plural(s.Total, "finding", "findings"), s.Removed, s.Deprecated, s.Other)
+	if s.Fixable > 0 {
+		line += fmt.Sprintf("; %d fixable with `refit migrate fix`", s.Fixable)
+	}
+	return line + "."
+}
+
+func findingsMarkdown(w io.Writer, fs []kubeapi.Finding) error {
+	s := Summarize(fs)
+	fmt.Fprintf(w, "### refit migrate: %d removed, %d deprecated, %d other\n\n", s.Removed, s.Deprecated, s.Other)
+	if len(fs) == 0 {
+		_, err := fmt.Fprintln(w, "No deprecated or removed APIs found.")
+		return err
+	}
+	fmt.Fprintln(w, "| Location | Kind | Name | API version | Status | Replacement | Details |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	for _, f := range fs {
+		repl := "–"
+		if f.Replacement != "" {
+			repl = "`" + f.Replacement + "`"
+		}
+		fmt.Fprintf(w, "| `%s` | %s | %s | `%s` | %s | %s | %s |\n", f.Location(), mdEscape(orNone(f.Kind)), mdEscape(objectName(f)),
+			foundVersion(f), status(f), repl, mdEscape(f.Message))
+	}
+	if s.Fixable > 0 {
+		fmt.Fprintf(w, "\n%d of them fixable with `refit migrate fix`.\n", s.Fixable)
+	}
+	return nil
+}
+
+// SARIF 2.1.0, the subset refit writes. Field names follow the OASIS
+// standard, https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+// (§3.13 sarifLog, §3.14 run, §3.19 toolComponent, §3.49
+// reportingDescriptor, §3.27 result, §3.28 location, §3.29
+// physicalLocation, §3.30 region).
+const (
+	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
+	sarifVersion = "2.1.0"
+	refitURI     = "https://github.com/refit-dev/refit"
+	guideURI     = "https://kubernetes.io/docs/reference/using-api/deprecation-guide/"
+)
+
+// SARIFLog is a SARIF 2.1.0 log.
+type SARIFLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []SARIFRun `json:"runs"`
+}
+
+// SARIFRun is one run of one tool.
+type SARIFRun struct {
+	Tool    SARIFTool     `json:"tool"`
+	Results []SARIFResult `json:"results"`
+}
+
+// SARIFTool names the tool.
+type SARIFTool struct {
+	Driver SARIFDriver `json:"driver"`
+}
+
+// SARIFDriver is the tool component and its rules.
+type SARIFDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []SARIFRule `json:"rules"`
+}
+
+// SARIFRule describes a rule (a reportingDescriptor).
+type SARIFRule struct {
+	ID               string       `json:"id"`
+	ShortDescription SARIFMessage `json:"shortDescription"`
+	HelpURI          string       `json:"helpUri"`
+}
+
+// SARIFMessage is a text message.
+type SARIFMessage struct {
+	Text string `json:"text"`
+}
+
+// SARIFResult is one finding.
+type SARIFResult struct {
+	RuleID    string          `json:"ruleId"`
+	RuleIndex int             `json:"ruleIndex"`
+	Level     string          `json:"level"`
+	Message   SARIFMessage    `json:"message"`
+	Locations []SARIFLocation `json:"locations,omitempty"`
+}
+
+// SARIFLocation is where a result is.
+type SARIFLocation struct {
+	PhysicalLocation SARIFPhysicalLocation `json:"physicalLocation"`
+}
+
+// SARIFPhysicalLocation is a file and region.
+type SARIFPhysicalLocation struct {
+	ArtifactLocation SARIFArtifactLocation `json:"artifactLocation"`
+	Region           *SARIFRegion          `json:"region,omitempty"`
+}
+
+// SARIFArtifactLocation is a file, as a relative URI.
+type SARIFArtifactLocation struct {
+	URI string `json:"uri"`
+}
+
+// SARIFRegion is a line and column (1-based).
+type SARIFRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
+}
+
+// ruleDocs describes refit migrate's own rules; other rules (readiness)
+// get their id as description.
+var ruleDocs = map[string]struct{ short, help string }{
+	kubeapi.RuleRemovedAPI:          {"The object's API version is not served by the target Kubernetes release.", guideURI},
+	kubeapi.RuleDeprecatedAPI:       {"An API version is deprecated at the target Kubernetes release.", guideURI},
+	kubeapi.RuleRemovedAPIReference: {"An API version named inside the object is not served by the target release.", guideURI},
+	kubeapi.RuleNoReplacement:       {"The API is removed or deprecated and no API replaces it.", guideURI},
+	kubeapi.RuleNotServed:           {"The source cluster's Kubernetes release does not serve the object's API version.", guideURI},
+	kubeapi.RuleRemovedField:        {"A field of an older API version that the served version moved.", guideURI},
+	kubeapi.RuleDuplicateKey:        {"A YAML mapping has the same key more than once; most parsers keep only the last.", "https://yaml.org/spec/1.2.2/#3211-nodes"},
+	kubeapi.RuleNotKubernetes:       {"A document without apiVersion or kind was skipped.", refitURI},
+	"unconvertible":                 {"refit migrate fix cannot rewrite this object.", refitURI},
+}
+
+func sarifLevel(s kubeapi.Severity) string {
+	switch s {
+	case kubeapi.Error:
+		return "error"
+	case kubeapi.Warning:
+		return "warning"
+	}
+	return "note"
+}
+
+// NewSARIF builds a SARIF 2.1.0 log of findings. Rules are those the
+// findings use, sorted by id.
+func NewSARIF(fs []kubeapi.Finding, toolVersion string) SARIFLog {
+	ids := map[string]bool{}
+	for _, f := range fs {
+		ids[f.Rule] = true
+	}
+	var sorted []string
+	for id := range ids {
+		sorted = append(sorted, id)
+	}
+	sort.Strings(sorted)
+	index := map[string]int{}
+	rules := make([]SARIFRule, 0, len(sorted))
+	for i, id := range sorted {
+		index[id] = i
+		doc, ok := ruleDocs[id]
+		if !ok {
+			doc.short, doc.help = id, refitURI
+		}
+		rules = append(rules, SARIFRule{ID: id, ShortDescription: SARIFMessage{Text: doc.short}, HelpURI: doc.help})
+	}
+	results := make([]SARIFResult, 0, len(fs))
+	for _, f := range fs {
+		r := SARIFResult{RuleID: f.Rule, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity), Message: SARIFMessage{Text: sarifText(f)}}
+		if f.File != "" {
+			loc := SARIFLocation{PhysicalLocation: SARIFPhysicalLocation{ArtifactLocation: SARIFArtifactLocation{URI: fileURI(f.File)}}}
+			if f.Line > 0 {
+				loc.PhysicalLocation.Region = &SARIFRegion{StartLine: f.Line, StartColumn: max(f.Column, 0)}
+			}
+			r.Locations = []SARIFLocation{loc}
+		}
+		results = append(results, r)
+	}
+	return SARIFLog{
+		Schema: sarifSchema, Version: sarifVersion,
+		Runs: []SARIFRun{{
+			Tool:    SARIFTool{Driver: SARIFDriver{Name: "refit", Version: toolVersion, InformationURI: refitURI, Rules: rules}},
+			Results: results,
+		}},
+	}
+}
+
+// sarifText is the message with the object it is about and the notes.
+func sarifText(f kubeapi.Finding) string {
+	var b strings.Builder
+	if f.Kind != "" && f.Name != "" {
+		fmt.Fprintf(&b, "%s %s: ", f.Kind, objectName(f))
+	}
+	b.WriteString(f.Message)
+	if f.Notes != "" {
+		b.WriteString(". " + strings.TrimSuffix(f.Notes, "."))
+	}
+	if f.Fixable {
+		b.WriteString(" (refit migrate fix rewrites it)")
+	}
+	return b.String()
+}
+
+// fileURI turns a path into a relative URI reference (forward slashes,
+// escaped).
+func fileURI(path string) string {
+	return (&url.URL{Path: filepath.ToSlash(path)}).EscapedPath()
+}
+
+// WriteSARIF writes findings as a SARIF 2.1.0 log, for code scanning.
+func WriteSARIF(w io.Writer, fs []kubeapi.Finding, toolVersion string) error {
+	return WriteJSON(w, NewSARIF(fs, toolVersion))
+}
