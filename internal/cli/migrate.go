@@ -161,6 +161,12 @@ Exit codes: 0 nothing at --fail-on level, 1 something was found at that level
 			if useTarget {
 				findings = append(findings, readiness.Check(sources, rt)...)
 			}
+			// Only what the converter knows is fixable by `migrate fix`.
+			for i, f := range findings {
+				if f.Fixable && f.Field == "" && (f.Rule == kubeapi.RuleRemovedAPI || f.Rule == kubeapi.RuleDeprecatedAPI) {
+					findings[i].Fixable = convert.Supported(f.FoundAPIVersion, f.Kind)
+				}
+			}
 			sortFindings(findings)
 			if f == report.SARIF {
 				err = report.WriteSARIF(streams.Out, findings, version)
