@@ -21,6 +21,12 @@ const (
 	DNS              Component = "dns"
 	Database         Component = "database"
 	Other            Component = "other"
+	// Billing adjustments, which only bills have (never estimates):
+	// credits, refunds and discounts; tax; fees (support, reservation and
+	// savings-plan fees, purchases).
+	Credits Component = "credits"
+	Tax     Component = "tax"
+	Fees    Component = "fees"
 )
 
 // Components lists every component in report order.
@@ -29,6 +35,7 @@ var Components = []Component{
 	StorageEBS, StorageSnapshots,
 	NATHours, NATData, LoadBalancer, PublicIPv4, VPCEndpoint, DataTransfer,
 	DNS, Database, Other,
+	Credits, Tax, Fees,
 }
 
 // Rank is the component's position in report order.

@@ -1,0 +1,1 @@
+../billing/athena_test.go

@@ -1,0 +1,1 @@
+../billing/object_local.go

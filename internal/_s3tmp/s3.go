@@ -1,0 +1,1 @@
+../billing/s3.go

@@ -1,0 +1,1 @@
+../billing/s3_test.go

@@ -1,0 +1,194 @@
+package billing
+
+import (
+	"cmp"
+	"context"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// NewFileSource reads objs in parallel with workers goroutines (0 =
+// GOMAXPROCS): one file per worker at a time, and a Parquet file with
+// several row groups split by row group across workers. fn receives one
+// reused *Charge per worker: it must not keep the pointer or the Tags map.
+// Within a file (or row group) charges arrive in order; across files there
+// is no order.
+func NewFileSource(objs []Object, opt ReadOptions, workers int) ChargeSource {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return &fileSource{objs: objs, opt: opt, workers: workers}
+}
+
+type fileSource struct {
+	objs    []Object
+	opt     ReadOptions
+	workers int
+}
+
+func (s *fileSource) Workers() int { return s.workers }
+
+// task is a whole file, or one row group of an opened Parquet file.
+type task struct {
+	obj   Object
+	pr    *parquetReader
+	group int
+	// refs counts the open tasks of a split file; the last closes it.
+	refs *atomic.Int32
+}
+
+// queue is an unbounded task queue whose workers may add tasks.
+type queue struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	tasks   []task
+	pending int // tasks queued or running
+}
+
+func (q *queue) push(t task) {
+	q.mu.Lock()
+	q.tasks = append(q.tasks, t)
+	q.pending++
+	q.mu.Unlock()
+	q.cond.Signal()
+}
+
+// pop waits for a task; ok is false when all work is done.
+func (q *queue) pop() (task, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.tasks) == 0 {
+		if q.pending == 0 {
+			return task{}, false
+		}
+		q.cond.Wait()
+	}
+	t := q.tasks[0]
+	q.tasks = q.tasks[1:]
+	return t, true
+}
+
+func (q *queue) done() {
+	q.mu.Lock()
+	q.pending--
+	last := q.pending == 0
+	q.mu.Unlock()
+	if last {
+		q.cond.Broadcast()
+	}
+}
+
+// Scan reads every object; the first error (a read error, a Strict row
+// error or fn's error) stops all workers and is returned.
+func (s *fileSource) Scan(ctx context.Context, fn func(worker int, c *Charge) error) (Stats, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	q := &queue{}
+	q.cond = sync.NewCond(&q.mu)
+	for _, o := range s.objs {
+		q.push(task{obj: o, group: -1})
+	}
+	var (
+		mu       sync.Mutex
+		total    Stats
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	for w := range s.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var c Charge
+			each := func(c *Charge) error { return fn(w, c) }
+			for {
+				t, ok := q.pop()
+				if !ok {
+					return
+				}
+				var st Stats
+				var err error
+				if ctx.Err() == nil {
+					st, err = s.run(ctx, q, t, &c, each)
+				}
+				mu.Lock()
+				total.Add(st)
+				mu.Unlock()
+				if err != nil {
+					fail(err)
+				}
+				q.done()
+			}
+		}()
+	}
+	wg.Wait()
+	slices.SortStableFunc(total.Errors, func(a, b RowError) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Row, b.Row))
+	})
+	if m := maxErrors(s.opt); len(total.Errors) > m {
+		total.Errors = total.Errors[:m]
+	}
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return total, firstErr
+}
+
+// run reads one task. A Parquet file with several row groups is split: the
+// other row groups are queued for any worker, this one reads the first.
+func (s *fileSource) run(ctx context.Context, q *queue, t task, c *Charge, fn func(*Charge) error) (Stats, error) {
+	if t.pr != nil {
+		defer release(t)
+		return t.pr.read(ctx, []int{t.group}, s.opt, c, fn)
+	}
+	kind, err := sniff(t.obj)
+	if err != nil {
+		closeObject(t.obj)
+		return Stats{}, err
+	}
+	if kind != containerParquet {
+		return ReadObject(ctx, t.obj, s.opt, fn)
+	}
+	pf, err := openParquet(t.obj)
+	if err != nil {
+		closeObject(t.obj)
+		return Stats{}, err
+	}
+	pr, err := newParquetReader(t.obj, pf)
+	if err != nil {
+		closeObject(t.obj)
+		return Stats{}, err
+	}
+	groups := len(pf.RowGroups())
+	if groups <= 1 || s.workers == 1 {
+		defer closeObject(t.obj)
+		st, err := pr.read(ctx, allGroups(pf), s.opt, c, fn)
+		st.Files, st.Bytes = 1, t.obj.Size()
+		return st, err
+	}
+	refs := new(atomic.Int32)
+	refs.Store(int32(groups))
+	for g := 1; g < groups; g++ {
+		q.push(task{obj: t.obj, pr: pr, group: g, refs: refs})
+	}
+	self := task{obj: t.obj, pr: pr, group: 0, refs: refs}
+	defer release(self)
+	st, err := pr.read(ctx, []int{0}, s.opt, c, fn)
+	st.Files, st.Bytes = 1, t.obj.Size()
+	return st, err
+}
+
+func release(t task) {
+	if t.refs.Add(-1) == 0 {
+		closeObject(t.obj)
+	}
+}

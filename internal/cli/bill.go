@@ -1,0 +1,454 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/athena"
+	"github.com/shopspring/decimal"
+	"github.com/spf13/cobra"
+
+	"github.com/refit-dev/refit/internal/billing"
+	"github.com/refit-dev/refit/internal/cost"
+	"github.com/refit-dev/refit/internal/progress"
+	"github.com/refit-dev/refit/internal/report"
+)
+
+// billFlags are shared by the bill commands.
+type billFlags struct {
+	costKind              string
+	from, to              string
+	engine                string
+	endpointURL, region   string
+	profile               string
+	strict, example       bool
+	workers               int
+	athenaDB, athenaTable string
+	athenaWorkgroup       string
+	athenaOutput          string
+	format                string
+}
+
+func (f *billFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.costKind, "cost", "unblended", "which cost to sum: unblended, net or amortized")
+	fl.StringVar(&f.from, "from", "", "first day to include (YYYY-MM-DD)")
+	fl.StringVar(&f.to, "to", "", "first day to leave out (YYYY-MM-DD)")
+	fl.StringVar(&f.engine, "engine", "local", "local (stream the files) or athena (run SQL where the CUR table is)")
+	fl.StringVar(&f.endpointURL, "endpoint-url", "", "S3 (or Athena) endpoint, for S3-compatible stores such as MinIO")
+	fl.StringVar(&f.region, "region", "", "AWS region for s3:// and Athena (default: the SDK's)")
+	fl.StringVar(&f.profile, "profile", "", "AWS shared-config profile")
+	fl.BoolVar(&f.strict, "strict", false, "stop at the first unreadable row instead of counting it")
+	fl.BoolVar(&f.example, "example", false, "use a generated month of the founding story's EKS account instead of files")
+	fl.IntVar(&f.workers, "workers", 0, "files read in parallel (default: the number of CPUs)")
+	fl.StringVar(&f.athenaDB, "athena-database", "", "with --engine athena: the database")
+	fl.StringVar(&f.athenaTable, "athena-table", "", "with --engine athena: the CUR, CUR 2.0 or FOCUS table")
+	fl.StringVar(&f.athenaWorkgroup, "athena-workgroup", "", "with --engine athena: the workgroup")
+	fl.StringVar(&f.athenaOutput, "athena-output", "", "with --engine athena: s3:// location for query results")
+	fl.StringVarP(&f.format, "output", "o", "table", "output format: table|json|yaml|markdown|csv")
+}
+
+func (f *billFlags) query(dims ...billing.Dimension) (billing.Query, error) {
+	q := billing.Query{Cost: billing.CostKind(f.costKind), GroupBy: dims}
+	switch q.Cost {
+	case billing.Unblended, billing.Net, billing.Amortized:
+	default:
+		return q, fmt.Errorf("--cost %q: want unblended, net or amortized", f.costKind)
+	}
+	var err error
+	if f.from != "" {
+		if q.From, err = time.Parse(time.DateOnly, f.from); err != nil {
+			return q, fmt.Errorf("--from %q: want YYYY-MM-DD", f.from)
+		}
+	}
+	if f.to != "" {
+		if q.To, err = time.Parse(time.DateOnly, f.to); err != nil {
+			return q, fmt.Errorf("--to %q: want YYYY-MM-DD", f.to)
+		}
+	}
+	return q, nil
+}
+
+// countingSource counts rows for the progress line.
+type countingSource struct {
+	billing.ChargeSource
+	bar *progress.Bar
+}
+
+func (c countingSource) Scan(ctx context.Context, fn func(int, *billing.Charge) error) (billing.Stats, error) {
+	counts := make([]int64, c.Workers())
+	st, err := c.ChargeSource.Scan(ctx, func(w int, ch *billing.Charge) error {
+		if w < len(counts) {
+			if counts[w]++; counts[w]%4096 == 0 {
+				c.bar.Add(0, 4096)
+			}
+		}
+		return fn(w, ch)
+	})
+	return st, err
+}
+
+// run builds the engine and runs q.
+func (f *billFlags) run(ctx context.Context, args []string, streams IO, q billing.Query) (*billing.Result, error) {
+	if f.engine == "athena" {
+		if f.athenaTable == "" {
+			return nil, fmt.Errorf("--engine athena needs --athena-table (and usually --athena-database, --athena-output)")
+		}
+		var opts []func(*config.LoadOptions) error
+		if f.region != "" {
+			opts = append(opts, config.WithRegion(f.region))
+		}
+		if f.profile != "" {
+			opts = append(opts, config.WithSharedConfigProfile(f.profile))
+		}
+		cfg, err := config.LoadDefaultConfig(ctx, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("AWS configuration: %w", err)
+		}
+		client := athena.NewFromConfig(cfg, func(o *athena.Options) {
+			if f.endpointURL != "" {
+				o.BaseEndpoint = aws.String(f.endpointURL)
+			}
+		})
+		eng := billing.NewAthenaEngine(client, billing.AthenaOptions{Database: f.athenaDB, Table: f.athenaTable, Workgroup: f.athenaWorkgroup, OutputLocation: f.athenaOutput})
+		return eng.Aggregate(ctx, q)
+	}
+	if f.engine != "local" {
+		return nil, fmt.Errorf("--engine %q: want local or athena", f.engine)
+	}
+	var objs []billing.Object
+	switch {
+	case f.example:
+		if len(args) > 0 {
+			return nil, fmt.Errorf("give either files or --example, not both")
+		}
+		var buf bytes.Buffer
+		if _, _, err := billing.GenerateEKSMonth(&buf, billing.FormatCURLegacy, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+			return nil, err
+		}
+		objs = []billing.Object{billing.NewBytesObject("example-eks-2026-10.csv", buf.Bytes())}
+	case len(args) == 0:
+		return nil, fmt.Errorf("no input: give billing export files, directories, globs or s3://bucket/prefix (or --example)")
+	default:
+		billing.UseS3(billing.S3Options{EndpointURL: f.endpointURL, Region: f.region, Profile: f.profile})
+		var err error
+		if objs, err = billing.ExpandContext(ctx, args); err != nil {
+			return nil, err
+		}
+	}
+	var total int64
+	for _, o := range objs {
+		total += o.Size()
+	}
+	bar := progress.New(streams.ErrOut, isTerminal(streams.ErrOut) && total > 64<<20, total, 200*time.Millisecond)
+	defer bar.Finish()
+	src := billing.NewFileSource(objs, billing.ReadOptions{Strict: f.strict}, f.workers)
+	res, err := billing.NewLocalEngine(countingSource{src, bar}).Aggregate(ctx, q)
+	if err == nil {
+		bar.Add(res.Stats.Bytes, 0)
+	}
+	return res, err
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && progress.IsTerminal(f)
+}
+
+func newBillCommand(streams IO) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "bill",
+		Short: "Read AWS billing exports (CUR, CUR 2.0, FOCUS): where the money went, day by day",
+		Long: `refit bill reads AWS billing exports — legacy Cost and Usage Reports (CSV,
+CSV.gz, Parquet, with their manifests), CUR 2.0 (Parquet) and FOCUS 1.x (CSV,
+Parquet) — from local files, directories, globs or s3://bucket/prefix, and
+classifies every charge into the components of refit cost (see docs/billing.md).
+Sums are exact to the cent; rows with bad numbers are counted and reported with
+file and row (--strict stops at the first).`,
+	}
+	cmd.AddCommand(newBillSummaryCommand(streams), newBillDailyCommand(streams), newBillAnomaliesCommand(streams),
+		newBillForecastCommand(streams), newBillVsEstimateCommand(streams))
+	return cmd
+}
+
+func newBillSummaryCommand(streams IO) *cobra.Command {
+	var f billFlags
+	var tag string
+	var top int
+	cmd := &cobra.Command{
+		Use:   "summary PATH...",
+		Short: "Total, by component, by service, by tag and top resources",
+		Example: `  refit bill summary --example
+  refit bill summary s3://my-cur-bucket/cur/ --region us-east-1 --tag kubernetes.io/cluster/prod
+  refit bill summary cur/*.parquet --cost amortized -o json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := report.ParseBillFormat(f.format)
+			if err != nil {
+				return err
+			}
+			dims := []billing.Dimension{billing.ByComponent, billing.ByService, billing.ByResource}
+			if tag != "" {
+				dims = append(dims, billing.TagDimension(tag))
+			}
+			q, err := f.query(dims...)
+			if err != nil {
+				return err
+			}
+			res, err := f.run(cmd.Context(), args, streams, q)
+			if err != nil {
+				return err
+			}
+			return report.WriteBillSummary(streams.Out, report.NewBillSummary(res, q.Cost, tag, top), format)
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&tag, "tag", "", "also break down by this tag (kubernetes.io/cluster/NAME, a cost-allocation tag)")
+	cmd.Flags().IntVar(&top, "top", 10, "how many of the most expensive resources to list")
+	return cmd
+}
+
+func parseBy(by string) (billing.Dimension, error) {
+	switch by {
+	case "", "component":
+		return billing.ByComponent, nil
+	case "service":
+		return billing.ByService, nil
+	case "usage-type", "resource", "account", "region":
+		return billing.Dimension(by), nil
+	}
+	if key, ok := strings.CutPrefix(by, "tag:"); ok && key != "" {
+		return billing.TagDimension(key), nil
+	}
+	return "", fmt.Errorf("--by %q: want component, service, usage-type, resource, account, region or tag:KEY", by)
+}
+
+func newBillDailyCommand(streams IO) *cobra.Command {
+	var f billFlags
+	var by string
+	cmd := &cobra.Command{
+		Use:     "daily PATH...",
+		Short:   "Day-by-day spend, split by component, service or tag",
+		Example: "  refit bill daily --example --by component\n  refit bill daily cur/ --by tag:team -o csv",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := report.ParseBillFormat(f.format)
+			if err != nil {
+				return err
+			}
+			dims := []billing.Dimension{billing.ByDay}
+			if by != "none" {
+				d, err := parseBy(by)
+				if err != nil {
+					return err
+				}
+				dims = append(dims, d)
+			}
+			q, err := f.query(dims...)
+			if err != nil {
+				return err
+			}
+			res, err := f.run(cmd.Context(), args, streams, q)
+			if err != nil {
+				return err
+			}
+			name := by
+			if by == "none" {
+				name = ""
+			}
+			return report.WriteDaily(streams.Out, report.NewDailyView(res, q.Cost, name), format)
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&by, "by", "component", "split each day by component, service, usage-type, resource, account, region, tag:KEY, or none")
+	return cmd
+}
+
+func newBillAnomaliesCommand(streams IO) *cobra.Command {
+	var f billFlags
+	var fail bool
+	var window int
+	cmd := &cobra.Command{
+		Use:   "anomalies PATH...",
+		Short: "Days whose spend jumps against a robust baseline of the trailing days",
+		Long: `Flag the days whose spend (in total, and per component) jumps against the
+trailing 14 days: a day is flagged when it costs more than the baseline's
+median plus 3 scaled median absolute deviations, more than 20% above the
+median, and at least $1 above it. Median and MAD are not inflated by the
+spikes they look for, unlike a mean and standard deviation. Credits, tax and
+fees are left out. See docs/billing.md.`,
+		Example: "  refit bill anomalies --example\n  refit bill anomalies s3://cur/ --fail-on-anomaly   # exit 1 when one is found",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := report.ParseBillFormat(f.format)
+			if err != nil {
+				return err
+			}
+			q, err := f.query(billing.ByDay, billing.ByComponent)
+			if err != nil {
+				return err
+			}
+			res, err := f.run(cmd.Context(), args, streams, q)
+			if err != nil {
+				return err
+			}
+			found := billing.Anomalies(billing.UsageSeries(res), billing.AnomalyOptions{Window: window})
+			switch format {
+			case report.JSON:
+				err = report.WriteJSON(streams.Out, map[string]any{"anomalies": nonNilAnomalies(found)})
+			case report.YAML:
+				err = report.WriteYAML(streams.Out, map[string]any{"anomalies": nonNilAnomalies(found)})
+			default:
+				if len(found) == 0 {
+					fmt.Fprintln(streams.Out, "No anomalies.")
+				}
+				for _, a := range found {
+					fmt.Fprintf(streams.Out, "%s  %-22s $%s (median $%s, threshold $%s, +$%s over %d baseline days)\n",
+						a.Date.Format(time.DateOnly), a.Series, a.Cost.StringFixed(2), a.Median.StringFixed(2), a.Threshold.StringFixed(2), a.Excess.StringFixed(2), a.BaselineDays)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			if fail && len(found) > 0 {
+				return thresholdError("%d anomalous day(s)", len(found))
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().BoolVar(&fail, "fail-on-anomaly", false, "exit with code 1 when an anomaly is found")
+	cmd.Flags().IntVar(&window, "window", billing.DefaultAnomalyWindow, "trailing days in the baseline (at least 7)")
+	return cmd
+}
+
+func nonNilAnomalies(a []billing.Anomaly) []billing.Anomaly {
+	if a == nil {
+		return []billing.Anomaly{}
+	}
+	return a
+}
+
+func newBillForecastCommand(streams IO) *cobra.Command {
+	var f billFlags
+	cmd := &cobra.Command{
+		Use:   "forecast PATH...",
+		Short: "Project the month-end total from the month so far",
+		Long: `Project the month's total: the month to date plus the mean of the last 7
+complete days times the days left, with a range from the cheapest and the
+dearest of those 7 days. The month is the one of the latest day billed.`,
+		Example: "  refit bill forecast --example",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := report.ParseBillFormat(f.format)
+			if err != nil {
+				return err
+			}
+			q, err := f.query(billing.ByDay)
+			if err != nil {
+				return err
+			}
+			res, err := f.run(cmd.Context(), args, streams, q)
+			if err != nil {
+				return err
+			}
+			if res.Last.IsZero() {
+				return fmt.Errorf("no charges to forecast from")
+			}
+			end := time.Date(res.Last.Year(), res.Last.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+			fc := billing.Forecast(billing.Daily(res), end)
+			switch format {
+			case report.JSON:
+				return report.WriteJSON(streams.Out, fc)
+			case report.YAML:
+				return report.WriteYAML(streams.Out, fc)
+			}
+			fmt.Fprintf(streams.Out, "Month to date (%s to %s): $%s\nProjected month end %s: $%s (range $%s to $%s), from $%s a day over the last %d days, %d days left\n",
+				fc.PeriodStart.Format(time.DateOnly), res.Last.Format(time.DateOnly), fc.MonthToDate.StringFixed(2),
+				fc.PeriodEnd.Format(time.DateOnly), fc.Projected.StringFixed(2), fc.Low.StringFixed(2), fc.High.StringFixed(2),
+				fc.DailyMean.StringFixed(2), fc.BasisDays, fc.DaysRemaining)
+			return nil
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func newBillVsEstimateCommand(streams IO) *cobra.Command {
+	var f billFlags
+	var estimate []string
+	var estFlags estimateFlags
+	cmd := &cobra.Command{
+		Use:   "vs-estimate PATH... --estimate PATH...",
+		Short: "Hold refit cost's estimate against what was billed, per component",
+		Example: `  refit bill vs-estimate --example --estimate examples/eks-after
+  refit bill vs-estimate cur/ --estimate cluster.yaml k8s/ --usage usage.yaml`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := report.ParseBillFormat(f.format)
+			if err != nil {
+				return err
+			}
+			if len(estimate) == 0 {
+				return fmt.Errorf("--estimate is required: the files refit cost prices")
+			}
+			cat, opt, err := estFlags.setup()
+			if err != nil {
+				return err
+			}
+			e, err := loadEstate(estimate, false, streams)
+			if err != nil {
+				return err
+			}
+			b, err := cost.Estimate(e, cat, opt)
+			if err != nil {
+				return err
+			}
+			q, err := f.query(billing.ByDay, billing.ByComponent)
+			if err != nil {
+				return err
+			}
+			res, err := f.run(cmd.Context(), args, streams, q)
+			if err != nil {
+				return err
+			}
+			billed := map[cost.Component]decimal.Decimal{}
+			for _, r := range res.Rows {
+				c := cost.Component(r.Keys[1])
+				if !billing.IsAdjustment(c) {
+					billed[c] = billed[c].Add(r.Cost)
+				}
+			}
+			days := len(billing.Daily(res))
+			cmp := billing.VsEstimate(b, billed, days)
+			switch format {
+			case report.JSON:
+				return report.WriteJSON(streams.Out, map[string]any{"days": days, "comparisons": cmp})
+			case report.YAML:
+				return report.WriteYAML(streams.Out, map[string]any{"days": days, "comparisons": cmp})
+			}
+			fmt.Fprintf(streams.Out, "Billed over %d days, scaled to a 730-hour month, against the estimate:\n\n", days)
+			for _, c := range cmp {
+				fmt.Fprintf(streams.Out, "%-22s estimated $%9s  billed $%9s/month  difference %s$%s", c.Component, c.Estimated.StringFixed(2), c.BilledMonthly.StringFixed(2), sign(c.Difference), c.Difference.Abs().StringFixed(2))
+				if c.Hint != "" {
+					fmt.Fprintf(streams.Out, "  (%s)", c.Hint)
+				}
+				fmt.Fprintln(streams.Out)
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringSliceVar(&estimate, "estimate", nil, "files or directories to price with refit cost (repeat or comma-separate)")
+	cmd.Flags().StringVar(&estFlags.usageFile, "usage", "", "usage assumptions for the estimate (see refit cost --usage)")
+	cmd.Flags().StringVar(&estFlags.at, "at", "", "date for the estimate's EKS support tier (YYYY-MM-DD)")
+	return cmd
+}
+
+func sign(d decimal.Decimal) string {
+	if d.IsNegative() {
+		return "-"
+	}
+	return "+"
+}
