@@ -9,8 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/refit-dev/refit/internal/billing"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -435,6 +438,89 @@ func TestMigrateCommands(t *testing.T) {
 		{"migrate", "fix", src, "--to", "1.33", "--dry-run", "--in-place"},
 		{"migrate", "fix", src, "--to", "1.33", "--apply-readiness"},
 		{"migrate", "check", src, "--to", "1.33", "--target", "gke"},
+	} {
+		if _, _, code := run(t, "", args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+func TestBillCommands(t *testing.T) {
+	// The generated month's total, computed by the generator itself.
+	var buf bytes.Buffer
+	want, _, err := billing.GenerateEKSMonth(&buf, billing.FormatCURLegacy, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := run(t, "", "bill", "summary", "--example", "-o", "json")
+	if code != 0 {
+		t.Fatalf("summary: exit %d: %s", code, errOut)
+	}
+	var s map[string]any
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"currency", "periodStart", "periodEnd", "totalCost", "components", "services", "rows", "rejectedRows"} {
+		if _, ok := s[k]; !ok {
+			t.Errorf("summary JSON lacks %q", k)
+		}
+	}
+	var sum struct {
+		TotalCost  decimal.Decimal `json:"totalCost"`
+		Components []struct {
+			Name string          `json:"name"`
+			Cost decimal.Decimal `json:"cost"`
+		} `json:"components"`
+	}
+	json.Unmarshal([]byte(out), &sum)
+	if !sum.TotalCost.Equal(want) {
+		t.Errorf("total %s, generator wrote %s", sum.TotalCost, want)
+	}
+	parts := decimal.Zero
+	for _, c := range sum.Components {
+		parts = parts.Add(c.Cost)
+	}
+	if !parts.Equal(sum.TotalCost) {
+		t.Errorf("components sum to %s, total %s", parts, sum.TotalCost)
+	}
+
+	out, _, code = run(t, "", "bill", "daily", "--example", "--by", "service", "-o", "json")
+	var d struct {
+		Days []struct {
+			Date string                     `json:"date"`
+			Cost decimal.Decimal            `json:"cost"`
+			By   map[string]decimal.Decimal `json:"by"`
+		} `json:"days"`
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil || code != 0 || len(d.Days) != 31 {
+		t.Fatalf("daily: exit %d, %v, %d days", code, err, len(d.Days))
+	}
+	daySum := decimal.Zero
+	for _, day := range d.Days {
+		daySum = daySum.Add(day.Cost)
+		by := decimal.Zero
+		for _, c := range day.By {
+			by = by.Add(c)
+		}
+		if !by.Equal(day.Cost) {
+			t.Errorf("%s: services sum to %s, day %s", day.Date, by, day.Cost)
+		}
+	}
+	if !daySum.Equal(want) {
+		t.Errorf("days sum to %s, want %s", daySum, want)
+	}
+
+	out, _, code = run(t, "", "bill", "anomalies", "--example", "--fail-on-anomaly")
+	if code != 1 || !strings.Contains(out, "2026-10-20") {
+		t.Errorf("anomalies: exit %d, %q; want day 20 and exit 1", code, out)
+	}
+	for _, args := range [][]string{
+		{"bill", "summary"},
+		{"bill", "summary", "--example", "--cost", "blended"},
+		{"bill", "daily", "--example", "--by", "colour"},
+		{"bill", "summary", "--example", "-o", "xml"},
+		{"bill", "summary", filepath.Join(t.TempDir(), "nope.csv")},
+		{"bill", "vs-estimate", "--example"},
 	} {
 		if _, _, code := run(t, "", args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
