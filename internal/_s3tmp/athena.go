@@ -1,1 +1,0 @@
-../billing/athena.go

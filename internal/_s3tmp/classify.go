@@ -1,1 +1,0 @@
-../billing/classify.go

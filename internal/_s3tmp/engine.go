@@ -1,1 +1,0 @@
-../billing/engine.go

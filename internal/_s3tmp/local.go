@@ -1,1 +1,0 @@
-../billing/local.go

@@ -1,1 +1,0 @@
-../billing/object_local.go

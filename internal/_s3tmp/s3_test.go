@@ -1,1 +1,0 @@
-../billing/s3_test.go
