@@ -3,6 +3,11 @@
 //	go run ./bench/gen -objects 20000 -nodegroups 1000 -out /tmp/refit-bench
 //	go run ./bench/gen -pods 10000 -out /tmp/refit-plan-bench
 //	go run ./bench/gen -legacy 20000 -out /tmp/refit-migrate-bench
+//	go run ./bench/gen -cur-rows 5000000 -out /tmp/cur.csv.gz
+//	go run ./bench/gen -focus-parquet-rows 5000000 -out /tmp/focus.parquet
+//
+// The billing modes write one file and print the rows and the exact total
+// unblended (billed) cost they wrote.
 package main
 
 import (
@@ -18,7 +23,9 @@ func main() {
 	nodeGroups := flag.Int("nodegroups", 1000, "eksctl managed node groups to write")
 	pods := flag.Int("pods", 0, "instead: write Deployments holding this many pods, for refit plan")
 	legacy := flag.Int("legacy", 0, "instead: write this many Kubernetes 1.11-era manifest files, for refit migrate")
-	out := flag.String("out", "", "directory to write into (required)")
+	curRows := flag.Int64("cur-rows", 0, "instead: write a legacy CUR CSV.gz of this many rows to the file -out")
+	focusRows := flag.Int64("focus-parquet-rows", 0, "instead: write a FOCUS 1.0 Parquet file of this many rows to the file -out")
+	out := flag.String("out", "", "directory (or, for -cur-rows and -focus-parquet-rows, file) to write into (required)")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "gen: -out is required")
@@ -26,6 +33,15 @@ func main() {
 	}
 	var err error
 	switch {
+	case *curRows > 0 || *focusRows > 0:
+		if *curRows > 0 && *focusRows > 0 {
+			fmt.Fprintln(os.Stderr, "gen: give one of -cur-rows and -focus-parquet-rows")
+			os.Exit(2)
+		}
+		var t benchdata.BillTotal
+		if t, err = benchdata.WriteBillFile(*out, max(*curRows, *focusRows), *focusRows > 0); err == nil {
+			fmt.Printf("rows %d\ntotal %s\n", t.Rows, t.Total)
+		}
 	case *legacy > 0:
 		err = benchdata.GenerateLegacy(*out, *legacy)
 	case *pods > 0:

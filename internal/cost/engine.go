@@ -560,12 +560,12 @@ func (p *pricer) other(e *estate.Estate) {
 	}
 }
 
+// normalizeEngine maps Terraform and RDS engine names to the catalog's
+// ("postgresql" is "postgres").
 func normalizeEngine(e string) string {
-	switch strings.ToLower(e) {
-	case "postgresql", "postgres", "aurora-postgresql":
+	e = strings.ToLower(e)
+	if e == "postgresql" {
 		return "postgres"
-	case "mysql", "mariadb", "aurora-mysql":
-		return strings.ToLower(e)
 	}
-	return strings.ToLower(e)
+	return e
 }
