@@ -25,6 +25,7 @@ func main() {
 	legacy := flag.Int("legacy", 0, "instead: write this many Kubernetes 1.11-era manifest files, for refit migrate")
 	curRows := flag.Int64("cur-rows", 0, "instead: write a legacy CUR CSV.gz of this many rows to the file -out")
 	focusRows := flag.Int64("focus-parquet-rows", 0, "instead: write a FOCUS 1.0 Parquet file of this many rows to the file -out")
+	split := flag.Int("split", 1, "with -cur-rows or -focus-parquet-rows: write the rows as this many files of consecutive rows (FILE-1ofN.csv.gz...)")
 	out := flag.String("out", "", "directory (or, for -cur-rows and -focus-parquet-rows, file) to write into (required)")
 	flag.Parse()
 	if *out == "" {
@@ -38,8 +39,21 @@ func main() {
 			fmt.Fprintln(os.Stderr, "gen: give one of -cur-rows and -focus-parquet-rows")
 			os.Exit(2)
 		}
+		n, parquet := max(*curRows, *focusRows), *focusRows > 0
 		var t benchdata.BillTotal
-		if t, err = benchdata.WriteBillFile(*out, max(*curRows, *focusRows), *focusRows > 0); err == nil {
+		if *split > 1 {
+			var names []string
+			var ts []benchdata.BillTotal
+			if names, ts, err = benchdata.SplitBill(*out, n, *split, parquet); err == nil {
+				for k, name := range names {
+					fmt.Printf("file %s rows %d total %s\n", name, ts[k].Rows, ts[k].Total)
+				}
+				t, err = benchdata.SumBill(ts)
+			}
+		} else {
+			t, err = benchdata.WriteBillFile(*out, n, 0, n, parquet)
+		}
+		if err == nil {
 			fmt.Printf("rows %d\ntotal %s\n", t.Rows, t.Total)
 		}
 	case *legacy > 0:
