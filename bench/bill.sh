@@ -6,6 +6,7 @@
 # and its speed-up from 4 files instead of 1.
 #
 #   ./bench/bill.sh                 # RUNS=3 ROWS=5000000 SMALL=1000000 PARTS=4
+#   SECTIONS=files ./bench/bill.sh  # only some of: versus flat files
 #
 # Each pair is run alternately, RUNS times, under GNU time -v; the tables show
 # medians of wall time, CPU time (user+sys) and peak RSS. Both tools' grand
@@ -19,6 +20,7 @@ RUNS=${RUNS:-3}
 ROWS=${ROWS:-5000000}
 SMALL=${SMALL:-1000000}
 PARTS=${PARTS:-4}
+SECTIONS=" ${SECTIONS:-versus flat files} "
 out=${OUT:-bench/out}/bill
 mkdir -p "$out/times"
 
@@ -147,14 +149,19 @@ versus() {
 
 hdr() { printf '%-22s %-7s %8s %8s %9s\n' input tool wall_s cpu_s peak_MiB; }
 
-echo "== refit vs DuckDB (medians of $RUNS, alternating; ratio = refit/DuckDB)"
-hdr
 CHECK_TOTAL=$(mktemp)
 trap 'rm -f "$CHECK_TOTAL"' EXIT
+
+if [[ $SECTIONS == *" versus "* ]]; then
+echo "== refit vs DuckDB (medians of $RUNS, alternating; ratio = refit/DuckDB)"
+hdr
 gen_total "$cur" >"$CHECK_TOTAL"
 versus "cur-$ROWS.csv.gz" "$cur"
 gen_total "$focus" >"$CHECK_TOTAL"
 versus "focus-$ROWS.parquet" "$focus"
+fi
+
+if [[ $SECTIONS == *" flat "* ]]; then
 
 echo "== memory flatness: refit at $SMALL vs $ROWS rows (medians of $RUNS)"
 printf '%-22s %8s %8s %9s\n' input wall_s cpu_s peak_MiB
@@ -165,7 +172,9 @@ for f in "$cur_small" "$cur" "$focus_small" "$focus"; do
   read -r w c m <<<"$(stats "flat-$name")"
   printf '%-22s %8s %8s %9s\n' "$name" "$w" "$c" "$m"
 done
+fi
 
+if [[ $SECTIONS == *" files "* ]]; then
 echo "== several files: the $ROWS rows as $PARTS files vs 1 (medians of $RUNS; cores = cpu_s / wall_s)"
 printf '%-26s %-16s %8s %8s %6s %9s\n' input tool wall_s cpu_s cores peak_MiB
 row() {
@@ -185,8 +194,11 @@ for kind in cur focus; do
     measure "par-$label-duck" "$out/billduck" "${files[@]}"
   done
   check "par-$label-refit" "par-$label-duck"
-  row "$(basename "$one")" "refit-$(basename "$one")" "refit, 1 file"
+  if [[ -s $out/times/refit-$(basename "$one") ]]; then
+    row "$(basename "$one")" "refit-$(basename "$one")" "refit, 1 file"
+  fi
   row "$PARTS files" "par-$label-refit1" "refit --workers 1"
   row "$PARTS files" "par-$label-refit" "refit"
   row "$PARTS files" "par-$label-duck" "duckdb"
 done
+fi

@@ -111,10 +111,11 @@ func Detect(ctx context.Context, obj Object) (Format, error) {
 		return "", err
 	}
 	defer rc.Close()
-	cr, err := newCSVReader(rc, kind)
+	cr, ahead, err := newCSVReader(rc, kind)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", obj.Name(), err)
 	}
+	defer ahead.Close()
 	header, err := readHeader(cr)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", obj.Name(), err)
@@ -124,20 +125,24 @@ func Detect(ctx context.Context, obj Object) (Format, error) {
 
 // newCSVReader wraps r (gunzipped when kind says so) in a csv.Reader that
 // tolerates ragged rows (they are rejected one by one) and reuses records.
-func newCSVReader(r io.Reader, kind container) (*csv.Reader, error) {
+// newCSVReader reads plain or gzipped CSV; gzip is decompressed a few
+// chunks ahead in its own goroutine (stopped by the returned closer).
+func newCSVReader(r io.Reader, kind container) (*csv.Reader, io.Closer, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
 	var src io.Reader = br
+	var closer io.Closer = io.NopCloser(nil)
 	if kind == containerGzipCSV {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		src = bufio.NewReaderSize(zr, 256<<10)
+		ra := newGzipAhead(zr)
+		src, closer = bufio.NewReaderSize(ra, 256<<10), ra
 	}
 	cr := csv.NewReader(src)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	return cr, nil
+	return cr, closer, nil
 }
 
 // readHeader reads the header row, dropping a UTF-8 byte order mark.

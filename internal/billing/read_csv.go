@@ -67,10 +67,11 @@ func readCSV(ctx context.Context, obj Object, kind container, opt ReadOptions, c
 		return st, err
 	}
 	defer rc.Close()
-	cr, err := newCSVReader(rc, kind)
+	cr, ahead, err := newCSVReader(rc, kind)
 	if err != nil {
 		return st, fmt.Errorf("%s: %w", name, err)
 	}
+	defer ahead.Close()
 	header, err := readHeader(cr)
 	if err != nil {
 		return st, fmt.Errorf("%s: %w", name, err)

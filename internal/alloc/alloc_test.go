@@ -1,0 +1,313 @@
+package alloc
+
+import (
+	"testing"
+
+	"github.com/shopspring/decimal"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/refit-dev/refit/internal/estate"
+	"github.com/refit-dev/refit/internal/source/kubelive"
+)
+
+const gi = 1 << 30
+
+func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func node(name string, mcpu, memGi int64) kubelive.Node {
+	return kubelive.Node{Name: name, InstanceType: "m5.xlarge", Purchase: estate.OnDemand,
+		Allocatable: estate.Resources{MilliCPU: mcpu, MemoryBytes: memGi * gi}}
+}
+
+func pod(ns, name, nodeName string, mcpu, memGi int64, labels map[string]string) kubelive.Pod {
+	return kubelive.Pod{Namespace: ns, Name: name, Node: nodeName, Phase: corev1.PodRunning,
+		Requests:  estate.Resources{MilliCPU: mcpu, MemoryBytes: memGi * gi},
+		OwnerKind: "Deployment", OwnerName: name, Labels: labels}
+}
+
+func sum(as []Allocation) decimal.Decimal {
+	t := decimal.Zero
+	for _, a := range as {
+		t = t.Add(a.MonthlyCost)
+	}
+	return t
+}
+
+func byName(as []Allocation) map[string]string {
+	m := map[string]string{}
+	for _, a := range as {
+		m[a.Name] = a.MonthlyCost.String()
+	}
+	return m
+}
+
+func TestAllocate(t *testing.T) {
+	team := func(v string) map[string]string { return map[string]string{"team": v} }
+	tests := []struct {
+		name   string
+		snap   kubelive.Snapshot
+		prices NodePrices
+		by     string
+		want   map[string]string
+		idle   string
+	}{
+		{
+			name: "half the cpu and a quarter of the memory",
+			snap: kubelive.Snapshot{
+				Nodes: []kubelive.Node{node("n1", 4000, 16)},
+				Pods:  []kubelive.Pod{pod("a", "p1", "n1", 2000, 4, nil)},
+			},
+			prices: NodePrices{"n1": d("100")},
+			by:     "namespace",
+			// ½·2000/4000 + ½·4/16 = 0.375
+			want: map[string]string{"a": "37.5", Idle: "62.5"},
+			idle: "62.5",
+		},
+		{
+			name: "two namespaces on two nodes, finished and unscheduled pods ignored",
+			snap: kubelive.Snapshot{
+				Nodes: []kubelive.Node{node("n1", 4000, 16), node("n2", 2000, 8)},
+				Pods: []kubelive.Pod{
+					pod("a", "p1", "n1", 1000, 4, nil),
+					pod("b", "p2", "n1", 1000, 4, nil),
+					pod("b", "p3", "n2", 2000, 8, nil),
+					{Namespace: "c", Name: "done", Node: "n2", Phase: corev1.PodSucceeded, Requests: estate.Resources{MilliCPU: 2000}},
+					pod("c", "pending", "", 500, 1, nil),
+				},
+			},
+			prices: NodePrices{"n1": d("140.16"), "n2": d("70.08")},
+			by:     "namespace",
+			want:   map[string]string{"a": "35.04", "b": "105.12", Idle: "70.08"},
+			idle:   "70.08",
+		},
+		{
+			name: "overcommitted node is normalised, no idle",
+			snap: kubelive.Snapshot{
+				Nodes: []kubelive.Node{node("n1", 1000, 4)},
+				Pods: []kubelive.Pod{
+					pod("a", "p1", "n1", 1000, 4, nil),
+					pod("b", "p2", "n1", 1000, 4, nil),
+					pod("c", "p3", "n1", 1000, 4, nil),
+				},
+			},
+			prices: NodePrices{"n1": d("100")},
+			by:     "namespace",
+			// thirds truncated to micro-dollars; the remainder goes to the
+			// largest share (first by name on a tie).
+			want: map[string]string{"a": "33.333334", "b": "33.333333", "c": "33.333333"},
+			idle: "0",
+		},
+		{
+			name: "by label with unlabelled pods",
+			snap: kubelive.Snapshot{
+				Nodes: []kubelive.Node{node("n1", 4000, 16)},
+				Pods: []kubelive.Pod{
+					pod("a", "p1", "n1", 1000, 4, team("x")),
+					pod("b", "p2", "n1", 1000, 4, team("x")),
+					pod("b", "p3", "n1", 1000, 4, nil),
+				},
+			},
+			prices: NodePrices{"n1": d("100")},
+			by:     "label:team",
+			want:   map[string]string{"x": "50", Unlabelled: "25", Idle: "25"},
+			idle:   "25",
+		},
+		{
+			name: "by workload",
+			snap: kubelive.Snapshot{
+				Nodes: []kubelive.Node{node("n1", 3000, 3)},
+				Pods: []kubelive.Pod{
+					pod("a", "web", "n1", 1000, 1, nil),
+					pod("a", "api", "n1", 1000, 1, nil),
+				},
+			},
+			prices: NodePrices{"n1": d("10")},
+			by:     "workload",
+			want:   map[string]string{"a/Deployment/web": "3.333333", "a/Deployment/api": "3.333333", Idle: "3.333334"},
+			idle:   "3.333334",
+		},
+		{
+			name: "node without price is skipped; node without allocatable is idle",
+			snap: kubelive.Snapshot{
+				Nodes: []kubelive.Node{node("n1", 0, 0), node("n2", 1000, 1)},
+				Pods:  []kubelive.Pod{pod("a", "p1", "n1", 1000, 1, nil), pod("a", "p2", "n2", 1000, 1, nil)},
+			},
+			prices: NodePrices{"n1": d("5")},
+			by:     "namespace",
+			want:   map[string]string{"a": "0", Idle: "5"},
+			idle:   "5",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			by, err := ParseDimension(tt.by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := Allocate(&tt.snap, Prices{Nodes: tt.prices}, by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total := decimal.Zero
+			for _, n := range tt.snap.Nodes {
+				if p, ok := tt.prices[n.Name]; ok {
+					total = total.Add(p)
+				}
+			}
+			if !r.NodesMonthlyCost.Equal(total) {
+				t.Errorf("NodesMonthlyCost = %s, want %s", r.NodesMonthlyCost, total)
+			}
+			if !sum(r.Allocations).Equal(total) {
+				t.Errorf("allocations sum to %s, want exactly %s", sum(r.Allocations), total)
+			}
+			if !r.IdleCost.Equal(d(tt.idle)) {
+				t.Errorf("idle = %s, want %s", r.IdleCost, tt.idle)
+			}
+			got := byName(r.Allocations)
+			for k, v := range tt.want {
+				if got[k] != v && !(v == "0" && got[k] == "") {
+					t.Errorf("%s = %q, want %s (all: %v)", k, got[k], v, got)
+				}
+			}
+		})
+	}
+}
+
+// TestAllocateExactSums checks the exact-sum invariant on awkward prices
+// and requests.
+func TestAllocateExactSums(t *testing.T) {
+	snap := kubelive.Snapshot{}
+	prices := NodePrices{}
+	total := decimal.Zero
+	for i := range 7 {
+		n := node(string(rune('a'+i))+"-node", int64(1930+i*7), int64(7+i))
+		snap.Nodes = append(snap.Nodes, n)
+		p := d("70.08").Add(decimal.New(int64(i)*37, -3))
+		prices[n.Name] = p
+		total = total.Add(p)
+		for j := range 5 + i {
+			snap.Pods = append(snap.Pods, pod([]string{"x", "y", "z"}[j%3], n.Name+"-p"+string(rune('0'+j)), n.Name, int64(113*(j+1)), int64(j%3+1), nil))
+		}
+	}
+	for _, by := range []string{"namespace", "workload", "label:none"} {
+		dim, _ := ParseDimension(by)
+		r, err := Allocate(&snap, Prices{Nodes: prices}, dim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sum(r.Allocations).Equal(total) || !r.NodesMonthlyCost.Equal(total) {
+			t.Errorf("%s: allocations %s, nodes %s, want %s", by, sum(r.Allocations), r.NodesMonthlyCost, total)
+		}
+		if r.IdleCost.IsNegative() {
+			t.Errorf("%s: negative idle %s", by, r.IdleCost)
+		}
+	}
+}
+
+func TestClaimsAndLoadBalancers(t *testing.T) {
+	snap := kubelive.Snapshot{
+		Nodes: []kubelive.Node{node("n1", 4000, 16)},
+		Pods: []kubelive.Pod{
+			func() kubelive.Pod {
+				p := pod("db", "pg-0", "n1", 1000, 4, map[string]string{"app": "pg", "team": "data"})
+				p.OwnerKind, p.OwnerName, p.Claims = "StatefulSet", "pg", []string{"data-pg-0"}
+				return p
+			}(),
+			pod("web", "front", "n1", 1000, 4, map[string]string{"app": "front"}),
+		},
+		Claims: []kubelive.Claim{
+			{Namespace: "db", Name: "data-pg-0", SizeGiB: 100, Pods: []string{"pg-0"}},
+			{Namespace: "db", Name: "orphan", SizeGiB: 10},
+		},
+		Services: []kubelive.Service{
+			{Namespace: "web", Name: "front", Type: estate.NLB, Selector: map[string]string{"app": "front"}, Labels: map[string]string{"team": "web"}},
+		},
+		Ingresses: []kubelive.Ingress{
+			{Namespace: "web", Name: "a", Group: "shared"},
+			{Namespace: "db", Name: "b", Group: "shared"},
+		},
+	}
+	prices := Prices{
+		Nodes:  NodePrices{"n1": d("100")},
+		Claims: map[string]decimal.Decimal{"db/data-pg-0": d("8"), "db/orphan": d("0.8")},
+		LoadBalancers: map[string]decimal.Decimal{
+			LoadBalancerKey("service", "web/front"): d("16.43"),
+			LoadBalancerKey("alb", "shared"):        d("16.43"),
+		},
+	}
+	tests := []struct {
+		by          string
+		claims, lbs map[string]string
+	}{
+		{"namespace", map[string]string{"db": "8.8"}, map[string]string{"web": "24.645", "db": "8.215"}},
+		{"workload", map[string]string{"db/StatefulSet/pg": "8", "db/" + Unmounted: "0.8"},
+			map[string]string{"web/Deployment/front": "16.43", "web/Ingress/a": "8.215", "db/Ingress/b": "8.215"}},
+		{"label:team", map[string]string{"data": "8", Unmounted: "0.8"}, map[string]string{"web": "16.43", Unlabelled: "16.43"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.by, func(t *testing.T) {
+			dim, _ := ParseDimension(tt.by)
+			r, err := Allocate(&snap, prices, dim)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sum(r.Allocations).Equal(d("100")) {
+				t.Errorf("node allocations sum to %s", sum(r.Allocations))
+			}
+			if got := byName(r.Claims); !equalMaps(got, tt.claims) {
+				t.Errorf("claims = %v, want %v", got, tt.claims)
+			}
+			if got := byName(r.LoadBalancers); !equalMaps(got, tt.lbs) {
+				t.Errorf("load balancers = %v, want %v", got, tt.lbs)
+			}
+			if want := d("100").Add(d("8.8")).Add(d("32.86")); !r.Total().Equal(want) {
+				t.Errorf("total = %s, want %s", r.Total(), want)
+			}
+		})
+	}
+}
+
+func equalMaps(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if !d(v).Equal(d(b[k])) {
+			return false
+		}
+	}
+	return true
+}
+
+func TestParseDimension(t *testing.T) {
+	for _, s := range []string{"namespace", "workload", "label:team", "label:app.kubernetes.io/name"} {
+		dim, err := ParseDimension(s)
+		if err != nil || dim.String() != s {
+			t.Errorf("ParseDimension(%q) = %v, %v", s, dim, err)
+		}
+	}
+	for _, s := range []string{"", "label", "label:", "node", "Namespace"} {
+		if _, err := ParseDimension(s); err == nil {
+			t.Errorf("ParseDimension(%q): no error", s)
+		}
+	}
+}
+
+func TestNegativePrice(t *testing.T) {
+	snap := kubelive.Snapshot{Context: "c", Nodes: []kubelive.Node{node("n1", 1000, 1)}}
+	_, err := Allocate(&snap, Prices{Nodes: NodePrices{"n1": d("-1")}}, Dimension{Kind: ByNamespace})
+	if err == nil || err.Error() != "kube:c/node/n1: node n1: negative price -1" {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func FuzzParseDimension(f *testing.F) {
+	f.Add("namespace")
+	f.Add("label:team")
+	f.Fuzz(func(t *testing.T, s string) {
+		dim, err := ParseDimension(s)
+		if err == nil && dim.String() != s {
+			t.Errorf("round trip %q -> %q", s, dim.String())
+		}
+	})
+}

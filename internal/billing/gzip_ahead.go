@@ -1,0 +1,104 @@
+package billing
+
+import (
+	"io"
+	"sync"
+)
+
+// gzipAhead runs the reads of src (a gzip decompressor) in its own
+// goroutine, a few chunks ahead of the consumer, so that decompression and
+// CSV parsing use two cores. Close stops the goroutine.
+type gzipAhead struct {
+	chunks chan []byte
+	free   chan []byte
+	stop   chan struct{}
+	once   sync.Once
+	done   sync.WaitGroup
+	cur    []byte
+	err    error
+	errc   chan error
+}
+
+const (
+	gzipAheadChunk = 1 << 20
+	gzipAheadDepth = 4
+)
+
+func newGzipAhead(src io.Reader) *gzipAhead {
+	ra := &gzipAhead{
+		chunks: make(chan []byte, gzipAheadDepth),
+		free:   make(chan []byte, gzipAheadDepth+2),
+		stop:   make(chan struct{}),
+		errc:   make(chan error, 1),
+	}
+	for range gzipAheadDepth + 2 {
+		ra.free <- make([]byte, gzipAheadChunk)
+	}
+	ra.done.Add(1)
+	go func() {
+		defer ra.done.Done()
+		defer close(ra.chunks)
+		for {
+			var buf []byte
+			select {
+			case buf = <-ra.free:
+			case <-ra.stop:
+				return
+			}
+			// Fill the chunk; the source's own errors (a truncated gzip
+			// stream's io.ErrUnexpectedEOF) pass through unchanged.
+			buf = buf[:cap(buf)]
+			n := 0
+			var err error
+			for n < len(buf) && err == nil {
+				var m int
+				m, err = src.Read(buf[n:])
+				n += m
+			}
+			if n > 0 {
+				select {
+				case ra.chunks <- buf[:n]:
+				case <-ra.stop:
+					return
+				}
+			}
+			if err != nil {
+				ra.errc <- err
+				return
+			}
+		}
+	}()
+	return ra
+}
+
+func (ra *gzipAhead) Read(p []byte) (int, error) {
+	for len(ra.cur) == 0 {
+		if ra.cur != nil {
+			ra.free <- ra.cur[:cap(ra.cur)]
+			ra.cur = nil
+		}
+		if ra.err != nil {
+			return 0, ra.err
+		}
+		chunk, ok := <-ra.chunks
+		if !ok {
+			ra.err = <-ra.errc
+			return 0, ra.err
+		}
+		ra.cur = chunk
+	}
+	n := copy(p, ra.cur)
+	ra.cur = ra.cur[n:]
+	if len(ra.cur) == 0 {
+		ra.free <- ra.cur[:cap(ra.cur)]
+		ra.cur = nil
+	}
+	return n, nil
+}
+
+// Close stops the reading goroutine and waits for it.
+func (ra *gzipAhead) Close() error {
+	ra.once.Do(func() { close(ra.stop) })
+	ra.done.Wait()
+	return nil
+}

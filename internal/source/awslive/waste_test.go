@@ -1,0 +1,55 @@
+package awslive
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/refit-dev/refit/internal/pricing"
+	"github.com/refit-dev/refit/internal/waste"
+)
+
+// TestWasteRules runs the waste rules over the live estates: the planted
+// waste is found, the clean account has none of it.
+func TestWasteRules(t *testing.T) {
+	cat, err := pricing.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		account, region string
+		want            []string
+	}{
+		{"waste", "us-east-1", []string{waste.RuleUnattachedVolume, waste.RuleIdleElasticIP, waste.RuleGP2Volume, waste.RuleClassicELB}},
+		{"clean", "us-west-2", nil},
+	} {
+		t.Run(tc.account, func(t *testing.T) {
+			testEnv(t, tc.region)
+			_, srv := newFakeAWS(t, tc.account)
+			inv, err := load(t, srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			findings, err := waste.Find(inv.Estate(), cat, waste.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range findings {
+				if f.Rule == waste.RuleEKSExtended {
+					continue // depends on today's date against the EKS calendar
+				}
+				if !slices.Contains(got, f.Rule) {
+					got = append(got, f.Rule)
+				}
+			}
+			for _, r := range tc.want {
+				if !slices.Contains(got, r) {
+					t.Errorf("rule %s did not fire; fired: %q", r, got)
+				}
+			}
+			if tc.want == nil && len(got) > 0 {
+				t.Errorf("clean account: %+v", findings)
+			}
+		})
+	}
+}
