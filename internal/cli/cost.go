@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/examples"
+	"github.com/refit-dev/refit/internal/alloc"
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/estate"
 	"github.com/refit-dev/refit/internal/pricing"
@@ -128,6 +129,8 @@ func newCostCommand(streams IO) *cobra.Command {
 		example  bool
 		failOver string
 		format   func() (report.Format, error)
+		live     liveFlags
+		by       string
 	)
 	cmd := &cobra.Command{
 		Use:   "cost [PATH...] | --example [NAME]",
@@ -155,7 +158,10 @@ from --usage, and every assumption made is listed with the result.`,
   terraform show -json plan.out | refit cost - --region eu-west-1 --fail-over 500
 
   # What a change does to the bill
-  refit cost diff before/ after/`,
+  refit cost diff before/ after/
+
+  # The real account and cluster; each namespace's share of the nodes
+  refit cost --aws --kubeconfig ~/.kube/config --by namespace`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := format()
 			if err != nil {
@@ -171,7 +177,10 @@ from --usage, and every assumption made is listed with the result.`,
 			if err != nil {
 				return err
 			}
-			e, err := loadEstate(args, example, streams)
+			if by != "" && !live.active(cmd) {
+				return fmt.Errorf("--by allocates a live cluster's nodes to its pods: give --kubeconfig or --context")
+			}
+			e, err := loadAll(cmd, args, example, &live, streams)
 			if err != nil {
 				return err
 			}
@@ -179,7 +188,19 @@ from --usage, and every assumption made is listed with the result.`,
 			if err != nil {
 				return err
 			}
-			if err := report.WriteCost(streams.Out, b, f); err != nil {
+			if by != "" && live.snap != nil {
+				dim, err := alloc.ParseDimension(by)
+				if err != nil {
+					return fmt.Errorf("--by: %w", err)
+				}
+				res, err := alloc.Allocate(live.snap, alloc.PricesFromBreakdown(live.snap, b), dim)
+				if err != nil {
+					return err
+				}
+				if err := report.WriteAllocation(streams.Out, b, res, f); err != nil {
+					return err
+				}
+			} else if err := report.WriteCost(streams.Out, b, f); err != nil {
 				return err
 			}
 			if failOver != "" && b.Total().GreaterThan(limit) {
@@ -192,6 +213,8 @@ from --usage, and every assumption made is listed with the result.`,
 	flags.register(cmd)
 	cmd.Flags().BoolVar(&example, "example", false, "price a bundled example instead of files: the argument names it ("+strings.Join(examples.Names(), ", ")+"; default kops-before)")
 	cmd.Flags().StringVar(&failOver, "fail-over", "", "exit with code 1 when the monthly total is over this many dollars")
+	cmd.Flags().StringVar(&by, "by", "", "with a live cluster: allocate the nodes' cost to namespace, workload or label:KEY (idle shown as __idle__)")
+	live.register(cmd)
 	cmd.AddCommand(newCostDiffCommand(streams))
 	return cmd
 }

@@ -15,6 +15,7 @@ import (
 func newWasteCommand(streams IO) *cobra.Command {
 	var (
 		flags    estimateFlags
+		live     liveFlags
 		example  bool
 		failOver string
 		minRoot  float64
@@ -70,7 +71,7 @@ Rules:
 			if err != nil {
 				return err
 			}
-			e, err := loadEstate(args, example, streams)
+			e, err := loadAll(cmd, args, example, &live, streams)
 			if err != nil {
 				return err
 			}
@@ -90,6 +91,7 @@ Rules:
 	}
 	format = outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
 	flags.register(cmd)
+	live.register(cmd)
 	fl := cmd.Flags()
 	fl.BoolVar(&example, "example", false, "check a bundled example instead of files: the argument names it ("+strings.Join(examples.Names(), ", ")+"; default kops-before)")
 	fl.StringVar(&failOver, "fail-over", "", "exit with code 1 when the total monthly saving found is over this many dollars")

@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/refit-dev/refit/internal/estate"
+	"github.com/refit-dev/refit/internal/source/awslive"
+	"github.com/refit-dev/refit/internal/source/kubelive"
+)
+
+// liveFlags read a real AWS account and a real cluster, beside or instead of
+// files.
+type liveFlags struct {
+	aws        bool
+	profile    string
+	awsRegions []string
+	kubeconfig string
+	context    string
+	useKube    bool
+	// snap is the cluster read, for allocation.
+	snap *kubelive.Snapshot
+}
+
+func (l *liveFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.BoolVar(&l.aws, "aws", false, "read the AWS account (read-only calls; permissions in docs/iam-policy.json)")
+	fl.StringVar(&l.profile, "profile", "", "with --aws: the AWS shared-config profile")
+	fl.StringSliceVar(&l.awsRegions, "aws-regions", nil, "with --aws: regions to read (default: the configured region; all = every enabled region)")
+	fl.StringVar(&l.kubeconfig, "kubeconfig", "", "read a live cluster through this kubeconfig (default with --context: $KUBECONFIG or ~/.kube/config)")
+	fl.StringVar(&l.context, "context", "", "the kubeconfig context to read")
+}
+
+func (l *liveFlags) active(cmd *cobra.Command) bool {
+	l.useKube = l.kubeconfig != "" || cmd.Flags().Changed("context")
+	return l.aws || l.useKube
+}
+
+// load reads the live sources into an estate, warning on partial reads.
+func (l *liveFlags) load(ctx context.Context, streams IO) (*estate.Estate, error) {
+	e := &estate.Estate{}
+	if l.aws {
+		inv, err := awslive.Load(ctx, awslive.Options{Profile: l.profile, Regions: l.awsRegions})
+		if err != nil {
+			return nil, fmt.Errorf("aws: %w", err)
+		}
+		for _, p := range inv.Partial {
+			fmt.Fprintf(streams.ErrOut, "warning: partial result: %s\n", p)
+		}
+		if err := e.Merge(inv.Estate()); err != nil {
+			return nil, err
+		}
+	}
+	if l.useKube {
+		snap, err := kubelive.Load(ctx, l.kubeconfig, l.context)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range snap.Warnings {
+			fmt.Fprintf(streams.ErrOut, "warning: %s\n", w)
+		}
+		l.snap = snap
+		if err := e.Merge(snap.Estate()); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// loadAll reads files (or an example) and the live sources into one estate.
+func loadAll(cmd *cobra.Command, args []string, example bool, live *liveFlags, streams IO) (*estate.Estate, error) {
+	if !live.active(cmd) {
+		return loadEstate(args, example, streams)
+	}
+	e, err := live.load(cmd.Context(), streams)
+	if err != nil {
+		return nil, err
+	}
+	if len(args) > 0 || example {
+		files, err := loadEstate(args, example, streams)
+		if err != nil {
+			return nil, err
+		}
+		if err := e.Merge(files); err != nil {
+			return nil, err
+		}
+	}
+	return e, e.Validate()
+}
