@@ -8,6 +8,7 @@ package estate
 import (
 	"fmt"
 	"sort"
+	"time"
 )
 
 // Origin says where an item came from: a file and line, or an ARN / address.
@@ -252,7 +253,11 @@ type LoadBalancer struct {
 	// Purpose is "api" or "bastion" for a self-managed cluster's own load
 	// balancers, "" for the workloads'.
 	Purpose string `json:"purpose,omitempty"`
-	Origin  Origin `json:"origin"`
+	// Targets and HealthyTargets count registered and healthy targets when a
+	// live source knows them (nil from files).
+	Targets        *int   `json:"targets,omitempty"`
+	HealthyTargets *int   `json:"healthyTargets,omitempty"`
+	Origin         Origin `json:"origin"`
 }
 
 // NATGateway is one NAT gateway. Public NAT gateways also hold an Elastic IP,
@@ -278,7 +283,11 @@ type Snapshot struct {
 	Name    string  `json:"name"`
 	SizeGiB float64 `json:"sizeGiB"`
 	Archive bool    `json:"archive,omitempty"`
-	Origin  Origin  `json:"origin"`
+	// Created is when it was taken (zero when unknown); SourceGone is true
+	// when the volume it was taken from no longer exists.
+	Created    time.Time `json:"created,omitempty"`
+	SourceGone bool      `json:"sourceGone,omitempty"`
+	Origin     Origin    `json:"origin"`
 }
 
 // HostedZone is a Route 53 hosted zone.

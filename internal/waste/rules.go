@@ -540,3 +540,58 @@ func orName(ref, name string) string {
 	}
 	return name
 }
+
+// idleLoadBalancers reports load balancers a live source found with no
+// registered or no healthy targets.
+func (f *finder) idleLoadBalancers() error {
+	for _, lb := range f.e.LoadBalancers {
+		if lb.Targets == nil || lb.HealthyTargets == nil || *lb.HealthyTargets > 0 {
+			continue
+		}
+		saving, err := f.monthly(&estate.Estate{LoadBalancers: []estate.LoadBalancer{lb}})
+		if err != nil {
+			return err
+		}
+		why := "it has no registered targets"
+		if *lb.Targets > 0 {
+			why = fmt.Sprintf("none of its %d registered targets is healthy", *lb.Targets)
+		}
+		fix := "aws elbv2 delete-load-balancer --load-balancer-arn " + lb.Origin.Ref
+		if lb.Type == estate.CLB {
+			fix = "aws elb delete-load-balancer --load-balancer-name " + lb.Name
+		}
+		f.add(RuleIdleLoadBalancer, fmt.Sprintf("%s %s", strings.ToUpper(string(lb.Type)), lb.Name), saving, High, lb.Origin,
+			fix+" (first check no DNS record or client still points at it)", "%s, so it serves no traffic but is billed by the hour", why)
+	}
+	return nil
+}
+
+// oldSnapshots reports snapshots older than the age limit, or whose source
+// volume is gone.
+func (f *finder) oldSnapshots() error {
+	days := f.opt.SnapshotAgeDays
+	if days <= 0 {
+		days = DefaultSnapshotAgeDays
+	}
+	now := f.opt.Cost.At
+	for _, s := range f.e.Snapshots {
+		if s.Created.IsZero() {
+			continue
+		}
+		age := int(now.Sub(s.Created).Hours() / 24)
+		if age < days && !s.SourceGone {
+			continue
+		}
+		saving, err := f.monthly(&estate.Estate{Snapshots: []estate.Snapshot{s}})
+		if err != nil {
+			return err
+		}
+		why := fmt.Sprintf("taken %d days ago (over %d)", age, days)
+		if s.SourceGone {
+			why = fmt.Sprintf("taken %d days ago from a volume that no longer exists", age)
+		}
+		f.add(RuleOldSnapshot, "snapshot "+s.Name, saving, Medium, s.Origin,
+			"aws ec2 delete-snapshot --snapshot-id "+s.Name+" (first check no AMI or backup plan still needs it)", "%s", why)
+	}
+	return nil
+}

@@ -93,13 +93,16 @@ var Rules = []Rule{
 		Doc: "A claim no workload in the input mounts (StatefulSet claim templates count) still holds an EBS volume. Checked only when the input has workloads.", check: (*finder).unmountedClaims},
 	{ID: RuleClassicELB, Title: "Internet-facing Classic ELBs", Confidence: Low,
 		Doc: "Classic Load Balancers are the previous generation; an NLB (for Services and the kops API) or an ALB costs less per hour. Reported when the replacement is cheaper at the usage assumptions.", check: (*finder).classicELBs},
-	{ID: RuleIdleLoadBalancer, Title: "Load balancers with no targets", Confidence: High, Requires: "estate.LoadBalancer.Targets (number of registered targets; nil when unknown)",
-		Doc: "A load balancer with no registered targets serves nothing."},
-	{ID: RuleOldSnapshot, Title: "Old EBS snapshots", Confidence: Medium, Requires: "estate.Snapshot.Created (creation time)",
-		Doc: "Snapshots older than N days are often forgotten backups."},
+	{ID: RuleIdleLoadBalancer, Title: "Load balancers with no healthy targets", Confidence: High,
+		Doc: "A load balancer with no registered or no healthy targets serves nothing (live AWS only: files do not know targets).", check: (*finder).idleLoadBalancers},
+	{ID: RuleOldSnapshot, Title: "Old or orphaned EBS snapshots", Confidence: Medium,
+		Doc: "Snapshots older than --snapshot-age days (default 180), or whose source volume is gone, are often forgotten backups (live AWS only).", check: (*finder).oldSnapshots},
 	{ID: RuleStoppedInstance, Title: "Stopped instances", Confidence: Medium, Requires: "estate.NodeGroup.Stopped (instances in the stopped state)",
 		Doc: "A stopped instance is not billed, but its EBS volumes and Elastic IPs are."},
 }
+
+// DefaultSnapshotAgeDays is the age from which a snapshot is reported.
+const DefaultSnapshotAgeDays = 180
 
 // DefaultMinRootVolumeGiB is the root volume size above which a node's root
 // is reported as oversized. The EKS-optimized AMIs boot from 20 GiB and
@@ -122,6 +125,9 @@ type Options struct {
 	// SmallClusterNodes is the extra-nat-gateways threshold
 	// (DefaultSmallClusterNodes when zero).
 	SmallClusterNodes int
+	// SnapshotAgeDays is the old-snapshot threshold (DefaultSnapshotAgeDays
+	// when zero).
+	SnapshotAgeDays int
 }
 
 // Region is the region Find prices in: the option's, else the estate's,

@@ -340,7 +340,45 @@ func TestRulesTable(t *testing.T) {
 			t.Errorf("rule %s: a rule needs a check or the field it requires", r.ID)
 		}
 	}
-	if len(NotChecked()) != 3 {
+	if len(NotChecked()) != 1 { // stopped-instance
 		t.Errorf("NotChecked = %v", NotChecked())
+	}
+}
+
+// Live sources know targets and snapshot ages: the rules use them.
+func TestLiveOnlyRules(t *testing.T) {
+	zero, two := 0, 2
+	old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	e := &estate.Estate{Region: "us-east-1",
+		LoadBalancers: []estate.LoadBalancer{
+			{Name: "idle", Type: estate.ALB, Targets: &two, HealthyTargets: &zero, Origin: estate.Origin{Ref: "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/idle/1"}},
+			{Name: "busy", Type: estate.ALB, Targets: &two, HealthyTargets: &two},
+			{Name: "from-files", Type: estate.ALB},
+		},
+		Snapshots: []estate.Snapshot{
+			{Name: "snap-old", SizeGiB: 100, Created: old},
+			{Name: "snap-new", SizeGiB: 100, Created: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)},
+			{Name: "snap-orphan", SizeGiB: 10, Created: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), SourceGone: true},
+			{Name: "snap-files", SizeGiB: 10},
+		},
+	}
+	fs, err := Find(e, catalog(t), Options{Cost: cost.Options{At: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range fs {
+		got[f.Rule+" "+f.Resource] = true
+		if !f.MonthlySaving.IsPositive() {
+			t.Errorf("%s: saving %s", f.Resource, f.MonthlySaving)
+		}
+	}
+	for _, want := range []string{"idle-load-balancer ALB idle", "old-snapshot snapshot snap-old", "old-snapshot snapshot snap-orphan"} {
+		if !got[want] {
+			t.Errorf("missing %q in %v", want, got)
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("findings %v, want exactly 3", got)
 	}
 }

@@ -267,7 +267,8 @@ func (inv *Inventory) build(in func(region string) bool) *estate.Estate {
 	}
 	for _, s := range inv.Snapshots {
 		if in(s.Region) {
-			e.Snapshots = append(e.Snapshots, estate.Snapshot{Name: s.ID, SizeGiB: float64(s.SizeGiB), Archive: s.Archive, Origin: estate.Origin{Ref: s.ARN}})
+			e.Snapshots = append(e.Snapshots, estate.Snapshot{Name: s.ID, SizeGiB: float64(s.SizeGiB), Archive: s.Archive,
+				Created: s.Created, SourceGone: s.VolumeID != "" && !s.SourceVolumeExists, Origin: estate.Origin{Ref: s.ARN}})
 		}
 	}
 	for _, n := range inv.NATGateways {
@@ -301,7 +302,9 @@ func (inv *Inventory) build(in func(region string) bool) *estate.Estate {
 		default:
 			continue // gateway load balancers have no estate type yet
 		}
-		e.LoadBalancers = append(e.LoadBalancers, estate.LoadBalancer{Name: lb.Name, Type: t, Internal: lb.Internal, Origin: estate.Origin{Ref: lb.ARN}})
+		targets, healthy := lb.Targets, lb.HealthyTargets
+		e.LoadBalancers = append(e.LoadBalancers, estate.LoadBalancer{Name: lb.Name, Type: t, Internal: lb.Internal,
+			Targets: &targets, HealthyTargets: &healthy, Origin: estate.Origin{Ref: lb.ARN}})
 	}
 	for _, d := range inv.Databases {
 		if !in(d.Region) || d.Status == "stopped" || d.Status == "stopping" || d.Status == "deleting" {
