@@ -26,6 +26,7 @@ func newPlanCommand(streams IO) *cobra.Command {
 		writeEksctl  string
 		scenarioName string
 		explain      bool
+		live         liveFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "plan [PATH...] | --example [NAME]",
@@ -74,7 +75,7 @@ The recommended scenario is the cheapest that meets the constraints.
 				return err
 			}
 			opt.Region, opt.At, opt.Usage = copt.Region, copt.At, copt.Usage
-			e, err := loadEstate(args, example, streams)
+			e, err := loadAll(cmd, args, example, &live, streams)
 			if err != nil {
 				return err
 			}
@@ -123,6 +124,7 @@ The recommended scenario is the cheapest that meets the constraints.
 	fl.StringVar(&writeEksctl, "write-eksctl", "", "write the recommended (or --scenario) design as an eksctl ClusterConfig to FILE (- for stdout)")
 	fl.StringVar(&scenarioName, "scenario", "", "the scenario --write-eksctl writes (default: the recommended one)")
 	fl.BoolVar(&explain, "explain", false, "say why each choice won, for every scenario")
+	live.register(cmd)
 	return cmd
 }
 
