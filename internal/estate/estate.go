@@ -306,6 +306,19 @@ type VPCEndpoint struct {
 	Origin  Origin `json:"origin"`
 }
 
+// Environment is an Elastic Beanstalk environment, read from a live account.
+// Its instances and load balancer are priced as EC2 and ELB; Instances lists
+// them again (as one-instance groups) so that waste rules can price what
+// removing the environment saves.
+type Environment struct {
+	Name      string      `json:"name"`
+	Platform  string      `json:"platform,omitempty"`
+	Health    string      `json:"health,omitempty"`
+	Updated   time.Time   `json:"updated,omitempty"`
+	Instances []NodeGroup `json:"instances,omitempty"`
+	Origin    Origin      `json:"origin"`
+}
+
 // Database is an RDS instance.
 type Database struct {
 	Name          string  `json:"name"`
@@ -353,6 +366,7 @@ type Estate struct {
 	HostedZones     []HostedZone     `json:"hostedZones,omitempty"`
 	Databases       []Database       `json:"databases,omitempty"`
 	VPCEndpoints    []VPCEndpoint    `json:"vpcEndpoints,omitempty"`
+	Environments    []Environment    `json:"environments,omitempty"`
 	// RegionOrigin is where Region was set.
 	RegionOrigin Origin `json:"-"`
 }
@@ -381,6 +395,7 @@ func (e *Estate) Merge(o *Estate) error {
 	e.HostedZones = append(e.HostedZones, o.HostedZones...)
 	e.Databases = append(e.Databases, o.Databases...)
 	e.VPCEndpoints = append(e.VPCEndpoints, o.VPCEndpoints...)
+	e.Environments = append(e.Environments, o.Environments...)
 	return nil
 }
 

@@ -595,3 +595,25 @@ func (f *finder) oldSnapshots() error {
 	}
 	return nil
 }
+
+// idleBeanstalk reports Elastic Beanstalk environments with no traffic
+// (health Grey: no data) not updated for 90 days.
+func (f *finder) idleBeanstalk() error {
+	for _, env := range f.e.Environments {
+		if env.Health != "Grey" || env.Updated.IsZero() {
+			continue
+		}
+		age := int(f.opt.Cost.At.Sub(env.Updated).Hours() / 24)
+		if age < 90 {
+			continue
+		}
+		saving, err := f.monthly(&estate.Estate{NodeGroups: env.Instances})
+		if err != nil {
+			return err
+		}
+		f.add(RuleIdleBeanstalk, "Elastic Beanstalk environment "+env.Name, saving, Medium, env.Origin,
+			"aws elasticbeanstalk terminate-environment --environment-name "+env.Name+" (save its configuration first: eb config save)",
+			"its health is Grey (no data: nothing reaches it) and it was last updated %d days ago; its %d instance(s) and load balancer still bill", age, len(env.Instances))
+	}
+	return nil
+}

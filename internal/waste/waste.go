@@ -70,6 +70,7 @@ const (
 	RuleClassicELB       = "classic-elb"
 	RuleIdleLoadBalancer = "idle-load-balancer"
 	RuleOldSnapshot      = "old-snapshot"
+	RuleIdleBeanstalk    = "idle-beanstalk-environment"
 	RuleStoppedInstance  = "stopped-instance"
 )
 
@@ -97,6 +98,8 @@ var Rules = []Rule{
 		Doc: "A load balancer with no registered or no healthy targets serves nothing (live AWS only: files do not know targets).", check: (*finder).idleLoadBalancers},
 	{ID: RuleOldSnapshot, Title: "Old or orphaned EBS snapshots", Confidence: Medium,
 		Doc: "Snapshots older than --snapshot-age days (default 180), or whose source volume is gone, are often forgotten backups (live AWS only).", check: (*finder).oldSnapshots},
+	{ID: RuleIdleBeanstalk, Title: "Elastic Beanstalk environments with no traffic", Confidence: Medium,
+		Doc: "An environment whose health is Grey (no data: no traffic reaches it) and that nobody has updated for --beanstalk-age days (default 90) is usually a leftover; saving is its running instances (live AWS only).", check: (*finder).idleBeanstalk},
 	{ID: RuleStoppedInstance, Title: "Stopped instances", Confidence: Medium, Requires: "estate.NodeGroup.Stopped (instances in the stopped state)",
 		Doc: "A stopped instance is not billed, but its EBS volumes and Elastic IPs are."},
 }

@@ -127,6 +127,7 @@ type rootShape struct {
 
 func (inv *Inventory) build(in func(region string) bool) *estate.Estate {
 	e := &estate.Estate{}
+	defer inv.environments(e, in)
 	vols := map[string]Volume{}
 	for _, v := range inv.Volumes {
 		vols[v.ID] = v
@@ -339,4 +340,27 @@ func shapeLabel(s shape, all []*bucket) string {
 		parts = append(parts, fmt.Sprintf("%d GiB %s root", s.root.size, s.root.typ))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// environments adds the Elastic Beanstalk environments that still run, each
+// with its running instances (tagged elasticbeanstalk:environment-name).
+func (inv *Inventory) environments(e *estate.Estate, in func(region string) bool) {
+	for _, env := range inv.Environments {
+		if !in(env.Region) || env.Status == "Terminated" || env.Status == "Terminating" {
+			continue
+		}
+		ee := estate.Environment{Name: env.Name, Platform: env.Platform, Health: env.Health, Updated: env.Updated, Origin: estate.Origin{Ref: env.ARN}}
+		for _, i := range inv.Instances {
+			if i.Region != env.Region || !i.Running() || i.Tags["elasticbeanstalk:environment-name"] != env.Name {
+				continue
+			}
+			p := estate.OnDemand
+			if i.Spot {
+				p = estate.Spot
+			}
+			ee.Instances = append(ee.Instances, estate.NodeGroup{Name: i.ID, Role: estate.RoleInstance, InstanceTypes: []string{i.Type},
+				Count: 1, Purchase: p, Origin: estate.Origin{Ref: i.ARN}})
+		}
+		e.Environments = append(e.Environments, ee)
+	}
 }

@@ -19,7 +19,7 @@ func TestWasteRules(t *testing.T) {
 		account, region string
 		want            []string
 	}{
-		{"waste", "us-east-1", []string{waste.RuleUnattachedVolume, waste.RuleIdleElasticIP, waste.RuleGP2Volume, waste.RuleClassicELB, waste.RuleIdleLoadBalancer, waste.RuleOldSnapshot}},
+		{"waste", "us-east-1", []string{waste.RuleUnattachedVolume, waste.RuleIdleElasticIP, waste.RuleGP2Volume, waste.RuleClassicELB, waste.RuleIdleLoadBalancer, waste.RuleOldSnapshot, waste.RuleIdleBeanstalk}},
 		{"clean", "us-west-2", nil},
 	} {
 		t.Run(tc.account, func(t *testing.T) {
