@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/refit-dev/refit/internal/awslb"
 	"net"
 	"net/url"
 	"os"
@@ -398,7 +399,7 @@ func (l *loader) ingressClasses(ctx context.Context) error {
 		}
 		for _, ic := range page.Items {
 			l.classes[ic.Name] = ic.Spec.Controller
-			if ic.Annotations[annDefaultClass] == "true" {
+			if ic.Annotations[awslb.AnnDefaultClass] == "true" {
 				l.defClass = ic.Spec.Controller
 			}
 		}
@@ -456,8 +457,8 @@ func (l *loader) finish() {
 		s.Ingresses = append(s.Ingresses, Ingress{
 			Namespace: ing.Namespace,
 			Name:      ing.Name,
-			Group:     ing.Annotations[annALBGroup],
-			Internal:  ing.Annotations[annALBScheme] != "internet-facing",
+			Group:     ing.Annotations[awslb.AnnALBGroup],
+			Internal:  ing.Annotations[awslb.AnnALBScheme] != "internet-facing",
 			Labels:    ing.Labels,
 		})
 	}

@@ -2,6 +2,7 @@ package kubelive
 
 import (
 	"context"
+	"github.com/refit-dev/refit/internal/awslb"
 	"net"
 	"os"
 	"path/filepath"
@@ -135,13 +136,13 @@ func fakeObjects() []runtime.Object {
 		&storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "fast", Annotations: map[string]string{annDefaultStorageClass: "true"}},
 			Provisioner: "ebs.csi.aws.com", Parameters: map[string]string{"type": "io2"}},
 		&storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "efs"}, Provisioner: "efs.csi.aws.com"},
-		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "web", Name: "front", Annotations: map[string]string{annLBType: "external", annLBScheme: "internet-facing"}},
+		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "web", Name: "front", Annotations: map[string]string{awslb.AnnLBType: "external", awslb.AnnLBScheme: "internet-facing"}},
 			Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeLoadBalancer, Selector: map[string]string{"app": "front"}}},
 		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "web", Name: "internal"}, Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeClusterIP}},
 		&networkingv1.IngressClass{ObjectMeta: metav1.ObjectMeta{Name: "alb"}, Spec: networkingv1.IngressClassSpec{Controller: "ingress.k8s.aws/alb"}},
 		&networkingv1.IngressClass{ObjectMeta: metav1.ObjectMeta{Name: "nginx"}, Spec: networkingv1.IngressClassSpec{Controller: "k8s.io/ingress-nginx"}},
-		&networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "web", Name: "a", Annotations: map[string]string{annALBGroup: "shared"}}, Spec: networkingv1.IngressSpec{IngressClassName: ptr("alb")}},
-		&networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "db", Name: "b", Annotations: map[string]string{annALBGroup: "shared", annALBScheme: "internet-facing"}}, Spec: networkingv1.IngressSpec{IngressClassName: ptr("alb")}},
+		&networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "web", Name: "a", Annotations: map[string]string{awslb.AnnALBGroup: "shared"}}, Spec: networkingv1.IngressSpec{IngressClassName: ptr("alb")}},
+		&networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "db", Name: "b", Annotations: map[string]string{awslb.AnnALBGroup: "shared", awslb.AnnALBScheme: "internet-facing"}}, Spec: networkingv1.IngressSpec{IngressClassName: ptr("alb")}},
 		&networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "web", Name: "nginx"}, Spec: networkingv1.IngressSpec{IngressClassName: ptr("nginx")}},
 	}
 }

@@ -1,35 +1,10 @@
 package manifest
 
 import (
-	"strings"
-
+	"github.com/refit-dev/refit/internal/awslb"
 	"github.com/refit-dev/refit/internal/estate"
 	"github.com/refit-dev/refit/internal/source/yamldoc"
 )
-
-// Service annotations and classes read by the AWS cloud provider and the AWS
-// Load Balancer Controller (LBC):
-// https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/
-const (
-	annLBType     = "service.beta.kubernetes.io/aws-load-balancer-type"
-	annLBInternal = "service.beta.kubernetes.io/aws-load-balancer-internal"
-	annLBScheme   = "service.beta.kubernetes.io/aws-load-balancer-scheme"
-	lbcNLBClass   = "service.k8s.aws/nlb"
-
-	annIngressClass = "kubernetes.io/ingress.class"
-	annALBGroup     = "alb.ingress.kubernetes.io/group.name"
-	annALBScheme    = "alb.ingress.kubernetes.io/scheme"
-	annDefaultClass = "ingressclass.kubernetes.io/is-default-class"
-
-	// albIngressClass is the class name the LBC answers to by default
-	// (its --ingress-class flag) and the IngressClass its Helm chart creates.
-	albIngressClass = "alb"
-)
-
-// albControllers are the IngressClass controllers that make ALBs: the LBC
-// (https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/ingress_class/)
-// and EKS Auto Mode (https://docs.aws.amazon.com/eks/latest/userguide/auto-configure-alb.html).
-var albControllers = map[string]bool{"ingress.k8s.aws/alb": true, "eks.amazonaws.com/alb": true}
 
 // service translates a Service of type LoadBalancer.
 func (p *parser) service(d yamldoc.Document) error {
@@ -46,45 +21,11 @@ func (p *parser) service(d yamldoc.Document) error {
 	if svc.Spec.Type != "LoadBalancer" {
 		return nil
 	}
-	ann := svc.Metadata.Annotations
-	lbType := strings.ToLower(ann[annLBType])
-	var lbc bool // reconciled by the AWS Load Balancer Controller
-	switch {
-	case svc.Spec.LoadBalancerClass != nil && *svc.Spec.LoadBalancerClass != "":
-		if *svc.Spec.LoadBalancerClass != lbcNLBClass {
-			// Another implementation owns it; the cloud provider ignores
-			// Services with a class:
-			// https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-class
-			return nil
-		}
-		lbc = true
-	case lbType == "external" || lbType == "nlb-ip":
-		lbc = true
+	typ, internal, ok := awslb.ForService(svc.Metadata.Annotations, svc.Spec.LoadBalancerClass)
+	if !ok {
+		return nil
 	}
-	lb := estate.LoadBalancer{
-		Name:   svc.Metadata.namespace() + "/" + svc.Metadata.Name,
-		Type:   estate.CLB,
-		Origin: origin(d),
-	}
-	if lbc || lbType == "nlb" {
-		lb.Type = estate.NLB
-	}
-	if lbc {
-		// The LBC makes internal NLBs unless told otherwise (since v2.2.0):
-		// https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/nlb/
-		lb.Internal = true
-		if s, ok := ann[annLBScheme]; ok {
-			lb.Internal = s != "internet-facing"
-		} else if v, ok := ann[annLBInternal]; ok {
-			lb.Internal = v != "false"
-		}
-	} else {
-		// The cloud provider makes internet-facing ELBs unless the internal
-		// annotation is set to anything but "false"
-		// (kubernetes/cloud-provider-aws, pkg/providers/v1/aws.go).
-		v := ann[annLBInternal]
-		lb.Internal = (v != "" && v != "false") || ann[annLBScheme] == "internal"
-	}
+	lb := estate.LoadBalancer{Name: svc.Metadata.namespace() + "/" + svc.Metadata.Name, Type: typ, Internal: internal, Origin: origin(d)}
 	p.est.LoadBalancers = append(p.est.LoadBalancers, lb)
 	return nil
 }
@@ -101,7 +42,7 @@ func (p *parser) ingressClass(d yamldoc.Document) error {
 		return err
 	}
 	p.ingressClasses[ic.Metadata.Name] = ic.Spec.Controller
-	if ic.Metadata.Annotations[annDefaultClass] == "true" {
+	if ic.Metadata.Annotations[awslb.AnnDefaultClass] == "true" {
 		p.defaultIngressClass = ic.Spec.Controller
 	}
 	return nil
@@ -158,7 +99,7 @@ func (p *parser) resolveIngress(ing pendingIngress) {
 	// Ingresses without a group.name form an implicit group of their own:
 	// https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#ingressgroup
 	key, name := "\x00"+ing.id, ing.id
-	if g := ing.annotations[annALBGroup]; g != "" {
+	if g := ing.annotations[awslb.AnnALBGroup]; g != "" {
 		key, name = g, g
 	}
 	g, ok := p.albGroups[key]
@@ -169,7 +110,7 @@ func (p *parser) resolveIngress(ing pendingIngress) {
 			Name: name, Type: estate.ALB, Origin: ing.origin,
 		})
 	}
-	if s, ok := ing.annotations[annALBScheme]; ok && g.scheme == "" {
+	if s, ok := ing.annotations[awslb.AnnALBScheme]; ok && g.scheme == "" {
 		g.scheme = s
 	}
 	lb := &p.est.LoadBalancers[g.index]
@@ -180,15 +121,5 @@ func (p *parser) resolveIngress(ing pendingIngress) {
 // The legacy annotation wins over spec.ingressClassName, as Kubernetes
 // requires: https://kubernetes.io/docs/concepts/services-networking/ingress/#deprecated-annotation
 func (p *parser) isALB(ann map[string]string, className *string) bool {
-	if c, ok := ann[annIngressClass]; ok {
-		return c == albIngressClass
-	}
-	if className != nil && *className != "" {
-		if ctrl, ok := p.ingressClasses[*className]; ok {
-			return albControllers[ctrl]
-		}
-		// Not in the input: assume the class the LBC's chart installs.
-		return *className == albIngressClass
-	}
-	return albControllers[p.defaultIngressClass]
+	return awslb.IsALB(ann, className, p.ingressClasses, p.defaultIngressClass)
 }
