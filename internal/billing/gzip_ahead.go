@@ -14,7 +14,8 @@ type gzipAhead struct {
 	stop   chan struct{}
 	once   sync.Once
 	done   sync.WaitGroup
-	cur    []byte
+	cur    []byte // what is left of the chunk being read
+	whole  []byte // that chunk's buffer, returned to free when done
 	err    error
 	errc   chan error
 }
@@ -73,10 +74,7 @@ func newGzipAhead(src io.Reader) *gzipAhead {
 
 func (ra *gzipAhead) Read(p []byte) (int, error) {
 	for len(ra.cur) == 0 {
-		if ra.cur != nil {
-			ra.free <- ra.cur[:cap(ra.cur)]
-			ra.cur = nil
-		}
+		ra.release()
 		if ra.err != nil {
 			return 0, ra.err
 		}
@@ -85,15 +83,22 @@ func (ra *gzipAhead) Read(p []byte) (int, error) {
 			ra.err = <-ra.errc
 			return 0, ra.err
 		}
-		ra.cur = chunk
+		ra.cur, ra.whole = chunk, chunk
 	}
 	n := copy(p, ra.cur)
 	ra.cur = ra.cur[n:]
 	if len(ra.cur) == 0 {
-		ra.free <- ra.cur[:cap(ra.cur)]
-		ra.cur = nil
+		ra.release()
 	}
 	return n, nil
+}
+
+// release returns the current chunk's whole buffer to the free list.
+func (ra *gzipAhead) release() {
+	if ra.whole != nil {
+		ra.free <- ra.whole[:cap(ra.whole)]
+		ra.whole, ra.cur = nil, nil
+	}
 }
 
 // Close stops the reading goroutine and waits for it.
