@@ -156,6 +156,21 @@ func (f *billFlags) run(ctx context.Context, args []string, streams IO, q billin
 	return res, err
 }
 
+// aggregate checks -o, builds the query and runs it: the steps every bill
+// command shares.
+func (f *billFlags) aggregate(cmd *cobra.Command, args []string, streams IO, dims ...billing.Dimension) (*billing.Result, report.Format, billing.Query, error) {
+	format, err := report.ParseBillFormat(f.format)
+	if err != nil {
+		return nil, "", billing.Query{}, err
+	}
+	q, err := f.query(dims...)
+	if err != nil {
+		return nil, "", q, err
+	}
+	res, err := f.run(cmd.Context(), args, streams, q)
+	return res, format, q, err
+}
+
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	return ok && progress.IsTerminal(f)
@@ -188,19 +203,11 @@ func newBillSummaryCommand(streams IO) *cobra.Command {
   refit bill summary s3://my-cur-bucket/cur/ --region us-east-1 --tag kubernetes.io/cluster/prod
   refit bill summary cur/*.parquet --cost amortized -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := report.ParseBillFormat(f.format)
-			if err != nil {
-				return err
-			}
 			dims := []billing.Dimension{billing.ByComponent, billing.ByService, billing.ByResource}
 			if tag != "" {
 				dims = append(dims, billing.TagDimension(tag))
 			}
-			q, err := f.query(dims...)
-			if err != nil {
-				return err
-			}
-			res, err := f.run(cmd.Context(), args, streams, q)
+			res, format, q, err := f.aggregate(cmd, args, streams, dims...)
 			if err != nil {
 				return err
 			}
@@ -236,10 +243,6 @@ func newBillDailyCommand(streams IO) *cobra.Command {
 		Short:   "Day-by-day spend, split by component, service or tag",
 		Example: "  refit bill daily --example --by component\n  refit bill daily cur/ --by tag:team -o csv",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := report.ParseBillFormat(f.format)
-			if err != nil {
-				return err
-			}
 			dims := []billing.Dimension{billing.ByDay}
 			if by != "none" {
 				d, err := parseBy(by)
@@ -248,11 +251,7 @@ func newBillDailyCommand(streams IO) *cobra.Command {
 				}
 				dims = append(dims, d)
 			}
-			q, err := f.query(dims...)
-			if err != nil {
-				return err
-			}
-			res, err := f.run(cmd.Context(), args, streams, q)
+			res, format, q, err := f.aggregate(cmd, args, streams, dims...)
 			if err != nil {
 				return err
 			}
@@ -283,15 +282,7 @@ spikes they look for, unlike a mean and standard deviation. Credits, tax and
 fees are left out. See docs/billing.md.`,
 		Example: "  refit bill anomalies --example\n  refit bill anomalies s3://cur/ --fail-on-anomaly   # exit 1 when one is found",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := report.ParseBillFormat(f.format)
-			if err != nil {
-				return err
-			}
-			q, err := f.query(billing.ByDay, billing.ByComponent)
-			if err != nil {
-				return err
-			}
-			res, err := f.run(cmd.Context(), args, streams, q)
+			res, format, _, err := f.aggregate(cmd, args, streams, billing.ByDay, billing.ByComponent)
 			if err != nil {
 				return err
 			}
@@ -342,15 +333,7 @@ complete days times the days left, with a range from the cheapest and the
 dearest of those 7 days. The month is the one of the latest day billed.`,
 		Example: "  refit bill forecast --example",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := report.ParseBillFormat(f.format)
-			if err != nil {
-				return err
-			}
-			q, err := f.query(billing.ByDay)
-			if err != nil {
-				return err
-			}
-			res, err := f.run(cmd.Context(), args, streams, q)
+			res, format, _, err := f.aggregate(cmd, args, streams, billing.ByDay)
 			if err != nil {
 				return err
 			}
@@ -386,10 +369,6 @@ func newBillVsEstimateCommand(streams IO) *cobra.Command {
 		Example: `  refit bill vs-estimate --example --estimate examples/eks-after
   refit bill vs-estimate cur/ --estimate cluster.yaml k8s/ --usage usage.yaml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := report.ParseBillFormat(f.format)
-			if err != nil {
-				return err
-			}
 			if len(estimate) == 0 {
 				return fmt.Errorf("--estimate is required: the files refit cost prices")
 			}
@@ -405,11 +384,7 @@ func newBillVsEstimateCommand(streams IO) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			q, err := f.query(billing.ByDay, billing.ByComponent)
-			if err != nil {
-				return err
-			}
-			res, err := f.run(cmd.Context(), args, streams, q)
+			res, format, _, err := f.aggregate(cmd, args, streams, billing.ByDay, billing.ByComponent)
 			if err != nil {
 				return err
 			}
