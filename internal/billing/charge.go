@@ -94,6 +94,12 @@ type ReadOptions struct {
 	Strict bool
 	// MaxErrors is how many row errors are kept for the report (default 20).
 	MaxErrors int
+	// Projection limits the columns read (ProjectionFor a query); the zero
+	// value reads all. A bad value in a column not read rejects no row.
+	Projection Projection
+	// Progress, when set, is told of rows read as they are read (from
+	// several goroutines at once; in steps of a few thousand rows).
+	Progress func(rows int64)
 }
 
 // Stats describe one read.

@@ -3,13 +3,12 @@ package billing
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/parquet-go/parquet-go"
 )
 
@@ -123,11 +122,10 @@ func Detect(ctx context.Context, obj Object) (Format, error) {
 	return DetectColumns(obj.Name(), header)
 }
 
-// newCSVReader wraps r (gunzipped when kind says so) in a csv.Reader that
-// tolerates ragged rows (they are rejected one by one) and reuses records.
 // newCSVReader reads plain or gzipped CSV; gzip is decompressed a few
 // chunks ahead in its own goroutine (stopped by the returned closer).
-func newCSVReader(r io.Reader, kind container) (*csv.Reader, io.Closer, error) {
+// Ragged rows are the reader's to reject, one by one.
+func newCSVReader(r io.Reader, kind container) (*csvScanner, io.Closer, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
 	var src io.Reader = br
 	var closer io.Closer = io.NopCloser(nil)
@@ -139,15 +137,12 @@ func newCSVReader(r io.Reader, kind container) (*csv.Reader, io.Closer, error) {
 		ra := newGzipAhead(zr)
 		src, closer = bufio.NewReaderSize(ra, 256<<10), ra
 	}
-	cr := csv.NewReader(src)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	return cr, closer, nil
+	return newCSVScanner(src), closer, nil
 }
 
 // readHeader reads the header row, dropping a UTF-8 byte order mark.
-func readHeader(cr *csv.Reader) ([]string, error) {
-	rec, err := cr.Read()
+func readHeader(cr *csvScanner) ([]string, error) {
+	rec, _, _, err := cr.next(0)
 	if err == io.EOF {
 		return nil, fmt.Errorf("empty file: no header row")
 	}
@@ -156,7 +151,7 @@ func readHeader(cr *csv.Reader) ([]string, error) {
 	}
 	header := make([]string, len(rec))
 	for i, h := range rec {
-		header[i] = strings.TrimSpace(h)
+		header[i] = strings.TrimSpace(string(h))
 	}
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")

@@ -41,6 +41,9 @@ type Query struct {
 	GroupBy []Dimension
 	// From and To bound the charge start (zero = unbounded).
 	From, To time.Time
+	// Usage also sums usage amounts into Row.Usage (the local engine reads
+	// the usage column only then).
+	Usage bool
 }
 
 // Row is one group of a result.

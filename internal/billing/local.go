@@ -74,54 +74,85 @@ func (e *localEngine) Aggregate(ctx context.Context, q Query) (*Result, error) {
 	for i := range parts {
 		parts[i] = &partial{groups: map[string]*group{}, classified: map[classKey]cost.Component{}, keyBuf: make([]string, len(q.GroupBy))}
 	}
-	stats, err := e.src.Scan(ctx, func(worker int, c *Charge) error {
+	each := func(worker int, c *Charge) error {
 		if worker < 0 || worker >= len(parts) {
 			return fmt.Errorf("billing: source worker %d out of range 0..%d", worker, len(parts)-1)
 		}
-		if !q.From.IsZero() && c.Start.Before(q.From) {
-			return nil
-		}
-		if !q.To.IsZero() && !c.Start.Before(q.To) {
-			return nil
-		}
-		p := parts[worker]
-		if c.Currency != "" {
-			if p.currency == "" {
-				p.currency, p.currencyAt = c.Currency, c.Source
-			} else if c.Currency != p.currency {
-				return fmt.Errorf("%s: currency %s, but %s has %s: refit does not convert currencies", c.Source, c.Currency, p.currencyAt, p.currency)
-			}
-		}
-		day := dayOf(c.Start)
-		if p.first.IsZero() || day.Before(p.first) {
-			p.first = day
-		}
-		if day.After(p.last) {
-			p.last = day
-		}
-		amount := costOf(c)
-		p.total = p.total.Add(amount)
-		for i, d := range q.GroupBy {
-			p.keyBuf[i] = p.key(d, c)
-		}
-		p.keyBytes = p.keyBytes[:0]
-		for _, k := range p.keyBuf {
-			p.keyBytes = append(append(p.keyBytes, k...), 0)
-		}
-		g := p.groups[string(p.keyBytes)] // no allocation for the lookup
-		if g == nil {
-			g = &group{keys: append([]string(nil), p.keyBuf...)}
-			p.groups[string(p.keyBytes)] = g
-		}
-		g.cost = g.cost.Add(amount)
-		g.usage = g.usage.Add(c.UsageAmount)
-		g.rows++
-		return nil
-	})
+		return parts[worker].add(&q, costOf, c)
+	}
+	var stats Stats
+	if cs, ok := e.src.(columnarSource); ok {
+		stats, err = cs.scanColumnar(ctx, q, parts, each)
+	} else {
+		stats, err = e.src.Scan(ctx, each)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return merge(parts, q.GroupBy, stats)
+}
+
+// add aggregates one charge.
+func (p *partial) add(q *Query, costOf func(*Charge) decimal.Decimal, c *Charge) error {
+	if !q.From.IsZero() && c.Start.Before(q.From) {
+		return nil
+	}
+	if !q.To.IsZero() && !c.Start.Before(q.To) {
+		return nil
+	}
+	if c.Currency != "" {
+		if err := p.seeCurrency(c.Currency, c.Source); err != nil {
+			return err
+		}
+	}
+	p.seeDay(dayOf(c.Start))
+	amount := costOf(c)
+	p.total = p.total.Add(amount)
+	for i, d := range q.GroupBy {
+		p.keyBuf[i] = p.key(d, c)
+	}
+	g := p.group(p.keyBuf)
+	g.cost = g.cost.Add(amount)
+	if q.Usage {
+		g.usage = g.usage.Add(c.UsageAmount)
+	}
+	g.rows++
+	return nil
+}
+
+// seeCurrency checks that every charge has the same currency; at names
+// the charge (file:row) for messages.
+func (p *partial) seeCurrency(currency, at string) error {
+	if p.currency == "" {
+		p.currency, p.currencyAt = currency, at
+	} else if currency != p.currency {
+		return fmt.Errorf("%s: currency %s, but %s has %s: refit does not convert currencies", at, currency, p.currencyAt, p.currency)
+	}
+	return nil
+}
+
+// seeDay widens the first..last day range.
+func (p *partial) seeDay(day time.Time) {
+	if p.first.IsZero() || day.Before(p.first) {
+		p.first = day
+	}
+	if day.After(p.last) {
+		p.last = day
+	}
+}
+
+// group finds or makes the group of keys (which it copies).
+func (p *partial) group(keys []string) *group {
+	p.keyBytes = p.keyBytes[:0]
+	for _, k := range keys {
+		p.keyBytes = append(append(p.keyBytes, k...), 0)
+	}
+	g := p.groups[string(p.keyBytes)] // no allocation for the lookup
+	if g == nil {
+		g = &group{keys: append([]string(nil), keys...)}
+		p.groups[string(p.keyBytes)] = g
+	}
+	return g
 }
 
 func merge(parts []*partial, dims []Dimension, stats Stats) (*Result, error) {

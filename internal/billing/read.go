@@ -242,6 +242,46 @@ func parseDecimal(s string) (decimal.Decimal, bool, error) {
 	return d, true, nil
 }
 
+// parseDecimalBytes is parseDecimal for the common plain form
+// (-?digits[.digits], at most 18 digits), without a string; anything else
+// goes through parseDecimal.
+func parseDecimalBytes(b []byte) (decimal.Decimal, bool, error) {
+	if len(b) == 0 {
+		return decimal.Decimal{}, false, nil
+	}
+	i := 0
+	neg := b[0] == '-'
+	if neg {
+		i++
+	}
+	var m int64
+	digits, frac := 0, -1
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c >= '0' && c <= '9':
+			m = m*10 + int64(c-'0')
+			if digits++; digits > 18 {
+				return parseDecimal(string(b))
+			}
+			if frac >= 0 {
+				frac++
+			}
+		case c == '.' && frac < 0:
+			frac = 0
+		default:
+			return parseDecimal(string(b))
+		}
+	}
+	if digits == 0 || frac == 0 {
+		return parseDecimal(string(b))
+	}
+	if neg {
+		m = -m
+	}
+	return decimal.New(m, -int32(max(frac, 0))), true, nil
+}
+
 // timeLayouts are the date forms seen in exports: CUR CSV
 // 2023-11-01T00:00:00Z and 2023-11-01T00:00:00.000Z, FOCUS CSV
 // "2024-09-18 22:00:00" (UTC), and date-only values.
@@ -271,6 +311,14 @@ func (c *timeCache) parse(s string) (time.Time, error) {
 	}
 	c.s, c.t = strings.Clone(s), t
 	return t, nil
+}
+
+// parseBytes is parse without making a string when the value repeats.
+func (c *timeCache) parseBytes(b []byte) (time.Time, error) {
+	if len(b) != 0 && string(b) == c.s {
+		return c.t, nil
+	}
+	return c.parse(string(b))
 }
 
 func parseTime(s string) (time.Time, error) {
@@ -565,7 +613,7 @@ func ReadObject(ctx context.Context, obj Object, opt ReadOptions, fn func(*Charg
 		if err != nil {
 			return Stats{}, err
 		}
-		pr, err := newParquetReader(obj, pf)
+		pr, err := newParquetReader(obj, pf, opt.Projection)
 		if err != nil {
 			return Stats{}, err
 		}

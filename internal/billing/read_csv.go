@@ -1,12 +1,12 @@
 package billing
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // csvLayout maps a header to the column index of each needed field.
@@ -23,7 +23,7 @@ type tagColumn struct {
 	key string
 }
 
-func newCSVLayout(name string, header []string) (*csvLayout, error) {
+func newCSVLayout(name string, header []string, p Projection) (*csvLayout, error) {
 	f, err := DetectColumns(name, header)
 	if err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func newCSVLayout(name string, header []string) (*csvLayout, error) {
 	for fl := range numFields {
 		l.idx[fl] = -1
 		name := columns[fl].name(n)
-		if name == "" {
+		if name == "" || !p.needs(fl) {
 			continue
 		}
 		if i, ok := pos[name]; ok {
@@ -47,10 +47,11 @@ func newCSVLayout(name string, header []string) (*csvLayout, error) {
 			l.maxIdx = max(l.maxIdx, i)
 		}
 	}
-	if n != namingFOCUS {
+	if n != namingFOCUS && p.needsTags() {
 		for i, h := range header {
 			if k := tagKey(h); k != "" {
 				l.tags = append(l.tags, tagColumn{i, k})
+				l.maxIdx = max(l.maxIdx, i)
 			}
 		}
 	}
@@ -76,7 +77,7 @@ func readCSV(ctx context.Context, obj Object, kind container, opt ReadOptions, c
 	if err != nil {
 		return st, fmt.Errorf("%s: %w", name, err)
 	}
-	l, err := newCSVLayout(name, header)
+	l, err := newCSVLayout(name, header, opt.Projection)
 	if err != nil {
 		return st, err
 	}
@@ -90,13 +91,17 @@ func readCSV(ctx context.Context, obj Object, kind container, opt ReadOptions, c
 	)
 	isFOCUS := l.format == FormatFOCUS
 	tags := map[string]string{} // reused: fn must not keep c.Tags
+	want := l.maxIdx + 1
 	for n := 0; ; n++ {
 		if n&4095 == 0 {
 			if err := ctx.Err(); err != nil {
 				return st, err
 			}
+			if n > 0 && opt.Progress != nil {
+				opt.Progress(4096)
+			}
 		}
-		rec, err := cr.Read()
+		rec, more, line, err := cr.next(want)
 		if err == io.EOF {
 			return st, nil
 		}
@@ -110,8 +115,7 @@ func readCSV(ctx context.Context, obj Object, kind container, opt ReadOptions, c
 			}
 			return st, fmt.Errorf("%s: %w", name, err)
 		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+		if len(rec) == 1 && !more && len(bytes.TrimSpace(rec[0])) == 0 {
 			continue // blank line
 		}
 		if len(rec) <= l.maxIdx {
@@ -130,12 +134,12 @@ func readCSV(ctx context.Context, obj Object, kind container, opt ReadOptions, c
 			v := rec[i]
 			switch columns[fl].kind {
 			case kindString:
-				if isFOCUS && v == "NULL" {
-					v = ""
+				if isFOCUS && string(v) == "NULL" {
+					v = nil
 				}
-				r.s[fl] = in.str(v)
+				r.s[fl] = in.bytes(v)
 			case kindDecimal:
-				d, ok, err := parseDecimal(v)
+				d, ok, err := parseDecimalBytes(v)
 				if err != nil {
 					rowErr = fmt.Errorf("%s: %w", header[i], err)
 				}
@@ -145,13 +149,13 @@ func readCSV(ctx context.Context, obj Object, kind container, opt ReadOptions, c
 				if fl == fEnd {
 					tc = &ends
 				}
-				t, err := tc.parse(v)
-				if err != nil && (fl == fStart || strings.TrimSpace(v) != "") {
+				t, err := tc.parseBytes(v)
+				if err != nil && (fl == fStart || len(bytes.TrimSpace(v)) != 0) {
 					rowErr = fmt.Errorf("%s: %w", header[i], err)
 				}
 				r.t[fl-fStart] = t
 			case kindMap:
-				r.s[fl] = v
+				r.s[fl] = string(v)
 			}
 			if rowErr != nil {
 				break
@@ -171,8 +175,8 @@ func readCSV(ctx context.Context, obj Object, kind container, opt ReadOptions, c
 		if len(l.tags) > 0 || r.s[fTagsMap] != "" {
 			clear(tags)
 			for _, tc := range l.tags {
-				if v := rec[tc.idx]; v != "" {
-					tags[tc.key] = in.str(v)
+				if v := rec[tc.idx]; len(v) != 0 {
+					tags[tc.key] = in.bytes(v)
 				}
 			}
 			if r.s[fTagsMap] != "" {

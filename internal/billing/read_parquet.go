@@ -69,7 +69,7 @@ func allGroups(pf *parquet.File) []int {
 	return out
 }
 
-func newParquetReader(obj Object, pf *parquet.File) (*parquetReader, error) {
+func newParquetReader(obj Object, pf *parquet.File, p Projection) (*parquetReader, error) {
 	top := parquetTopLevel(pf)
 	f, err := DetectColumns(obj.Name(), top)
 	if err != nil {
@@ -85,7 +85,7 @@ func newParquetReader(obj Object, pf *parquet.File) (*parquetReader, error) {
 	}
 	for fl := range numFields {
 		name := columns[fl].name(n)
-		if name == "" {
+		if name == "" || !p.needs(fl) {
 			continue
 		}
 		if columns[fl].kind == kindMap {
@@ -113,7 +113,7 @@ func newParquetReader(obj Object, pf *parquet.File) (*parquetReader, error) {
 		}
 		pr.leaf[fl], pr.has[fl] = l, true
 	}
-	if n != namingFOCUS {
+	if n != namingFOCUS && p.needsTags() {
 		for _, path := range s.Columns() {
 			if len(path) != 1 {
 				continue

@@ -3,6 +3,8 @@ package billing
 import (
 	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
@@ -83,6 +85,35 @@ func (q *queue) done() {
 // Scan reads every object; the first error (a read error, a Strict row
 // error or fn's error) stops all workers and is returned.
 func (s *fileSource) Scan(ctx context.Context, fn func(worker int, c *Charge) error) (Stats, error) {
+	return s.scan(ctx, nil, fn)
+}
+
+// colScan is a query the columnar path may serve, and the engine's
+// per-worker partials it aggregates into.
+type colScan struct {
+	q     Query
+	parts []*partial
+}
+
+// scanColumnar is Scan, but Parquet row groups whose layout the columnar
+// path serves are aggregated straight into parts.
+func (s *fileSource) scanColumnar(ctx context.Context, q Query, parts []*partial, fn func(worker int, c *Charge) error) (Stats, error) {
+	if len(parts) < s.workers {
+		return Stats{}, fmt.Errorf("billing: %d partials for %d workers", len(parts), s.workers)
+	}
+	return s.scan(ctx, &colScan{q: q, parts: parts}, fn)
+}
+
+// worker is one scanning goroutine's state.
+type worker struct {
+	id   int
+	c    Charge
+	fn   func(*Charge) error
+	col  *colScan
+	strs strTable
+}
+
+func (s *fileSource) scan(ctx context.Context, col *colScan, fn func(worker int, c *Charge) error) (Stats, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	q := &queue{}
@@ -108,8 +139,18 @@ func (s *fileSource) Scan(ctx context.Context, fn func(worker int, c *Charge) er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var c Charge
-			each := func(c *Charge) error { return fn(w, c) }
+			wk := &worker{id: w, col: col}
+			wk.fn = func(c *Charge) error { return fn(w, c) }
+			if p := s.opt.Progress; p != nil {
+				var n int64
+				wk.fn = func(c *Charge) error {
+					if n++; n == 4096 {
+						p(n)
+						n = 0
+					}
+					return fn(w, c)
+				}
+			}
 			for {
 				t, ok := q.pop()
 				if !ok {
@@ -118,7 +159,7 @@ func (s *fileSource) Scan(ctx context.Context, fn func(worker int, c *Charge) er
 				var st Stats
 				var err error
 				if ctx.Err() == nil {
-					st, err = s.run(ctx, q, t, &c, each)
+					st, err = s.run(ctx, q, t, wk)
 				}
 				mu.Lock()
 				total.Add(st)
@@ -145,10 +186,10 @@ func (s *fileSource) Scan(ctx context.Context, fn func(worker int, c *Charge) er
 
 // run reads one task. A Parquet file with several row groups is split: the
 // other row groups are queued for any worker, this one reads the first.
-func (s *fileSource) run(ctx context.Context, q *queue, t task, c *Charge, fn func(*Charge) error) (Stats, error) {
+func (s *fileSource) run(ctx context.Context, q *queue, t task, wk *worker) (Stats, error) {
 	if t.pr != nil {
 		defer release(t)
-		return t.pr.read(ctx, []int{t.group}, s.opt, c, fn)
+		return s.readGroups(ctx, t.pr, []int{t.group}, wk)
 	}
 	kind, err := sniff(t.obj)
 	if err != nil {
@@ -156,14 +197,14 @@ func (s *fileSource) run(ctx context.Context, q *queue, t task, c *Charge, fn fu
 		return Stats{}, err
 	}
 	if kind != containerParquet {
-		return ReadObject(ctx, t.obj, s.opt, fn)
+		return ReadObject(ctx, t.obj, s.opt, wk.fn)
 	}
 	pf, err := openParquet(t.obj)
 	if err != nil {
 		closeObject(t.obj)
 		return Stats{}, err
 	}
-	pr, err := newParquetReader(t.obj, pf)
+	pr, err := newParquetReader(t.obj, pf, s.opt.Projection)
 	if err != nil {
 		closeObject(t.obj)
 		return Stats{}, err
@@ -171,7 +212,7 @@ func (s *fileSource) run(ctx context.Context, q *queue, t task, c *Charge, fn fu
 	groups := len(pf.RowGroups())
 	if groups <= 1 || s.workers == 1 {
 		defer closeObject(t.obj)
-		st, err := pr.read(ctx, allGroups(pf), s.opt, c, fn)
+		st, err := s.readGroups(ctx, pr, allGroups(pf), wk)
 		st.Files, st.Bytes = 1, t.obj.Size()
 		return st, err
 	}
@@ -182,9 +223,37 @@ func (s *fileSource) run(ctx context.Context, q *queue, t task, c *Charge, fn fu
 	}
 	self := task{obj: t.obj, pr: pr, group: 0, refs: refs}
 	defer release(self)
-	st, err := pr.read(ctx, []int{0}, s.opt, c, fn)
+	st, err := s.readGroups(ctx, pr, []int{0}, wk)
 	st.Files, st.Bytes = 1, t.obj.Size()
 	return st, err
+}
+
+// readGroups reads row groups of a Parquet file: column by column into the
+// worker's partial when the query allows, else charge by charge.
+func (s *fileSource) readGroups(ctx context.Context, pr *parquetReader, groups []int, wk *worker) (Stats, error) {
+	if wk.col != nil {
+		if plan, ok := pr.columnarPlan(wk.col.q); ok {
+			st := Stats{Format: pr.format}
+			for _, g := range groups {
+				before := st
+				before.Errors = slices.Clone(st.Errors)
+				err := pr.aggregateGroup(ctx, g, plan, s.opt, wk.col.parts[wk.id], &wk.strs, &st)
+				if errors.Is(err, errColumnar) {
+					// A page layout the columnar path does not decode (nothing
+					// was added to the partial yet): read the group row by row.
+					st = before
+					var rst Stats
+					rst, err = pr.read(ctx, []int{g}, s.opt, &wk.c, wk.fn)
+					st.Add(rst)
+				}
+				if err != nil {
+					return st, err
+				}
+			}
+			return st, nil
+		}
+	}
+	return pr.read(ctx, groups, s.opt, &wk.c, wk.fn)
 }
 
 func release(t task) {

@@ -75,25 +75,6 @@ func (f *billFlags) query(dims ...billing.Dimension) (billing.Query, error) {
 	return q, nil
 }
 
-// countingSource counts rows for the progress line.
-type countingSource struct {
-	billing.ChargeSource
-	bar *progress.Bar
-}
-
-func (c countingSource) Scan(ctx context.Context, fn func(int, *billing.Charge) error) (billing.Stats, error) {
-	counts := make([]int64, c.Workers())
-	st, err := c.ChargeSource.Scan(ctx, func(w int, ch *billing.Charge) error {
-		if w < len(counts) {
-			if counts[w]++; counts[w]%4096 == 0 {
-				c.bar.Add(0, 4096)
-			}
-		}
-		return fn(w, ch)
-	})
-	return st, err
-}
-
 // run builds the engine and runs q.
 func (f *billFlags) run(ctx context.Context, args []string, streams IO, q billing.Query) (*billing.Result, error) {
 	if f.engine == "athena" {
@@ -148,8 +129,8 @@ func (f *billFlags) run(ctx context.Context, args []string, streams IO, q billin
 	}
 	bar := progress.New(streams.ErrOut, isTerminal(streams.ErrOut) && total > 64<<20, total, 200*time.Millisecond)
 	defer bar.Finish()
-	src := billing.NewFileSource(objs, billing.ReadOptions{Strict: f.strict}, f.workers)
-	res, err := billing.NewLocalEngine(countingSource{src, bar}).Aggregate(ctx, q)
+	opt := billing.ReadOptions{Strict: f.strict, Projection: billing.ProjectionFor(q), Progress: func(rows int64) { bar.Add(0, rows) }}
+	res, err := billing.NewLocalEngine(billing.NewFileSource(objs, opt, f.workers)).Aggregate(ctx, q)
 	if err == nil {
 		bar.Add(res.Stats.Bytes, 0)
 	}

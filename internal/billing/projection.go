@@ -1,0 +1,67 @@
+package billing
+
+// Projection is the set of input columns a query reads. Readers skip the
+// rest: a daily series by service reads the charge start, the cost and
+// the service of each row, not its 30 other columns. The zero Projection
+// reads everything.
+type Projection struct {
+	partial bool
+	fields  [numFields]bool
+	tags    bool
+}
+
+// ProjectionFor is the projection q needs: the charge start (days, the
+// From/To window) and currency always, the cost columns of q.Cost, the
+// usage amount when q.Usage, and the columns behind each dimension.
+// Classification (ByComponent) needs the service, usage type, line item
+// type, description and pricing term (and FOCUS's charge class and
+// commitment columns, from which refit derives the line item type).
+func ProjectionFor(q Query) Projection {
+	p := Projection{partial: true}
+	p.add(fStart, fCurrency)
+	switch q.Cost {
+	case Net:
+		p.add(fUnblended, fNet)
+	case Amortized:
+		p.add(fUnblended, fType, fSPEffective, fSPTotalCommitment, fSPUsedCommitment, fEffective,
+			fRIUnusedUpfront, fRIUnusedRecurring, fRIARN, fChargeClass, fCommitType, fCommitCategory, fCommitStatus, fTerm)
+	default:
+		p.add(fUnblended)
+	}
+	if q.Usage {
+		p.add(fUsage, fUsageFallback)
+	}
+	for _, d := range q.GroupBy {
+		switch d {
+		case ByDay:
+		case ByService:
+			p.add(fService)
+		case ByUsageType:
+			p.add(fUsageType)
+		case ByResource:
+			p.add(fResource)
+		case ByAccount:
+			p.add(fAccount, fAccountFallback)
+		case ByRegion:
+			p.add(fRegionCode, fRegion, fAZ, fProductMap)
+		case ByComponent:
+			p.add(fService, fUsageType, fType, fDesc, fTerm, fUnblended, fChargeClass, fCommitType, fCommitCategory, fCommitStatus)
+		default: // tag:KEY
+			p.add(fTagsMap)
+			p.tags = true
+		}
+	}
+	return p
+}
+
+func (p *Projection) add(fs ...field) {
+	for _, f := range fs {
+		p.fields[f] = true
+	}
+}
+
+// needs reports whether the reader must read field f.
+func (p Projection) needs(f field) bool { return !p.partial || p.fields[f] }
+
+// needsTags reports whether the reader must read tag columns.
+func (p Projection) needsTags() bool { return !p.partial || p.tags }
