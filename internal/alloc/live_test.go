@@ -30,6 +30,7 @@ func TestLive(t *testing.T) {
 		}
 	}
 	n1, n2 := run+"-n1", run+"-n2"
+	kubetest.Cleanup(t, cs, []string{nsA, nsB}, []string{n1, n2}, nil)
 	labels := func(it string) map[string]string {
 		return map[string]string{"node.kubernetes.io/instance-type": it, "topology.kubernetes.io/zone": "us-east-1a", "refit-test-run": run}
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -23,6 +24,7 @@ type AthenaAPI interface {
 	GetQueryExecution(ctx context.Context, in *athena.GetQueryExecutionInput, opts ...func(*athena.Options)) (*athena.GetQueryExecutionOutput, error)
 	GetQueryResults(ctx context.Context, in *athena.GetQueryResultsInput, opts ...func(*athena.Options)) (*athena.GetQueryResultsOutput, error)
 	StopQueryExecution(ctx context.Context, in *athena.StopQueryExecutionInput, opts ...func(*athena.Options)) (*athena.StopQueryExecutionOutput, error)
+	GetTableMetadata(ctx context.Context, in *athena.GetTableMetadataInput, opts ...func(*athena.Options)) (*athena.GetTableMetadataOutput, error)
 }
 
 // AthenaOptions say where the billing table is and how to run queries.
@@ -33,8 +35,20 @@ type AthenaOptions struct {
 	// Workgroup and OutputLocation (s3://bucket/prefix/) are passed to
 	// StartQueryExecution when set; a workgroup may enforce its own.
 	Workgroup, OutputLocation string
-	// Format is the table's column layout (default FormatCURLegacy).
+	// Catalog is the data catalog holding Database (default
+	// DefaultAthenaCatalog).
+	Catalog string
+	// Format is the table's column layout. FormatAuto (or "") reads it from
+	// the table's columns with GetTableMetadata, falling back to
+	// FormatCURLegacy with a warning when the metadata cannot be read.
 	Format Format
+	// Partitions is how the table is partitioned, for pruning by date.
+	// PartitionsAuto (or "") reads the partition keys with GetTableMetadata,
+	// falling back to PartitionsNone with a warning.
+	Partitions PartitionScheme
+	// Warn receives one-line notes, such as a fallback taken because the
+	// table metadata could not be read (nil: dropped).
+	Warn func(msg string)
 	// Rules classify charges into components (default Rules).
 	Rules []Rule
 	// Timeout bounds a query when ctx has no deadline (default 10 minutes).
@@ -56,13 +70,26 @@ const (
 type AthenaEngine struct {
 	api AthenaAPI
 	opt AthenaOptions
+
+	// The format and partitioning in use, resolved before the first query
+	// (and kept for the engine's life only).
+	mu       sync.Mutex
+	resolved bool
+	format   Format
+	parts    PartitionScheme
 }
 
 // NewAthenaEngine returns an Engine querying opt.Table through client (an
 // *athena.Client, or a fake in tests).
 func NewAthenaEngine(client AthenaAPI, opt AthenaOptions) *AthenaEngine {
 	if opt.Format == "" {
-		opt.Format = FormatCURLegacy
+		opt.Format = FormatAuto
+	}
+	if opt.Partitions == "" {
+		opt.Partitions = PartitionsAuto
+	}
+	if opt.Catalog == "" {
+		opt.Catalog = DefaultAthenaCatalog
 	}
 	if opt.Timeout <= 0 {
 		opt.Timeout = defaultAthenaTimeout
@@ -73,7 +100,9 @@ func NewAthenaEngine(client AthenaAPI, opt AthenaOptions) *AthenaEngine {
 	return &AthenaEngine{api: client, opt: opt}
 }
 
-// Aggregate runs q as one Athena query and reads its result.
+// Aggregate runs q as one Athena query and reads its result. Before the
+// engine's first query it settles the table's format and partitions (see
+// AthenaOptions), reading the table metadata when either is auto.
 func (e *AthenaEngine) Aggregate(ctx context.Context, q Query) (*Result, error) {
 	if e.api == nil {
 		return nil, errNoEngine
@@ -82,18 +111,28 @@ func (e *AthenaEngine) Aggregate(ctx context.Context, q Query) (*Result, error) 
 	if rules == nil {
 		rules = Rules
 	}
-	sql, err := buildSQL(q, e.opt.Table, e.opt.Format, rules)
-	if err != nil {
-		return nil, err
-	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, e.opt.Timeout)
 		defer cancel()
 	}
+	format, parts, err := e.resolve(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sql, err := buildSQL(q, e.opt.Table, format, rules, parts)
+	if err != nil {
+		return nil, err
+	}
 	in := &athena.StartQueryExecutionInput{QueryString: aws.String(sql)}
-	if e.opt.Database != "" {
-		in.QueryExecutionContext = &types.QueryExecutionContext{Database: aws.String(e.opt.Database)}
+	if e.opt.Database != "" || e.opt.Catalog != DefaultAthenaCatalog {
+		in.QueryExecutionContext = &types.QueryExecutionContext{}
+		if e.opt.Database != "" {
+			in.QueryExecutionContext.Database = aws.String(e.opt.Database)
+		}
+		if e.opt.Catalog != DefaultAthenaCatalog {
+			in.QueryExecutionContext.Catalog = aws.String(e.opt.Catalog)
+		}
 	}
 	if e.opt.Workgroup != "" {
 		in.WorkGroup = aws.String(e.opt.Workgroup)
@@ -114,7 +153,7 @@ func (e *AthenaEngine) Aggregate(ctx context.Context, q Query) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
-	res.Stats.Format = e.opt.Format
+	res.Stats.Format = format
 	if exec.Statistics != nil {
 		res.Stats.Bytes = aws.ToInt64(exec.Statistics.DataScannedInBytes)
 	}
@@ -276,7 +315,7 @@ func sqlDecimal(s string) (decimal.Decimal, error) {
 // (YYYY-MM-DD) and currency. It mirrors the local engine: the same cost
 // kinds, the same keys, and the component of a charge as Classify gives it.
 func SQL(q Query, table string, format Format) (string, error) {
-	return buildSQL(q, table, format, Rules)
+	return buildSQL(q, table, format, Rules, PartitionsNone)
 }
 
 // cols are the SQL expressions of a format's normalized fields.
@@ -465,8 +504,13 @@ func sqlTime(t time.Time) string {
 	return "TIMESTAMP " + lit(t.UTC().Format("2006-01-02 15:04:05.000"))
 }
 
-// buildSQL renders q over table in format, classifying with rules.
-func buildSQL(qry Query, table string, format Format, rules []Rule) (string, error) {
+// buildSQL renders q over table in format, classifying with rules; with a
+// date range, a predicate on the partition columns of parts prunes the
+// months outside it.
+func buildSQL(qry Query, table string, format Format, rules []Rule, parts PartitionScheme) (string, error) {
+	if format == "" {
+		format = FormatCURLegacy
+	}
 	c, err := formatCols(format)
 	if err != nil {
 		return "", err
@@ -546,6 +590,13 @@ func buildSQL(qry Query, table string, format Format, rules []Rule) (string, err
 		)
 	}
 	var where []string
+	pp, err := partitionPredicate(parts, qry.From, qry.To)
+	if err != nil {
+		return "", err
+	}
+	if pp != "" {
+		where = append(where, pp)
+	}
 	if !qry.From.IsZero() {
 		where = append(where, c.start+" >= "+sqlTime(qry.From))
 	}

@@ -36,6 +36,7 @@ func TestAthenaSQLGolden(t *testing.T) {
 		q      Query
 		table  string
 		format Format
+		parts  PartitionScheme
 	}{
 		{name: "cur-total", q: Query{}, table: "cur_db.cur_table", format: FormatCURLegacy},
 		{name: "cur-component-day-amortized", table: "cur",
@@ -46,10 +47,23 @@ func TestAthenaSQLGolden(t *testing.T) {
 			q: Query{Cost: Net, GroupBy: []Dimension{TagDimension("team"), ByRegion}, To: day("2024-04-01")}},
 		{name: "focus-service-component", table: "focus", format: FormatFOCUS,
 			q: Query{Cost: Amortized, GroupBy: []Dimension{ByService, ByComponent, TagDimension("it's")}, From: day("2024-01-01"), To: day("2024-01-08")}},
+		// Partition pruning: legacy CUR's year/month across a year end.
+		{name: "cur-year-month-pruned", table: "cur_db.cur_table", format: FormatCURLegacy, parts: PartitionsYearMonth,
+			q: Query{GroupBy: []Dimension{ByDay}, From: day("2023-11-15"), To: day("2024-02-01")}},
+		{name: "cur-year-month-to-only", table: "cur", format: FormatCURLegacy, parts: PartitionsYearMonth,
+			q: Query{GroupBy: []Dimension{ByService}, To: day("2024-03-02")}},
+		// Data Exports' billing_period: one month, and from a day on.
+		{name: "cur2-billing-period-one-month", table: "data_exports.cur2", format: FormatCUR2, parts: PartitionsBillingPeriod,
+			q: Query{Cost: Net, GroupBy: []Dimension{ByRegion}, From: day("2024-03-01"), To: day("2024-03-08")}},
+		{name: "focus-billing-period-from", table: "focus", format: FormatFOCUS, parts: PartitionsBillingPeriod,
+			q: Query{GroupBy: []Dimension{ByService}, From: day("2024-01-10")}},
+		// Over maxPartitionMonths: a range, beneath FOCUS's commitment column.
+		{name: "focus-billing-period-range", table: "focus", format: FormatFOCUS, parts: PartitionsBillingPeriod,
+			q: Query{Cost: Amortized, GroupBy: []Dimension{ByComponent}, From: day("2010-01-01"), To: day("2024-07-01")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := SQL(tt.q, tt.table, tt.format)
+			got, err := buildSQL(tt.q, tt.table, tt.format, Rules, tt.parts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -196,6 +210,12 @@ type fakeAthena struct {
 	stopped  bool
 	targets  []string
 	authSeen bool
+	// GetTableMetadata: the request, and the answer: metadata (a
+	// TableMetadata JSON object) or, when metadataErr is set, that error
+	// type; with neither, a MetadataException (no such table).
+	metadataIn  map[string]any
+	metadata    string
+	metadataErr string
 }
 
 func (f *fakeAthena) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -239,6 +259,18 @@ func (f *fakeAthena) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			out += `,"NextToken":"page` + string(rune('0'+page+1)) + `"`
 		}
 		io.WriteString(w, out+"}")
+	case "AmazonAthena.GetTableMetadata":
+		f.metadataIn = in
+		switch {
+		case f.metadataErr != "":
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"__type":"`+f.metadataErr+`","Message":"User: arn:aws:iam::111122223333:user/refit is not authorized to perform: athena:GetTableMetadata"}`)
+		case f.metadata == "":
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"__type":"MetadataException","Message":"Table not found"}`)
+		default:
+			io.WriteString(w, `{"TableMetadata":`+f.metadata+`}`)
+		}
 	case "AmazonAthena.StopQueryExecution":
 		f.stopped = true
 		io.WriteString(w, `{}`)
@@ -280,7 +312,8 @@ func rowsJSON(rows ...[]string) string {
 func TestAthenaEngine(t *testing.T) {
 	header := []string{"k0", "k1", "cost", "usage", "row_count", "first_day", "last_day", "currency"}
 	f := &fakeAthena{t: t,
-		states: []string{"QUEUED", "RUNNING", "SUCCEEDED"},
+		metadata: tableJSON("cur_table", []string{"line_item_usage_start_date", "line_item_unblended_cost", "resource_tags_user_team"}, "year", "month"),
+		states:   []string{"QUEUED", "RUNNING", "SUCCEEDED"},
 		pages: []string{
 			rowsJSON(header,
 				[]string{"compute/spot", "2024-01-02", "10.5000000000", "24.0000000000", "12", "2024-01-02", "2024-01-02", "USD"}),
@@ -297,7 +330,10 @@ func TestAthenaEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := SQL(q, "cur_table", FormatCURLegacy)
+	want, _ := buildSQL(q, "cur_table", FormatCURLegacy, Rules, PartitionsYearMonth)
+	if !strings.Contains(want, `CAST("year" AS integer) * 100 + CAST("month" AS integer) = 202401`) {
+		t.Errorf("no partition predicate:\n%s", want)
+	}
 	if f.started["QueryString"] != want {
 		t.Errorf("server received:\n%v\nwant:\n%s", f.started["QueryString"], want)
 	}
@@ -310,7 +346,10 @@ func TestAthenaEngine(t *testing.T) {
 	if !f.authSeen {
 		t.Error("requests were not SigV4-signed")
 	}
-	if got := strings.Join(f.targets, ","); got != "StartQueryExecution,GetQueryExecution,GetQueryExecution,GetQueryExecution,GetQueryResults,GetQueryResults" {
+	if got := f.metadataIn; got["CatalogName"] != "AwsDataCatalog" || got["DatabaseName"] != "cur_db" || got["TableName"] != "cur_table" || got["WorkGroup"] != "refit" {
+		t.Errorf("GetTableMetadata request %v", got)
+	}
+	if got := strings.Join(f.targets, ","); got != "GetTableMetadata,StartQueryExecution,GetQueryExecution,GetQueryExecution,GetQueryExecution,GetQueryResults,GetQueryResults" {
 		t.Errorf("calls: %s", got)
 	}
 	if len(res.Rows) != 3 {
@@ -374,6 +413,272 @@ func TestAthenaEngineFailures(t *testing.T) {
 		e := NewAthenaEngine(newFakeAthenaClient(t, f), AthenaOptions{Table: "cur", Poll: time.Millisecond})
 		if _, err := e.Aggregate(context.Background(), Query{}); err == nil || !strings.Contains(err.Error(), `no column "usage"`) {
 			t.Errorf("error %v", err)
+		}
+	})
+}
+
+// tableJSON renders a GetTableMetadata TableMetadata object with string
+// columns and partition keys.
+func tableJSON(name string, cols []string, partitionKeys ...string) string {
+	col := func(names []string) []map[string]any {
+		out := []map[string]any{}
+		for _, n := range names {
+			out = append(out, map[string]any{"Name": n, "Type": "string"})
+		}
+		return out
+	}
+	b, _ := json.Marshal(map[string]any{"Name": name, "TableType": "EXTERNAL_TABLE", "Columns": col(cols), "PartitionKeys": col(partitionKeys)})
+	return string(b)
+}
+
+var (
+	cur2Cols  = []string{"bill_payer_account_id", "line_item_usage_start_date", "line_item_unblended_cost", "product", "resource_tags"}
+	focusCols = []string{"billedcost", "chargeperiodstart", "effectivecost", "servicename", "tags"}
+	curCols   = []string{"line_item_usage_start_date", "line_item_unblended_cost", "product_region"}
+)
+
+func TestAthenaTableMetadata(t *testing.T) {
+	q := Query{From: day("2024-02-10"), To: day("2024-03-01")}
+	tests := []struct {
+		name                string
+		opt                 AthenaOptions
+		metadata, err       string
+		wantFormat          Format
+		wantPredicate       string // in the query; "" for none at all
+		wantCalls, wantWarn string // wantWarn: in the one warning, "" for none
+		wantDB, wantTable   string // GetTableMetadata's DatabaseName and TableName
+		wantErr             string
+	}{
+		{name: "cur2 billing_period", opt: AthenaOptions{Database: "exports", Table: "cur2"},
+			metadata: tableJSON("cur2", cur2Cols, "billing_period"), wantFormat: FormatCUR2,
+			wantPredicate: `"billing_period" = '2024-02'`, wantCalls: "GetTableMetadata", wantDB: "exports", wantTable: "cur2"},
+		{name: "focus lower-cased by Glue", opt: AthenaOptions{Table: "exports.focus"},
+			metadata: tableJSON("focus", focusCols, "billing_period"), wantFormat: FormatFOCUS,
+			wantPredicate: `"billing_period" = '2024-02'`, wantCalls: "GetTableMetadata", wantDB: "exports", wantTable: "focus"},
+		{name: "legacy CUR year/month", opt: AthenaOptions{Table: "athenacurcfn_cur.cur"},
+			metadata: tableJSON("cur", curCols, "year", "month"), wantFormat: FormatCURLegacy,
+			wantPredicate: `CAST("year" AS integer) * 100 + CAST("month" AS integer) = 202402`, wantCalls: "GetTableMetadata", wantDB: "athenacurcfn_cur", wantTable: "cur"},
+		{name: "unpartitioned", opt: AthenaOptions{Table: "db.cur2"},
+			metadata: tableJSON("cur2", cur2Cols), wantFormat: FormatCUR2, wantCalls: "GetTableMetadata", wantDB: "db", wantTable: "cur2"},
+		{name: "explicit partitions win", opt: AthenaOptions{Table: "db.cur2", Partitions: PartitionsNone},
+			metadata: tableJSON("cur2", cur2Cols, "billing_period"), wantFormat: FormatCUR2, wantCalls: "GetTableMetadata", wantDB: "db", wantTable: "cur2"},
+		{name: "explicit flags: no metadata call", opt: AthenaOptions{Table: "db.cur2", Format: FormatCUR2, Partitions: PartitionsBillingPeriod},
+			err: "AccessDeniedException", wantFormat: FormatCUR2, wantPredicate: `"billing_period" = '2024-02'`},
+		{name: "denied: old defaults", opt: AthenaOptions{Database: "db", Table: "cur2"},
+			err: "AccessDeniedException", wantFormat: FormatCURLegacy, wantCalls: "GetTableMetadata", wantDB: "db", wantTable: "cur2",
+			wantWarn: "cannot read the metadata of Athena table db.cur2 (operation error Athena: GetTableMetadata, https response error StatusCode: 400"},
+		{name: "denied, format given", opt: AthenaOptions{Database: "db", Table: "cur2", Format: FormatCUR2},
+			err: "AccessDeniedException", wantFormat: FormatCUR2, wantCalls: "GetTableMetadata", wantDB: "db", wantTable: "cur2",
+			wantWarn: "AccessDeniedException: User: arn:aws:iam::111122223333:user/refit is not authorized to perform: athena:GetTableMetadata); assuming no partition pruning"},
+		{name: "denied, partitions given", opt: AthenaOptions{Database: "db", Table: "cur", Partitions: PartitionsYearMonth},
+			err: "AccessDeniedException", wantFormat: FormatCURLegacy, wantCalls: "GetTableMetadata", wantDB: "db", wantTable: "cur",
+			wantPredicate: `CAST("year" AS integer) * 100 + CAST("month" AS integer) = 202402`, wantWarn: "assuming legacy CUR columns"},
+		{name: "no such table", opt: AthenaOptions{Database: "db", Table: "gone"},
+			wantFormat: FormatCURLegacy, wantCalls: "GetTableMetadata", wantDB: "db", wantTable: "gone",
+			wantWarn: "MetadataException: Table not found); assuming legacy CUR columns and no partition pruning"},
+		{name: "no database", opt: AthenaOptions{Table: "cur"}, wantFormat: FormatCURLegacy,
+			wantWarn: "cannot read the metadata of Athena table cur (no database: give one with the table as database.table); assuming legacy CUR columns and no partition pruning"},
+		{name: "not a billing table", opt: AthenaOptions{Table: "db.logs"},
+			metadata: tableJSON("logs", []string{"ts", "message"}, "dt"), wantCalls: "GetTableMetadata", wantDB: "db", wantTable: "logs",
+			wantErr: "athena: Athena table db.logs: not a billing export"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakeAthena{t: t, metadata: tt.metadata, metadataErr: tt.err, states: []string{"SUCCEEDED"},
+				pages: []string{rowsJSON(resultColumns(0), []string{"1.5", "2", "3", "2024-02-10", "2024-02-29", "USD"})}}
+			var warnings []string
+			opt := tt.opt
+			opt.Poll = time.Millisecond
+			opt.Warn = func(msg string) { warnings = append(warnings, msg) }
+			e := NewAthenaEngine(newFakeAthenaClient(t, f), opt)
+			for i := 0; i < 2; i++ { // the table is looked at once per engine
+				res, err := e.Aggregate(context.Background(), q)
+				if tt.wantErr != "" {
+					if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+						t.Fatalf("error %v, want %q", err, tt.wantErr)
+					}
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Stats.Format != tt.wantFormat {
+					t.Errorf("format %s, want %s", res.Stats.Format, tt.wantFormat)
+				}
+			}
+			calls := []string{}
+			for _, c := range f.targets {
+				if c == "GetTableMetadata" {
+					calls = append(calls, c)
+				}
+			}
+			if got := strings.Join(calls, ","); got != tt.wantCalls {
+				t.Errorf("metadata calls %q, want %q", got, tt.wantCalls)
+			}
+			if tt.wantCalls != "" && (f.metadataIn["DatabaseName"] != tt.wantDB || f.metadataIn["TableName"] != tt.wantTable || f.metadataIn["CatalogName"] != "AwsDataCatalog") {
+				t.Errorf("GetTableMetadata request %v", f.metadataIn)
+			}
+			switch {
+			case tt.wantWarn == "" && len(warnings) > 0:
+				t.Errorf("warnings %q", warnings)
+			case tt.wantWarn != "" && (len(warnings) != 1 || !strings.Contains(warnings[0], tt.wantWarn) || strings.Contains(warnings[0], "\n")):
+				t.Errorf("warnings %q, want one line with %q", warnings, tt.wantWarn)
+			}
+			if tt.wantErr != "" {
+				return
+			}
+			sql, _ := f.started["QueryString"].(string)
+			if tt.wantPredicate == "" {
+				if strings.Contains(sql, "billing_period") || strings.Contains(sql, `"year"`) {
+					t.Errorf("unexpected partition predicate:\n%s", sql)
+				}
+			} else if !strings.Contains(sql, "  WHERE "+tt.wantPredicate+"\n") {
+				t.Errorf("query lacks WHERE %s:\n%s", tt.wantPredicate, sql)
+			}
+		})
+	}
+}
+
+func TestAthenaCatalog(t *testing.T) {
+	f := &fakeAthena{t: t, metadata: tableJSON("cur2", cur2Cols, "billing_period"), states: []string{"SUCCEEDED"},
+		pages: []string{rowsJSON(resultColumns(0))}}
+	e := NewAthenaEngine(newFakeAthenaClient(t, f), AthenaOptions{Catalog: "billing_catalog", Database: "exports", Table: "cur2", Poll: time.Millisecond})
+	if _, err := e.Aggregate(context.Background(), Query{}); err != nil {
+		t.Fatal(err)
+	}
+	if f.metadataIn["CatalogName"] != "billing_catalog" {
+		t.Errorf("GetTableMetadata request %v", f.metadataIn)
+	}
+	if ctx := f.started["QueryExecutionContext"].(map[string]any); ctx["Catalog"] != "billing_catalog" || ctx["Database"] != "exports" {
+		t.Errorf("query context %v", ctx)
+	}
+}
+
+func TestPartitionMonths(t *testing.T) {
+	ts := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			panic(err)
+		}
+		return v
+	}
+	tests := []struct {
+		name     string
+		from, to time.Time
+		want     string
+	}{
+		{name: "one day", from: day("2024-03-05"), to: day("2024-03-06"), want: "2024-03"},
+		{name: "whole month", from: day("2024-03-01"), to: day("2024-04-01"), want: "2024-03"},
+		{name: "to on the 1st leaves its month out", from: day("2024-01-15"), to: day("2024-03-01"), want: "2024-01 2024-02"},
+		{name: "to a second past the 1st", from: day("2024-01-15"), to: ts("2024-03-01T00:00:01Z"), want: "2024-01 2024-02 2024-03"},
+		{name: "year boundary", from: day("2023-12-31"), to: day("2024-01-02"), want: "2023-12 2024-01"},
+		{name: "whole year", from: day("2023-01-01"), to: day("2024-01-01"), want: "2023-01 2023-02 2023-03 2023-04 2023-05 2023-06 2023-07 2023-08 2023-09 2023-10 2023-11 2023-12"},
+		{name: "two year boundaries", from: day("2022-12-01"), to: day("2024-01-31"), want: "2022-12 2023-01 2023-02 2023-03 2023-04 2023-05 2023-06 2023-07 2023-08 2023-09 2023-10 2023-11 2023-12 2024-01"},
+		{name: "UTC, not local time", from: ts("2024-01-31T23:30:00-02:00"), to: ts("2024-02-02T00:00:00Z"), want: "2024-02"},
+		{name: "empty", from: day("2024-03-01"), to: day("2024-03-01"), want: ""},
+		{name: "reversed", from: day("2024-03-01"), to: day("2024-02-01"), want: ""},
+		{name: "open", from: day("2024-03-01"), want: ""},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, m := range partitionMonths(tt.from, tt.to) {
+			got = append(got, m.String())
+		}
+		if s := strings.Join(got, " "); s != tt.want {
+			t.Errorf("%s: %s", tt.name, s)
+		}
+	}
+}
+
+func TestPartitionPredicate(t *testing.T) {
+	const ym = `CAST("year" AS integer) * 100 + CAST("month" AS integer)`
+	tests := []struct {
+		name     string
+		scheme   PartitionScheme
+		from, to string
+		want     string
+	}{
+		{name: "none", scheme: PartitionsNone, from: "2024-01-01", to: "2024-02-01", want: ""},
+		{name: "unresolved auto", scheme: PartitionsAuto, from: "2024-01-01", to: "2024-02-01", want: ""},
+		{name: "no bounds", scheme: PartitionsYearMonth, want: ""},
+		{name: "one month", scheme: PartitionsYearMonth, from: "2024-01-01", to: "2024-02-01", want: ym + " = 202401"},
+		{name: "year end", scheme: PartitionsYearMonth, from: "2023-12-20", to: "2024-01-10", want: ym + " IN (202312, 202401)"},
+		{name: "from only", scheme: PartitionsYearMonth, from: "2023-12-20", want: ym + " >= 202312"},
+		{name: "to only, on the 1st", scheme: PartitionsYearMonth, to: "2024-01-01", want: ym + " <= 202312"},
+		{name: "billing period to only", scheme: PartitionsBillingPeriod, to: "2024-01-02", want: `"billing_period" <= '2024-01'`},
+		{name: "120 months listed", scheme: PartitionsBillingPeriod, from: "2014-01-01", to: "2024-01-01", want: `"billing_period" IN ('2014-01', `},
+		{name: "121 months ranged", scheme: PartitionsBillingPeriod, from: "2014-01-01", to: "2024-01-02", want: `"billing_period" BETWEEN '2014-01' AND '2024-01'`},
+		{name: "121 months ranged, year-month", scheme: PartitionsYearMonth, from: "2013-12-31", to: "2024-01-01", want: ym + " BETWEEN 201312 AND 202312"},
+	}
+	parse := func(s string) time.Time {
+		if s == "" {
+			return time.Time{}
+		}
+		return day(s)
+	}
+	for _, tt := range tests {
+		got, err := partitionPredicate(tt.scheme, parse(tt.from), parse(tt.to))
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if tt.want == "" && got != "" || !strings.HasPrefix(got, tt.want) || (!strings.HasSuffix(tt.want, ", ") && got != tt.want) {
+			t.Errorf("%s: %s\nwant %s", tt.name, got, tt.want)
+		}
+		if tt.name == "120 months listed" && strings.Count(got, ", ") != 119 {
+			t.Errorf("%s: %d months listed", tt.name, strings.Count(got, ", ")+1)
+		}
+	}
+	if _, err := partitionPredicate("by-day", day("2024-01-01"), time.Time{}); err == nil || !strings.Contains(err.Error(), `unknown partition scheme "by-day"`) {
+		t.Errorf("bad scheme: %v", err)
+	}
+}
+
+func TestParseAthenaOptions(t *testing.T) {
+	for _, s := range []string{"auto", "cur", "cur2", "focus"} {
+		if f, err := ParseAthenaFormat(s); err != nil || string(f) != s {
+			t.Errorf("ParseAthenaFormat(%q) = %q, %v", s, f, err)
+		}
+	}
+	for _, s := range []string{"auto", "none", "year-month", "billing-period"} {
+		if p, err := ParsePartitionScheme(s); err != nil || string(p) != s {
+			t.Errorf("ParsePartitionScheme(%q) = %q, %v", s, p, err)
+		}
+	}
+	if _, err := ParseAthenaFormat("parquet"); err == nil {
+		t.Error("ParseAthenaFormat(parquet): no error")
+	}
+	if _, err := ParsePartitionScheme("day"); err == nil {
+		t.Error("ParsePartitionScheme(day): no error")
+	}
+}
+
+// FuzzPartitionPredicate checks the predicate for any date range: no
+// panic, never more than maxPartitionMonths months listed, balanced quotes.
+func FuzzPartitionPredicate(f *testing.F) {
+	f.Add(int64(1704067200), int64(1706745600), true)
+	f.Fuzz(func(t *testing.T, from, to int64, billingPeriod bool) {
+		scheme := PartitionsYearMonth
+		if billingPeriod {
+			scheme = PartitionsBillingPeriod
+		}
+		// Years 0 to 9999, as --from and --to give.
+		clamp := func(s int64) time.Time {
+			const lo, hi = -62167219200, 253402300799
+			if s < lo || s > hi {
+				s = lo + (s%(hi-lo)+(hi-lo))%(hi-lo)
+			}
+			return time.Unix(s, 0).UTC()
+		}
+		got, err := partitionPredicate(scheme, clamp(from), clamp(to))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(got, ", ") + 1; n > maxPartitionMonths {
+			t.Fatalf("%d months listed", n)
+		}
+		if !sqlQuotesClosed(got) {
+			t.Fatalf("unbalanced quotes: %s", got)
 		}
 	})
 }

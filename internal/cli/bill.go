@@ -32,6 +32,9 @@ type billFlags struct {
 	athenaDB, athenaTable string
 	athenaWorkgroup       string
 	athenaOutput          string
+	athenaCatalog         string
+	athenaFormat          string
+	athenaPartitions      string
 	format                string
 }
 
@@ -51,6 +54,9 @@ func (f *billFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.athenaTable, "athena-table", "", "with --engine athena: the CUR, CUR 2.0 or FOCUS table")
 	fl.StringVar(&f.athenaWorkgroup, "athena-workgroup", "", "with --engine athena: the workgroup")
 	fl.StringVar(&f.athenaOutput, "athena-output", "", "with --engine athena: s3:// location for query results")
+	fl.StringVar(&f.athenaCatalog, "athena-catalog", billing.DefaultAthenaCatalog, "with --engine athena: the data catalog")
+	fl.StringVar(&f.athenaFormat, "athena-format", "auto", "with --engine athena: the table's format: auto (from its columns), cur, cur2 or focus")
+	fl.StringVar(&f.athenaPartitions, "athena-partitions", "auto", "with --engine athena: the table's partitions, to read only the months of --from/--to: auto (from the table), none, year-month (legacy CUR) or billing-period (Data Exports)")
 	fl.StringVarP(&f.format, "output", "o", "table", "output format: table|json|yaml|markdown|csv")
 }
 
@@ -81,6 +87,14 @@ func (f *billFlags) run(ctx context.Context, args []string, streams IO, q billin
 		if f.athenaTable == "" {
 			return nil, fmt.Errorf("--engine athena needs --athena-table (and usually --athena-database, --athena-output)")
 		}
+		format, err := billing.ParseAthenaFormat(f.athenaFormat)
+		if err != nil {
+			return nil, fmt.Errorf("--athena-format: %w", err)
+		}
+		parts, err := billing.ParsePartitionScheme(f.athenaPartitions)
+		if err != nil {
+			return nil, fmt.Errorf("--athena-partitions: %w", err)
+		}
 		var opts []func(*config.LoadOptions) error
 		if f.region != "" {
 			opts = append(opts, config.WithRegion(f.region))
@@ -97,7 +111,9 @@ func (f *billFlags) run(ctx context.Context, args []string, streams IO, q billin
 				o.BaseEndpoint = aws.String(f.endpointURL)
 			}
 		})
-		eng := billing.NewAthenaEngine(client, billing.AthenaOptions{Database: f.athenaDB, Table: f.athenaTable, Workgroup: f.athenaWorkgroup, OutputLocation: f.athenaOutput})
+		eng := billing.NewAthenaEngine(client, billing.AthenaOptions{Database: f.athenaDB, Table: f.athenaTable, Workgroup: f.athenaWorkgroup, OutputLocation: f.athenaOutput,
+			Catalog: f.athenaCatalog, Format: format, Partitions: parts,
+			Warn: func(msg string) { fmt.Fprintf(streams.ErrOut, "warning: %s\n", msg) }})
 		return eng.Aggregate(ctx, q)
 	}
 	if f.engine != "local" {

@@ -16,6 +16,8 @@ import (
 	"github.com/refit-dev/refit/internal/kubeapi/readiness"
 	"github.com/refit-dev/refit/internal/report"
 	"github.com/refit-dev/refit/internal/source"
+	"github.com/refit-dev/refit/internal/source/awslive"
+	"github.com/refit-dev/refit/internal/source/kubeobjects"
 	"github.com/refit-dev/refit/internal/source/yamldoc"
 )
 
@@ -91,10 +93,11 @@ func newMigrateCheckCommand(streams IO) *cobra.Command {
 	var (
 		to, from, failOn string
 		target           targetFlags
+		live             liveFlags
 		format           func() (report.Format, error)
 	)
 	cmd := &cobra.Command{
-		Use:   "check PATH... --to VERSION",
+		Use:   "check [PATH...] --to VERSION [--kubeconfig FILE] [--aws]",
 		Short: "List objects whose API is deprecated or removed at the target version, and readiness problems",
 		Long: `List every object whose apiVersion is deprecated or removed at --to, with
 file:line, kind, name and replacement; API versions inside objects too
@@ -105,13 +108,39 @@ Helm charts are rendered with helm template when helm is installed; templated
 files that are not YAML are reported, never silently skipped. Duplicate
 mapping keys are reported: most parsers keep only the last one.
 
+A live cluster (--kubeconfig, --context): every listable resource is read
+(events excepted, Secrets without their values). The API server returns
+objects converted to the version asked for, so for objects applied with
+kubectl apply the kubectl.kubernetes.io/last-applied-configuration annotation
+is checked instead: it holds the apiVersion your manifests and pipelines still
+send. Other objects are checked as served (the API versions named inside
+them). The latest revision of each Helm 3 release is decoded and its manifest,
+which Helm re-applies on upgrade and rollback, is checked. Findings name
+kube:<context>/<resource>/<namespace>/<name> and helm:<namespace>/<release>.
+API versions the server still serves and --to does not are listed as
+information. A resource you may not list is a warning; the rest is read.
+
+An AWS account (--aws, --profile, --aws-regions): each EKS cluster's version
+and the upgrade insights EKS computed for it that are not passing (deprecated
+APIs the cluster received requests for, with the clients and the last request
+time), as eks:<region>/<cluster>.
+
+--from defaults to the live cluster's version (the API server's, else the EKS
+clusters' when they all run one). Paths and live sources can be combined.
+
 Exit codes: 0 nothing at --fail-on level, 1 something was found at that level
 (default: removed APIs and readiness errors), 2 bad usage or input.`,
 		Example: `  # What breaks on EKS 1.33, and what the ALB controller needs
   refit migrate check k8s/ --to 1.33 --target eks --ingress alb
 
   # Rendered Helm charts, for a code-scanning UI
-  helm template ./chart | refit migrate check - --to 1.33 -o sarif > refit.sarif`,
+  helm template ./chart | refit migrate check - --to 1.33 -o sarif > refit.sarif
+
+  # The objects and Helm releases of a running cluster
+  refit migrate check --kubeconfig ~/.kube/config --context prod --to 1.33
+
+  # The upgrade insights of the account's EKS clusters in eu-west-1, beside the manifests
+  refit migrate check k8s/ --aws --profile prod --aws-regions eu-west-1 --to 1.33`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := format()
 			if err != nil {
@@ -143,28 +172,42 @@ Exit codes: 0 nothing at --fail-on level, 1 something was found at that level
 			// Readiness relates objects across files (an Ingress here, its
 			// Service there), so with a target the source documents are kept.
 			var sources []yamldoc.Document
-			l := &source.Loader{FS: source.OS, Stdin: streams.In}
-			err = l.Documents(args, func(b source.Batch) error {
-				findings = append(findings, batchFindings(b)...)
-				if len(b.Docs) == 0 {
+			useLive := live.active(cmd)
+			if useLive {
+				lf, docs, err := checkLive(cmd, &live, streams, table, &opts, from == "", useTarget)
+				if err != nil {
+					return err
+				}
+				findings = append(findings, lf...)
+				sources = append(sources, docs...)
+			}
+			if len(args) > 0 || !useLive {
+				l := &source.Loader{FS: source.OS, Stdin: streams.In}
+				err = l.Documents(args, func(b source.Batch) error {
+					findings = append(findings, batchFindings(b)...)
+					if len(b.Docs) == 0 {
+						return nil
+					}
+					findings = append(findings, kubeapi.Check(b.Docs, table, opts)...)
+					if useTarget && !b.Built {
+						sources = append(sources, b.Docs...)
+					}
 					return nil
+				})
+				if err != nil {
+					return err
 				}
-				findings = append(findings, kubeapi.Check(b.Docs, table, opts)...)
-				if useTarget && !b.Built {
-					sources = append(sources, b.Docs...)
-				}
-				return nil
-			})
-			if err != nil {
-				return err
 			}
 			if useTarget {
 				findings = append(findings, readiness.Check(sources, rt)...)
 			}
-			// Only what the converter knows is fixable by `migrate fix`.
+			// Only what the converter knows is fixable by ` + "`migrate fix`" + `, and only in files.
 			for i, f := range findings {
 				if f.Fixable && f.Field == "" && (f.Rule == kubeapi.RuleRemovedAPI || f.Rule == kubeapi.RuleDeprecatedAPI) {
 					findings[i].Fixable = convert.Supported(f.FoundAPIVersion, f.Kind)
+				}
+				if liveOrigin(f.File) {
+					findings[i].Fixable = false
 				}
 			}
 			sortFindings(findings)
@@ -183,13 +226,110 @@ Exit codes: 0 nothing at --fail-on level, 1 something was found at that level
 		},
 	}
 	cmd.Flags().StringVar(&to, "to", "", "the Kubernetes version you move to (required), for example 1.33")
-	cmd.Flags().StringVar(&from, "from", "", "the version you move from: also list objects it does not serve")
+	cmd.Flags().StringVar(&from, "from", "", "the version you move from: also list objects it does not serve (default with --kubeconfig or --aws: the cluster's)")
 	cmd.Flags().StringVar(&failOn, "fail-on", "removed", "exit 1 when a finding is at least: removed (errors), deprecated (warnings too), any, none")
 	target.register(cmd)
+	live.register(cmd)
 	var output string
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table|wide|json|yaml|markdown|sarif")
 	format = func() (report.Format, error) { return report.ParseFindingsFormat(output) }
 	return cmd
+}
+
+// liveOrigin reports a finding on a live object, a Helm release or an EKS
+// cluster, which ` + "`migrate fix`" + ` cannot rewrite.
+func liveOrigin(file string) bool {
+	for _, p := range []string{"kube:", "helm:", "eks:"} {
+		if strings.HasPrefix(file, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// appliedNote ends the message of a finding on a last-applied
+// configuration.
+const appliedNote = " (in the kubectl.kubernetes.io/last-applied-configuration annotation: what kubectl apply last sent)"
+
+// checkLive reads the AWS account's EKS upgrade insights and the live
+// cluster's objects and checks them. When defaultFrom, opts.From becomes
+// the cluster's version: the API server's, else the one version every EKS
+// cluster runs. It returns the findings and, with useTarget, the documents
+// for the readiness check.
+func checkLive(cmd *cobra.Command, live *liveFlags, streams IO, table *kubeapi.Table, opts *kubeapi.CheckOptions, defaultFrom, useTarget bool) ([]kubeapi.Finding, []yamldoc.Document, error) {
+	ctx := cmd.Context()
+	var findings []kubeapi.Finding
+	var docs []yamldoc.Document
+	setFrom := func(v, what string) {
+		if !defaultFrom {
+			return
+		}
+		fv, err := kubeapi.ParseVersion(v)
+		if err != nil {
+			return
+		}
+		opts.From = fv
+		fmt.Fprintf(streams.ErrOut, "note: --from %s (%s)\n", fv, what)
+	}
+	if live.aws {
+		ins, err := awslive.LoadInsights(ctx, awslive.Options{Profile: live.profile, Regions: live.awsRegions})
+		if err != nil {
+			return nil, nil, fmt.Errorf("aws: %w", err)
+		}
+		for _, p := range ins.Partial {
+			fmt.Fprintf(streams.ErrOut, "warning: partial result: %s\n", p)
+		}
+		findings = append(findings, ins.Findings(opts.To)...)
+		versions := map[string]bool{}
+		for _, c := range ins.Clusters {
+			versions[c.Version] = true
+		}
+		if len(versions) == 1 && !live.useKube {
+			for v := range versions {
+				setFrom(v, "the version of the EKS clusters")
+			}
+		} else if len(versions) > 1 && !live.useKube && defaultFrom {
+			fmt.Fprintln(streams.ErrOut, "note: the EKS clusters run different versions; pass --from to check manifests against one")
+		}
+	}
+	if live.useKube {
+		var origin string
+		kopt := kubeobjects.Options{Start: func(c *kubeobjects.Cluster) error {
+			origin = "kube:" + c.Context
+			setFrom(c.Version, "the API server of context "+c.Context)
+			return nil
+		}}
+		c, err := kubeobjects.Load(ctx, live.kubeconfig, live.context, kopt, func(b kubeobjects.Batch) error {
+			batch := make([]yamldoc.Document, len(b.Objects))
+			applied := map[string]bool{}
+			for i, o := range b.Objects {
+				batch[i] = o.Document
+				if o.LastApplied {
+					applied[o.File] = true
+				}
+			}
+			fs := kubeapi.Check(batch, table, *opts)
+			for i := range fs {
+				if applied[fs[i].File] {
+					fs[i].Message += appliedNote
+				}
+			}
+			findings = append(findings, fs...)
+			// Helm manifests repeat objects that are also listed live.
+			if useTarget && b.Resource != "helm" {
+				docs = append(docs, batch...)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, w := range c.Warnings {
+			fmt.Fprintf(streams.ErrOut, "warning: partial result: %s\n", w)
+		}
+		findings = append(findings, kubeapi.ServedFindings(origin, c.Served, table, *opts)...)
+	}
+	return findings, docs, nil
 }
 
 func failLevel(s string) (int, error) {
@@ -242,6 +382,7 @@ func newMigrateFixCommand(streams IO) *cobra.Command {
 		noBackup, applyReady  bool
 		outDir                string
 		target                targetFlags
+		live                  liveFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "fix PATH... --to VERSION [--diff | --dry-run | --in-place | -o DIR]",
@@ -256,11 +397,18 @@ applied too (Service type for ALB instance mode, IRSA annotations).
 Modes: --diff (the default) prints a unified diff; --dry-run lists what would
 change; --in-place rewrites the files (each written to a temporary file and
 renamed; a .bak copy is kept unless --no-backup); -o DIR writes the converted
-files under DIR, keeping their relative paths.`,
+files under DIR, keeping their relative paths.
+
+Only files are rewritten: live objects and Helm releases are listed by
+migrate check --kubeconfig, and fixed in the manifests or charts they come
+from.`,
 		Example: `  refit migrate fix k8s/ --to 1.33                    # review the diff
   refit migrate fix k8s/ --to 1.33 --in-place         # apply it (k8s/*.bak kept)
   refit migrate fix k8s/ --to 1.33 -o k8s-1.33/ --apply-readiness --target eks --ingress alb`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if live.active(cmd) {
+				return fmt.Errorf("migrate fix rewrites files; use migrate check --kubeconfig to list live objects")
+			}
 			toV, err := parseTo(to)
 			if err != nil {
 				return err
@@ -378,6 +526,11 @@ files under DIR, keeping their relative paths.`,
 	cmd.Flags().StringVarP(&outDir, "output-dir", "o", "", "write the converted files under this directory")
 	cmd.Flags().BoolVar(&applyReady, "apply-readiness", false, "also apply the safe readiness fixes for --target/--ingress")
 	target.register(cmd)
+	// The live flags are accepted only to answer them with a clear error.
+	live.register(cmd)
+	for _, name := range []string{"aws", "profile", "aws-regions", "kubeconfig", "context"} {
+		_ = cmd.Flags().MarkHidden(name)
+	}
 	return cmd
 }
 

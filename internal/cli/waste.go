@@ -19,22 +19,30 @@ func newWasteCommand(streams IO) *cobra.Command {
 		example  bool
 		failOver string
 		minRoot  float64
+		idle     int
 		format   func() (report.Format, error)
 	)
 	var rules strings.Builder
+	width := 0
+	for _, r := range waste.Rules {
+		width = max(width, len(r.ID))
+	}
 	for _, r := range waste.Rules {
 		note := ""
 		if r.Requires != "" {
 			note = " (not checked yet: needs " + r.Requires + ")"
 		}
-		fmt.Fprintf(&rules, "  %-22s %s%s\n", r.ID, r.Title, note)
+		fmt.Fprintf(&rules, "  %-*s  %s%s\n", width, r.ID, r.Title, note)
 	}
 	cmd := &cobra.Command{
 		Use:   "waste [PATH...] | --example [NAME]",
 		Short: "Find resources that cost money and serve nothing, and what each fix saves",
 		Long: `Find what costs money and serves nothing, or costs more than it needs to:
 unattached volumes, idle Elastic IPs, gp2 volumes, oversized root volumes, EKS
-clusters in extended support, spare NAT gateways, unmounted claims, Classic ELBs.
+clusters in extended support, spare NAT gateways, unmounted claims, Classic ELBs;
+with --aws also idle load balancers, old snapshots, idle Beanstalk environments
+and stopped instances; with --kubeconfig also idle node capacity and claims no
+running pod mounts.
 
 Inputs are read as by refit cost. Each saving is priced with the cost engine
 in the input's region, and each finding says how sure it is (high, medium,
@@ -50,6 +58,9 @@ Rules:
 
   # Your cluster config and manifests, as JSON
   refit waste cluster.yaml k8s/ -o json
+
+  # A live cluster: nodes whose pods request under 20% of cpu and memory
+  refit waste --kubeconfig ~/.kube/config --idle-threshold 20
 
   # In CI: fail when more than $100 a month is wasted
   terraform show -json plan.out | refit waste - --fail-over 100`,
@@ -67,6 +78,9 @@ Rules:
 			if minRoot <= 0 {
 				return fmt.Errorf("--min-root-volume %g: want a size in GiB above 0", minRoot)
 			}
+			if idle <= 0 || idle > 100 {
+				return fmt.Errorf("--idle-threshold %d: want a percentage from 1 to 100", idle)
+			}
 			cat, copt, err := flags.setup()
 			if err != nil {
 				return err
@@ -75,7 +89,7 @@ Rules:
 			if err != nil {
 				return err
 			}
-			opt := waste.Options{Cost: copt, MinRootVolumeGiB: minRoot}
+			opt := waste.Options{Cost: copt, MinRootVolumeGiB: minRoot, IdleThresholdPercent: idle}
 			found, err := waste.Find(e, cat, opt)
 			if err != nil {
 				return err
@@ -96,5 +110,6 @@ Rules:
 	fl.BoolVar(&example, "example", false, "check a bundled example instead of files: the argument names it ("+strings.Join(examples.Names(), ", ")+"; default kops-before)")
 	fl.StringVar(&failOver, "fail-over", "", "exit with code 1 when the total monthly saving found is over this many dollars")
 	fl.Float64Var(&minRoot, "min-root-volume", waste.DefaultMinRootVolumeGiB, "root volumes larger than this many GiB are reported as oversized")
+	fl.IntVar(&idle, "idle-threshold", waste.DefaultIdleThresholdPercent, "with --kubeconfig: nodes whose pods request less than this percent of both cpu and memory are idle")
 	return cmd
 }

@@ -59,6 +59,8 @@ func TestWasteExitCodes(t *testing.T) {
 	}{
 		{"bad flag", []string{"waste", "--example", "--no-such-flag"}, ExitUsage, "unknown flag"},
 		{"bad min root", []string{"waste", "--example", "--min-root-volume", "0"}, ExitUsage, "--min-root-volume"},
+		{"bad idle threshold", []string{"waste", "--example", "--idle-threshold", "0"}, ExitUsage, "--idle-threshold 0"},
+		{"idle threshold over 100", []string{"waste", "--example", "--idle-threshold", "101"}, ExitUsage, "--idle-threshold 101"},
 		{"bad output", []string{"waste", "--example", "-o", "wide"}, ExitUsage, "not available"},
 		{"bad fail-over", []string{"waste", "--example", "--fail-over", "lots"}, ExitUsage, "--fail-over"},
 		{"no input", []string{"waste"}, ExitUsage, "no input"},

@@ -102,7 +102,10 @@ type Volume struct {
 	// Purpose: root, etcd, pvc, data.
 	Purpose string `json:"purpose,omitempty"`
 	// Attached is false for volumes known to be unattached.
-	Attached *bool  `json:"attached,omitempty"`
+	Attached *bool `json:"attached,omitempty"`
+	// Instance is the id of the EC2 instance the volume is attached to, when
+	// a live source knows it (see StoppedInstance).
+	Instance string `json:"instance,omitempty"`
 	Origin   Origin `json:"origin"`
 }
 
@@ -143,7 +146,29 @@ type NodeGroup struct {
 	Labels   map[string]string `json:"labels,omitempty"`
 	Taints   []string          `json:"taints,omitempty"`
 	Managed  bool              `json:"managed,omitempty"`
-	Origin   Origin            `json:"origin"`
+	// Nodes lists the group's nodes with what their pods request, when a
+	// live cluster reports them (nil from files and from AWS).
+	Nodes  []NodeUsage `json:"nodes,omitempty"`
+	Origin Origin      `json:"origin"`
+}
+
+// NodeUsage is one live node: what it can allocate and what the pods bound
+// to it (those not Succeeded or Failed) request.
+type NodeUsage struct {
+	Name        string    `json:"name"`
+	Allocatable Resources `json:"allocatable"`
+	Requested   Resources `json:"requested"`
+	// Pods counts the pods bound to the node; DaemonSetOnly is true when
+	// none of them (if any) belongs to anything but a DaemonSet.
+	Pods          int  `json:"pods"`
+	DaemonSetOnly bool `json:"daemonSetOnly,omitempty"`
+	// Group names the node's group by its labels and GroupKind says whose:
+	// "kops" (instance group), "eks" (managed node group), "eksctl" (eksctl
+	// node group) or "karpenter" (NodePool); both "" when unlabelled.
+	Group     string `json:"group,omitempty"`
+	GroupKind string `json:"groupKind,omitempty"`
+	// InstanceID is the node's EC2 instance id, when its providerID says.
+	InstanceID string `json:"instanceID,omitempty"`
 }
 
 // OnDemandCount and SpotCount split Count by the purchase option.
@@ -275,7 +300,29 @@ type PublicIP struct {
 	Attached bool `json:"attached"`
 	// Purpose is "nat" for the Elastic IP of a NAT gateway.
 	Purpose string `json:"purpose,omitempty"`
-	Origin  Origin `json:"origin"`
+	// Instance is the id of the EC2 instance an Elastic IP is associated
+	// with, when a live source knows it.
+	Instance string `json:"instance,omitempty"`
+	Origin   Origin `json:"origin"`
+}
+
+// StoppedInstance is an EC2 instance in the stopped state, read from a live
+// account. It bills no instance hours, so the cost engine does not price it;
+// its EBS volumes (the Volumes whose Instance is its id) and Elastic IPs (the
+// PublicIPs whose Instance is its id) are listed and priced as usual.
+type StoppedInstance struct {
+	// Name is the instance id; Label its Name tag.
+	Name  string `json:"name"`
+	Label string `json:"label,omitempty"`
+	Type  string `json:"type"`
+	// Cluster is the Kubernetes cluster its tags name, if any.
+	Cluster string `json:"cluster,omitempty"`
+	// StoppedSince is when it was stopped, zero when unknown; Reason is
+	// EC2's state transition reason, such as "User initiated (2026-10-01
+	// 12:00:00 GMT)".
+	StoppedSince time.Time `json:"stoppedSince,omitempty"`
+	Reason       string    `json:"reason,omitempty"`
+	Origin       Origin    `json:"origin"`
 }
 
 // Snapshot is one EBS snapshot.
@@ -346,7 +393,15 @@ type Claim struct {
 	StorageClass string  `json:"storageClass,omitempty"`
 	SizeGiB      float64 `json:"sizeGiB"`
 	Count        int     `json:"count,omitempty"`
-	Origin       Origin  `json:"origin"`
+	// Volume, ReclaimPolicy and VolumeID describe the PersistentVolume a
+	// live claim is bound to: its name, its persistentVolumeReclaimPolicy
+	// (Delete or Retain) and the EBS volume id behind it, when known. A
+	// live source lists only bound claims: a claim with no volume bills
+	// nothing.
+	Volume        string `json:"volume,omitempty"`
+	ReclaimPolicy string `json:"reclaimPolicy,omitempty"`
+	VolumeID      string `json:"volumeID,omitempty"`
+	Origin        Origin `json:"origin"`
 }
 
 // Estate is everything a user runs, normalized.
@@ -367,6 +422,8 @@ type Estate struct {
 	Databases       []Database       `json:"databases,omitempty"`
 	VPCEndpoints    []VPCEndpoint    `json:"vpcEndpoints,omitempty"`
 	Environments    []Environment    `json:"environments,omitempty"`
+	// StoppedInstances are EC2 instances in the stopped state (live AWS).
+	StoppedInstances []StoppedInstance `json:"stoppedInstances,omitempty"`
 	// RegionOrigin is where Region was set.
 	RegionOrigin Origin `json:"-"`
 }
@@ -396,6 +453,7 @@ func (e *Estate) Merge(o *Estate) error {
 	e.Databases = append(e.Databases, o.Databases...)
 	e.VPCEndpoints = append(e.VPCEndpoints, o.VPCEndpoints...)
 	e.Environments = append(e.Environments, o.Environments...)
+	e.StoppedInstances = append(e.StoppedInstances, o.StoppedInstances...)
 	return nil
 }
 

@@ -73,6 +73,9 @@ func TestMergeAndValidate(t *testing.T) {
 	if len(e.NATGateways) != 1 {
 		t.Errorf("NAT gateways = %d, want 1", len(e.NATGateways))
 	}
+	if err := e.Merge(&Estate{StoppedInstances: []StoppedInstance{{Name: "i-1"}}}); err != nil || len(e.StoppedInstances) != 1 {
+		t.Errorf("stopped instances not merged: %v %+v", err, e.StoppedInstances)
+	}
 	bad := &Estate{NodeGroups: []NodeGroup{{Name: "n", InstanceTypes: []string{"t3.small"}, Count: -2, Origin: Origin{File: "c.yaml", Line: 5}}}}
 	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "c.yaml:5") {
 		t.Errorf("Validate = %v, want c.yaml:5 error", err)

@@ -172,9 +172,13 @@ const gp2Why = "gp3 is cheaper per GB than gp2 and includes 3,000 IOPS and 125 M
 
 // gp2Volumes: volumes, node root volumes and claims on gp2.
 func (f *finder) gp2Volumes() error {
+	stopped := map[string]bool{}
+	for _, in := range f.e.StoppedInstances {
+		stopped[in.Name] = true
+	}
 	for _, v := range f.e.Volumes {
-		if v.Type != "gp2" || (v.Attached != nil && !*v.Attached) {
-			continue // unattached volumes are reported for deletion
+		if v.Type != "gp2" || (v.Attached != nil && !*v.Attached) || stopped[v.Instance] {
+			continue // unattached volumes and stopped instances' are reported for deletion
 		}
 		saving, err := f.gp3Saving(v)
 		if err != nil {
@@ -470,11 +474,9 @@ func (f *finder) extraNATs() error {
 	return nil
 }
 
-// unmountedClaims: claims that no workload in the input mounts.
+// unmountedClaims: claims that no workload in the input mounts. A live
+// cluster's claims are compared with its pods even when none runs.
 func (f *finder) unmountedClaims() error {
-	if len(f.e.Workloads) == 0 {
-		return nil // the workloads are elsewhere: nothing to compare with
-	}
 	mounted := map[string]bool{}
 	for _, w := range f.e.Workloads {
 		for _, c := range w.Claims {
@@ -482,12 +484,17 @@ func (f *finder) unmountedClaims() error {
 		}
 	}
 	for _, c := range f.e.Claims {
-		if mounted[c.Namespace+"/"+c.Name] {
-			continue
+		if mounted[c.Namespace+"/"+c.Name] || (len(f.e.Workloads) == 0 && !liveClaim(c)) {
+			continue // from files without workloads, they are elsewhere: nothing to compare with
 		}
 		saving, err := f.monthly(&estate.Estate{Claims: []estate.Claim{c}, StorageClasses: f.e.StorageClasses})
 		if err != nil {
 			return err
+		}
+		if liveClaim(c) {
+			f.add(RuleUnmountedClaim, fmt.Sprintf("claim %s/%s: %s", c.Namespace, c.Name, gib(c.SizeGiB)), saving, Medium, c.Origin, claimFix(c),
+				"no pod that is running or pending mounts the claim (finished pods do not count), yet its volume %s is billed; a CronJob or a StatefulSet scaled to zero may mount it again", c.Volume)
+			continue
 		}
 		fix := fmt.Sprintf("check that no pod mounts it (kubectl get pods -n %s -o jsonpath='{..persistentVolumeClaim.claimName}'), then kubectl delete pvc -n %s %s and remove it from the input%s; with reclaimPolicy Retain, delete its EBS volume too (aws ec2 delete-volume)",
 			c.Namespace, c.Namespace, strings.Join(f.pvcNames(c), " "), at(c.Origin))

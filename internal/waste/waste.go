@@ -1,7 +1,9 @@
 // Package waste finds resources in an Estate that cost money and serve
 // nothing, or that cost more than an equivalent: unattached volumes, idle
 // Elastic IPs, gp2 volumes, oversized root volumes, EKS clusters in extended
-// support, spare NAT gateways, unmounted claims and Classic ELBs.
+// support, spare NAT gateways, unmounted claims and Classic ELBs; and, from
+// live sources, idle load balancers, old snapshots, idle Beanstalk
+// environments, stopped instances and idle node capacity.
 //
 // Every saving is priced by the cost engine: the affected items are put in a
 // small estate and estimated as they are and as the fix leaves them, in the
@@ -72,6 +74,7 @@ const (
 	RuleOldSnapshot      = "old-snapshot"
 	RuleIdleBeanstalk    = "idle-beanstalk-environment"
 	RuleStoppedInstance  = "stopped-instance"
+	RuleIdleNodes        = "idle-node-capacity"
 )
 
 // Rules lists every check, in the order Find runs them. The order matters
@@ -91,7 +94,7 @@ var Rules = []Rule{
 	{ID: RuleExtraNAT, Title: "More than one NAT gateway for a small cluster", Confidence: Low,
 		Doc: "A NAT gateway per zone protects egress from a zone failure; for a small cluster one gateway is usually enough. Saving is the hours and Elastic IPs of all but one; traffic then crosses zones.", check: (*finder).extraNATs},
 	{ID: RuleUnmountedClaim, Title: "PersistentVolumeClaims no workload mounts", Confidence: Medium,
-		Doc: "A claim no workload in the input mounts (StatefulSet claim templates count) still holds an EBS volume. Checked only when the input has workloads.", check: (*finder).unmountedClaims},
+		Doc: "A claim no workload in the input mounts (StatefulSet claim templates count) still holds an EBS volume. From files, checked only when the input has workloads; from a live cluster, a bound claim no pod mounts (Succeeded and Failed pods do not count), priced at its volume's size and class.", check: (*finder).unmountedClaims},
 	{ID: RuleClassicELB, Title: "Internet-facing Classic ELBs", Confidence: Low,
 		Doc: "Classic Load Balancers are the previous generation; an NLB (for Services and the kops API) or an ALB costs less per hour. Reported when the replacement is cheaper at the usage assumptions.", check: (*finder).classicELBs},
 	{ID: RuleIdleLoadBalancer, Title: "Load balancers with no healthy targets", Confidence: High,
@@ -100,8 +103,10 @@ var Rules = []Rule{
 		Doc: "Snapshots older than --snapshot-age days (default 180), or whose source volume is gone, are often forgotten backups (live AWS only).", check: (*finder).oldSnapshots},
 	{ID: RuleIdleBeanstalk, Title: "Elastic Beanstalk environments with no traffic", Confidence: Medium,
 		Doc: "An environment whose health is Grey (no data: no traffic reaches it) and that nobody has updated for --beanstalk-age days (default 90) is usually a leftover; saving is its running instances (live AWS only).", check: (*finder).idleBeanstalk},
-	{ID: RuleStoppedInstance, Title: "Stopped instances", Confidence: Medium, Requires: "estate.NodeGroup.Stopped (instances in the stopped state)",
-		Doc: "A stopped instance is not billed, but its EBS volumes and Elastic IPs are."},
+	{ID: RuleStoppedInstance, Title: "Stopped instances", Confidence: High,
+		Doc: "A stopped instance bills no hours, but its EBS volumes and Elastic IPs do; saving is those. High confidence when stopped for more than 30 days, else medium (live AWS only).", check: (*finder).stoppedInstances},
+	{ID: RuleIdleNodes, Title: "Idle node capacity", Confidence: Medium,
+		Doc: "Nodes whose pods request less than --idle-threshold percent (default 30) of both their allocatable cpu and memory: per node group, the nodes its pods' total requests do not need (at least one, at least the group's minimum), at most the idle ones, priced as the group's instances. Low confidence for spot groups and groups with nodes running only DaemonSet pods (live cluster only).", check: (*finder).idleNodes},
 }
 
 // DefaultSnapshotAgeDays is the age from which a snapshot is reported.
@@ -131,6 +136,9 @@ type Options struct {
 	// SnapshotAgeDays is the old-snapshot threshold (DefaultSnapshotAgeDays
 	// when zero).
 	SnapshotAgeDays int
+	// IdleThresholdPercent is the idle-node-capacity threshold
+	// (DefaultIdleThresholdPercent when zero).
+	IdleThresholdPercent int
 }
 
 // Region is the region Find prices in: the option's, else the estate's,
@@ -211,7 +219,7 @@ func Total(fs []Finding) decimal.Decimal {
 // NotChecked lists the rules that need data the Estate does not carry yet,
 // as "id: needs field".
 func NotChecked() []string {
-	var out []string
+	out := []string{}
 	for _, r := range Rules {
 		if r.Requires != "" {
 			out = append(out, fmt.Sprintf("%s: needs %s", r.ID, r.Requires))

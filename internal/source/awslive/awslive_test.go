@@ -114,8 +114,11 @@ func TestLoadWaste(t *testing.T) {
 	if len(inv.NodeGroups) != 1 || inv.NodeGroups[0].DesiredSize != 3 || !reflect.DeepEqual(inv.NodeGroups[0].Taints, []string{"dedicated=web:NoSchedule"}) {
 		t.Errorf("node groups: %+v", inv.NodeGroups)
 	}
-	if len(inv.NATGateways) != 1 {
-		t.Errorf("NAT gateways %+v, want the available one", inv.NATGateways)
+	if len(inv.NATGateways) != 1 || inv.NATGateways[0].Zone != "us-east-1b" {
+		t.Errorf("NAT gateways %+v, want the available one, in its subnet's zone", inv.NATGateways)
+	}
+	if i := inv.Instances[4]; !i.Stopped() || !i.StoppedSince.Equal(time.Date(2025, 9, 15, 8, 30, 0, 0, time.UTC)) || i.StateReason != "User initiated (2025-09-15 08:30:00 GMT)" {
+		t.Errorf("stopped instance: %+v", i)
 	}
 
 	e := inv.Estate()
@@ -162,14 +165,23 @@ func checkWasteEstate(t *testing.T, e *estate.Estate) {
 	for _, v := range e.Volumes {
 		vols[v.Name] = v
 	}
-	if len(vols) != 2 {
-		t.Errorf("volumes %+v, want the unattached one and the stopped instance's root (running roots are in their groups)", e.Volumes)
+	if len(vols) != 3 {
+		t.Errorf("volumes %+v, want the unattached one and the stopped instance's root and data (running roots are in their groups)", e.Volumes)
 	}
 	if v := vols["vol-0unattached00001"]; v.Attached == nil || *v.Attached || v.SizeGiB != 100 || v.Origin.Ref != "arn:aws:ec2:us-east-1:123456789012:volume/vol-0unattached00001" {
 		t.Errorf("unattached volume: %+v", v)
 	}
-	if v := vols["vol-0root0000000005"]; v.Attached == nil || !*v.Attached || v.Purpose != "root" {
+	if v := vols["vol-0root0000000005"]; v.Attached == nil || !*v.Attached || v.Purpose != "root" || v.Instance != "i-0ccc000000000001" {
 		t.Errorf("stopped instance's root volume: %+v", v)
+	}
+	if v := vols["vol-0data0000000005"]; v.Purpose != "data" || v.Instance != "i-0ccc000000000001" || v.SizeGiB != 50 {
+		t.Errorf("stopped instance's data volume: %+v", v)
+	}
+	want := []estate.StoppedInstance{{Name: "i-0ccc000000000001", Label: "legacy-web", Type: "t2.micro",
+		StoppedSince: time.Date(2025, 9, 15, 8, 30, 0, 0, time.UTC), Reason: "User initiated (2025-09-15 08:30:00 GMT)",
+		Origin: estate.Origin{Ref: "arn:aws:ec2:us-east-1:123456789012:instance/i-0ccc000000000001"}}}
+	if !reflect.DeepEqual(e.StoppedInstances, want) {
+		t.Errorf("stopped instances %+v, want %+v", e.StoppedInstances, want)
 	}
 
 	ips := map[string]estate.PublicIP{}
@@ -182,7 +194,10 @@ func checkWasteEstate(t *testing.T, e *estate.Estate) {
 	if ip := ips["of NAT gateway nat-0a1b2c3d4e5f00001"]; !ip.Attached || ip.Purpose != "nat" {
 		t.Errorf("NAT EIP: %+v", ip)
 	}
-	if len(e.NATGateways) != 1 || e.NATGateways[0].Name != "nat-0a1b2c3d4e5f00001" {
+	if ip := ips["eipalloc-0legacyweb000001"]; !ip.Attached || ip.Instance != "i-0ccc000000000001" {
+		t.Errorf("stopped instance's EIP: %+v", ip)
+	}
+	if len(e.NATGateways) != 1 || e.NATGateways[0].Name != "nat-0a1b2c3d4e5f00001" || e.NATGateways[0].Zone != "us-east-1b" {
 		t.Errorf("NAT gateways: %+v", e.NATGateways)
 	}
 
@@ -226,6 +241,9 @@ func TestLoadClean(t *testing.T) {
 	}
 	for _, v := range e.Volumes {
 		t.Errorf("volume %+v: every volume is a running node's root", v)
+	}
+	if len(e.StoppedInstances) != 0 {
+		t.Errorf("stopped instances %+v", e.StoppedInstances)
 	}
 	for _, ip := range e.PublicIPs {
 		if !ip.Attached {
@@ -303,6 +321,51 @@ func TestEnvironmentType(t *testing.T) {
 	} {
 		if got := environmentType(tc.tier, tc.endpoint); got != tc.want {
 			t.Errorf("environmentType(%q, %q) = %q, want %q", tc.tier, tc.endpoint, got, tc.want)
+		}
+	}
+}
+
+func TestTransitionDate(t *testing.T) {
+	tests := []struct {
+		reason string
+		want   time.Time
+		ok     bool
+	}{
+		{"User initiated (2026-10-01 12:00:00 GMT)", time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC), true},
+		{"User initiated (2019-04-08 14:29:07 UTC)", time.Date(2019, 4, 8, 14, 29, 7, 0, time.UTC), true},
+		{"Server.ScheduledStop", time.Time{}, false},
+		{"", time.Time{}, false},
+		{"User initiated (2026-13-45 99:00:00 GMT)", time.Time{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := transitionDate(tt.reason)
+		if ok != tt.ok || !got.Equal(tt.want) {
+			t.Errorf("%q: %v %v, want %v %v", tt.reason, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func FuzzTransitionDate(f *testing.F) {
+	f.Add("User initiated (2026-10-01 12:00:00 GMT)")
+	f.Fuzz(func(t *testing.T, reason string) {
+		if got, ok := transitionDate(reason); ok && got.Location() != time.UTC {
+			t.Errorf("%q: %v not in UTC", reason, got)
+		}
+	})
+}
+
+func TestChunks(t *testing.T) {
+	for _, tt := range []struct {
+		n, size int
+		want    []int
+	}{{0, 100, nil}, {3, 100, []int{3}}, {100, 100, []int{100}}, {250, 100, []int{100, 100, 50}}} {
+		s := make([]string, tt.n)
+		var got []int
+		for _, c := range chunks(s, tt.size) {
+			got = append(got, len(c))
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%d by %d: %v, want %v", tt.n, tt.size, got, tt.want)
 		}
 	}
 }

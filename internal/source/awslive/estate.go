@@ -249,6 +249,17 @@ func (inv *Inventory) build(in func(region string) bool) *estate.Estate {
 	}
 
 	// Volumes: all but the root volumes priced with their node group.
+	// A stopped instance bills no hours: it is listed apart, and its
+	// volumes and Elastic IPs name it.
+	for _, i := range inv.Instances {
+		if !in(i.Region) || !i.Stopped() {
+			continue
+		}
+		e.StoppedInstances = append(e.StoppedInstances, estate.StoppedInstance{
+			Name: i.ID, Label: i.Tags["Name"], Type: i.Type, Cluster: clusterOf(i.Tags),
+			StoppedSince: i.StoppedSince, Reason: i.StateReason, Origin: estate.Origin{Ref: i.ARN},
+		})
+	}
 	for _, v := range inv.Volumes {
 		if !in(v.Region) || countedRoots[v.ID] {
 			continue
@@ -261,9 +272,13 @@ func (inv *Inventory) build(in func(region string) bool) *estate.Estate {
 		case attached:
 			purpose = "data"
 		}
+		instance := ""
+		if attached {
+			instance = v.Instances[0]
+		}
 		e.Volumes = append(e.Volumes, estate.Volume{
 			Name: v.ID, Type: v.Type, SizeGiB: float64(v.SizeGiB), IOPS: v.IOPS, ThroughputMiBps: v.ThroughputMiBps,
-			Purpose: purpose, Attached: &attached, Origin: estate.Origin{Ref: v.ARN},
+			Purpose: purpose, Attached: &attached, Instance: instance, Origin: estate.Origin{Ref: v.ARN},
 		})
 	}
 	for _, s := range inv.Snapshots {
@@ -274,14 +289,14 @@ func (inv *Inventory) build(in func(region string) bool) *estate.Estate {
 	}
 	for _, n := range inv.NATGateways {
 		if in(n.Region) {
-			e.NATGateways = append(e.NATGateways, estate.NATGateway{Name: n.ID, Origin: estate.Origin{Ref: n.ARN}})
+			e.NATGateways = append(e.NATGateways, estate.NATGateway{Name: n.ID, Zone: n.Zone, Origin: estate.Origin{Ref: n.ARN}})
 		}
 	}
 	for _, a := range inv.Addresses {
 		if !in(a.Region) {
 			continue
 		}
-		ip := estate.PublicIP{Name: a.AllocationID, Attached: a.Associated, Origin: estate.Origin{Ref: a.ARN}}
+		ip := estate.PublicIP{Name: a.AllocationID, Attached: a.Associated, Instance: a.InstanceID, Origin: estate.Origin{Ref: a.ARN}}
 		if a.NATGateway != "" {
 			// The name the waste rules use to tie an address to its gateway.
 			ip.Name, ip.Purpose, ip.Attached = "of NAT gateway "+a.NATGateway, "nat", true

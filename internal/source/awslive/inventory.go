@@ -10,7 +10,10 @@
 // two in step.
 package awslive
 
-import "time"
+import (
+	"regexp"
+	"time"
+)
 
 // Inventory is what Load found, per resource, in the words of the AWS APIs.
 // Estate maps it to the shared estate; fields the estate has no place for yet
@@ -53,12 +56,40 @@ type Instance struct {
 	// PublicIP is the public IPv4 address, Elastic or auto-assigned.
 	PublicIP string `json:"publicIP,omitempty"`
 	// RootVolumeID is the EBS volume behind the root device, if any.
-	RootVolumeID string            `json:"rootVolumeID,omitempty"`
+	RootVolumeID string `json:"rootVolumeID,omitempty"`
+	// StateReason is EC2's StateTransitionReason, such as "User initiated
+	// (2026-10-01 12:00:00 GMT)"; StoppedSince is the date in it for a
+	// stopped instance (zero when it carries none).
+	StateReason  string            `json:"stateReason,omitempty"`
+	StoppedSince time.Time         `json:"stoppedSince,omitempty"`
 	Tags         map[string]string `json:"tags,omitempty"`
 }
 
 // Running reports whether the instance is billed for its hours.
 func (i Instance) Running() bool { return i.State == "pending" || i.State == "running" }
+
+// Stopped reports whether the instance is stopped: no instance hours, but
+// its EBS volumes and Elastic IPs still bill.
+func (i Instance) Stopped() bool { return i.State == "stopped" }
+
+// transitionTime matches the date EC2 writes in a StateTransitionReason:
+// "User initiated (2026-10-01 12:00:00 GMT)"; some regions and tools say
+// UTC (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html,
+// stateTransitionReason; https://github.com/getmoto/moto/issues/7486).
+var transitionTime = regexp.MustCompile(`\((\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) (?:GMT|UTC)\)`)
+
+// transitionDate returns the date in a StateTransitionReason, if any.
+func transitionDate(reason string) (time.Time, bool) {
+	m := transitionTime.FindStringSubmatch(reason)
+	if m == nil {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.DateTime, m[1])
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t.UTC(), true
+}
 
 // Volume is one EBS volume.
 type Volume struct {
@@ -119,6 +150,9 @@ type NATGateway struct {
 	State    string `json:"state"`
 	SubnetID string `json:"subnetID,omitempty"`
 	VPCID    string `json:"vpcID,omitempty"`
+	// Zone is the availability zone of its subnet ("" when the subnet
+	// could not be read).
+	Zone string `json:"zone,omitempty"`
 	// Private is true for private NAT gateways (no Elastic IP).
 	Private       bool              `json:"private,omitempty"`
 	AllocationIDs []string          `json:"allocationIDs,omitempty"`

@@ -60,47 +60,10 @@ var ErrCredentials = errors.New("AWS credentials missing, expired or invalid")
 // operation that is denied is listed in Inventory.Partial and the rest
 // goes on; missing or expired credentials fail the whole load.
 func Load(ctx context.Context, opt Options) (*Inventory, error) {
-	loadOpts := []func(*config.LoadOptions) error{
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = maxAttempts
-				o.MaxBackoff = maxBackoff
-				// A read-only sweep would rather wait than give up when the
-				// client-side retry quota runs dry under heavy throttling.
-				o.RateLimiter = ratelimit.None
-			})
-		}),
-	}
-	if opt.Profile != "" {
-		loadOpts = append(loadOpts, config.WithSharedConfigProfile(opt.Profile))
-	}
-	if opt.EndpointURL != "" {
-		loadOpts = append(loadOpts, config.WithBaseEndpoint(opt.EndpointURL))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	cfg, regions, err := loadConfig(ctx, opt)
 	if err != nil {
-		return nil, fmt.Errorf("aws config: %w", err)
+		return nil, err
 	}
-	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCredentials, err)
-	}
-
-	regions := opt.Regions
-	home := cfg.Region
-	if len(regions) == 0 {
-		if home == "" {
-			return nil, errors.New("no AWS region: set AWS_REGION, the profile's region, or name the regions")
-		}
-		regions = []string{home}
-	}
-	if home == "" {
-		home = regions[0]
-		if home == "all" {
-			home = "us-east-1"
-		}
-	}
-	cfg.Region = home
-
 	inv := &Inventory{}
 	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
@@ -115,20 +78,6 @@ func Load(ctx context.Context, opt Options) (*Inventory, error) {
 		inv.Partition = a.Partition
 	}
 
-	if len(regions) == 1 && regions[0] == "all" {
-		out, err := ec2.NewFromConfig(cfg).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
-		if err != nil {
-			if isCredentials(err) {
-				return nil, fmt.Errorf("%w: %v", ErrCredentials, err)
-			}
-			return nil, fmt.Errorf("listing regions: %s: %w", opName(err, "ec2:DescribeRegions"), err)
-		}
-		regions = nil
-		for _, r := range out.Regions {
-			regions = append(regions, aws.ToString(r.RegionName))
-		}
-		sort.Strings(regions)
-	}
 	inv.Regions = regions
 
 	conc := opt.Concurrency
@@ -175,6 +124,62 @@ func Load(ctx context.Context, opt Options) (*Inventory, error) {
 		return nil, fmt.Errorf("nothing could be read: %s", strings.Join(inv.Partial, "; "))
 	}
 	return inv, nil
+}
+
+// loadConfig loads the SDK configuration (the standard retryer without a
+// client-side retry quota, the profile and endpoint) and resolves the
+// regions to read ("all": every region EC2 lists).
+func loadConfig(ctx context.Context, opt Options) (aws.Config, []string, error) {
+	loadOpts := []func(*config.LoadOptions) error{
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = maxAttempts
+				o.MaxBackoff = maxBackoff
+				o.RateLimiter = ratelimit.None
+			})
+		}),
+	}
+	if opt.Profile != "" {
+		loadOpts = append(loadOpts, config.WithSharedConfigProfile(opt.Profile))
+	}
+	if opt.EndpointURL != "" {
+		loadOpts = append(loadOpts, config.WithBaseEndpoint(opt.EndpointURL))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return cfg, nil, fmt.Errorf("aws config: %w", err)
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return cfg, nil, fmt.Errorf("%w: %v", ErrCredentials, err)
+	}
+	regions := opt.Regions
+	if len(regions) == 0 {
+		if cfg.Region == "" {
+			return cfg, nil, errors.New("no AWS region: set AWS_REGION, the profile's region, or name the regions")
+		}
+		regions = []string{cfg.Region}
+	}
+	if cfg.Region == "" {
+		cfg.Region = regions[0]
+		if cfg.Region == "all" {
+			cfg.Region = "us-east-1"
+		}
+	}
+	if len(regions) == 1 && regions[0] == "all" {
+		out, err := ec2.NewFromConfig(cfg).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+		if err != nil {
+			if isCredentials(err) {
+				return cfg, nil, fmt.Errorf("%w: %v", ErrCredentials, err)
+			}
+			return cfg, nil, fmt.Errorf("listing regions: %s: %w", opName(err, "ec2:DescribeRegions"), err)
+		}
+		regions = nil
+		for _, r := range out.Regions {
+			regions = append(regions, aws.ToString(r.RegionName))
+		}
+		sort.Strings(regions)
+	}
+	return cfg, regions, nil
 }
 
 // add appends the resources of o.

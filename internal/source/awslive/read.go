@@ -126,6 +126,35 @@ func (r *regionReader) readEC2(ctx context.Context) {
 		}
 	}
 
+	// A NAT gateway's zone is its subnet's
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NatGateway.html
+	// has no zone). A filter, unlike SubnetIds, does not fail on a subnet
+	// deleted meanwhile.
+	if len(nats) > 0 {
+		var ids []string
+		for _, n := range nats {
+			if n.SubnetID != "" {
+				ids = append(ids, n.SubnetID)
+			}
+		}
+		zones := map[string]string{}
+		for _, chunk := range chunks(sortedUnique(ids), 100) {
+			psub := ec2.NewDescribeSubnetsPaginator(c, &ec2.DescribeSubnetsInput{Filters: []ec2types.Filter{{Name: aws.String("subnet-id"), Values: chunk}}})
+			for psub.HasMorePages() {
+				out, err := psub.NextPage(ctx)
+				if !r.check(ctx, err, "ec2:DescribeSubnets") {
+					break
+				}
+				for _, s := range out.Subnets {
+					zones[aws.ToString(s.SubnetId)] = aws.ToString(s.AvailabilityZone)
+				}
+			}
+		}
+		for i := range nats {
+			nats[i].Zone = zones[nats[i].SubnetID]
+		}
+	}
+
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.inv.Instances = append(r.inv.Instances, instances...)
@@ -147,7 +176,10 @@ func (r *regionReader) instance(owner string, in ec2types.Instance) (Instance, b
 	i := Instance{
 		Region: r.region, ID: aws.ToString(in.InstanceId), Type: string(in.InstanceType), State: state,
 		Spot: in.InstanceLifecycle == ec2types.InstanceLifecycleTypeSpot, LaunchTime: aws.ToTime(in.LaunchTime),
-		PublicIP: aws.ToString(in.PublicIpAddress), Tags: ec2Tags(in.Tags),
+		PublicIP: aws.ToString(in.PublicIpAddress), StateReason: aws.ToString(in.StateTransitionReason), Tags: ec2Tags(in.Tags),
+	}
+	if i.Stopped() {
+		i.StoppedSince, _ = transitionDate(i.StateReason)
 	}
 	if owner == "" {
 		owner = r.account
@@ -282,8 +314,8 @@ func (r *regionReader) readELBv2(ctx context.Context) {
 	r.inv.LoadBalancers = append(r.inv.LoadBalancers, lbs...)
 }
 
-func (r *regionReader) readEKS(ctx context.Context) {
-	c := r.eks()
+// eksClusterNames lists the region's EKS clusters.
+func (r *regionReader) eksClusterNames(ctx context.Context, c *eks.Client) []string {
 	var names []string
 	p := eks.NewListClustersPaginator(c, &eks.ListClustersInput{})
 	for p.HasMorePages() {
@@ -293,24 +325,43 @@ func (r *regionReader) readEKS(ctx context.Context) {
 		}
 		names = append(names, out.Clusters...)
 	}
+	return names
+}
+
+// describeEKSCluster reads one cluster (ok is false when the call failed;
+// the zero Cluster when EKS answered without one).
+func (r *regionReader) describeEKSCluster(ctx context.Context, c *eks.Client, name string) (Cluster, bool) {
+	out, err := c.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
+	if !r.check(ctx, err, "eks:DescribeCluster") {
+		return Cluster{}, false
+	}
+	cl := out.Cluster
+	if cl == nil {
+		return Cluster{}, true
+	}
+	cluster := Cluster{
+		Region: r.region, Name: aws.ToString(cl.Name), ARN: aws.ToString(cl.Arn), Version: aws.ToString(cl.Version),
+		Status: string(cl.Status), Created: aws.ToTime(cl.CreatedAt),
+	}
+	if cl.UpgradePolicy != nil {
+		cluster.SupportType = string(cl.UpgradePolicy.SupportType)
+	}
+	return cluster, true
+}
+
+func (r *regionReader) readEKS(ctx context.Context) {
+	c := r.eks()
 	var (
 		clusters []Cluster
 		groups   []NodeGroup
 		profiles []FargateProfile
 	)
-	for _, name := range names {
-		out, err := c.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
-		if !r.check(ctx, err, "eks:DescribeCluster") {
+	for _, name := range r.eksClusterNames(ctx, c) {
+		cluster, ok := r.describeEKSCluster(ctx, c, name)
+		if !ok {
 			continue
 		}
-		if cl := out.Cluster; cl != nil {
-			cluster := Cluster{
-				Region: r.region, Name: aws.ToString(cl.Name), ARN: aws.ToString(cl.Arn), Version: aws.ToString(cl.Version),
-				Status: string(cl.Status), Created: aws.ToTime(cl.CreatedAt),
-			}
-			if cl.UpgradePolicy != nil {
-				cluster.SupportType = string(cl.UpgradePolicy.SupportType)
-			}
+		if cluster.Name != "" {
 			clusters = append(clusters, cluster)
 		}
 
@@ -471,6 +522,21 @@ func (r *regionReader) readRDS(ctx context.Context) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.inv.Databases = append(r.inv.Databases, dbs...)
+}
+
+// chunks splits s in slices of at most n. EC2 does not document how many
+// values one filter takes; 200 is the limit met in practice
+// (https://github.com/apache/druid/pull/1954), so refit sends 100.
+func chunks(s []string, n int) [][]string {
+	var out [][]string
+	for len(s) > n {
+		out = append(out, s[:n])
+		s = s[n:]
+	}
+	if len(s) > 0 {
+		out = append(out, s)
+	}
+	return out
 }
 
 func sortedUnique(s []string) []string {

@@ -19,7 +19,7 @@ func TestWasteRules(t *testing.T) {
 		account, region string
 		want            []string
 	}{
-		{"waste", "us-east-1", []string{waste.RuleUnattachedVolume, waste.RuleIdleElasticIP, waste.RuleGP2Volume, waste.RuleClassicELB, waste.RuleIdleLoadBalancer, waste.RuleOldSnapshot, waste.RuleIdleBeanstalk}},
+		{"waste", "us-east-1", []string{waste.RuleUnattachedVolume, waste.RuleIdleElasticIP, waste.RuleGP2Volume, waste.RuleClassicELB, waste.RuleIdleLoadBalancer, waste.RuleOldSnapshot, waste.RuleIdleBeanstalk, waste.RuleStoppedInstance}},
 		{"clean", "us-west-2", nil},
 	} {
 		t.Run(tc.account, func(t *testing.T) {
@@ -35,6 +35,7 @@ func TestWasteRules(t *testing.T) {
 			}
 			var got []string
 			for _, f := range findings {
+				t.Logf("%s %s %s %s: %s | %s", f.Rule, f.MonthlySaving.StringFixed(2), f.Confidence, f.Resource, f.Why, f.Fix)
 				if f.Rule == waste.RuleEKSExtended {
 					continue // depends on today's date against the EKS calendar
 				}

@@ -79,8 +79,10 @@ func (s *Snapshot) ALBGroups() (names []string, members map[string][]Ingress) {
 
 // Estate translates the snapshot. Nodes become one node group per instance
 // type and purchase option (control-plane nodes apart) with their count and
-// zones; unfinished pods become one workload per owner; claims, storage
-// classes, LoadBalancer Services and ALB Ingresses become their estate items.
+// zones and each node's requests (NodeUsage); unfinished pods become one
+// workload per owner; bound claims (at their volume's size and class),
+// storage classes, LoadBalancer Services and ALB Ingresses become their
+// estate items.
 // Nodes the cost engine cannot price as instances (Fargate, no instance type)
 // are left out and named in the snapshot's Warnings.
 func (s *Snapshot) Estate() *estate.Estate {
@@ -99,6 +101,7 @@ func (s *Snapshot) Estate() *estate.Estate {
 	}
 	e.Clusters = []estate.Cluster{{Name: s.Context, ControlPlane: cp, Source: "kube", Origin: s.Origin("cluster", "", s.Context)}}
 
+	usage := s.NodeUsage()
 	groups := map[string]*estate.NodeGroup{}
 	zones := map[string]map[string]bool{}
 	var order []string
@@ -120,6 +123,7 @@ func (s *Snapshot) Estate() *estate.Estate {
 			order = append(order, name)
 		}
 		g.Count++
+		g.Nodes = append(g.Nodes, usage[n.Name])
 		if n.Zone != "" && !zones[name][n.Zone] {
 			zones[name][n.Zone] = true
 			g.Zones = append(g.Zones, n.Zone)
@@ -160,8 +164,12 @@ func (s *Snapshot) Estate() *estate.Estate {
 	}
 
 	for _, c := range s.Claims {
+		if !c.Bound() {
+			continue // no volume yet (or lost): nothing bills
+		}
 		e.Claims = append(e.Claims, estate.Claim{Namespace: c.Namespace, Name: c.Name, StorageClass: c.StorageClass,
-			SizeGiB: c.SizeGiB, Count: 1, Origin: s.ClaimOrigin(c)})
+			SizeGiB: c.SizeGiB, Count: 1, Volume: c.Volume, ReclaimPolicy: c.ReclaimPolicy, VolumeID: c.VolumeID,
+			Origin: s.ClaimOrigin(c)})
 	}
 	for _, sc := range s.StorageClasses {
 		e.StorageClasses = append(e.StorageClasses, estate.StorageClass{Name: sc.Name, EBSType: sc.EBSType,
@@ -183,7 +191,7 @@ func (s *Snapshot) Estate() *estate.Estate {
 	return e
 }
 
-// Skipped names the nodes that Estate leaves out, one line each.
+// Skipped names the nodes and claims that Estate leaves out, one line each.
 func (s *Snapshot) Skipped() []string {
 	var out []string
 	for _, n := range s.Nodes {
@@ -193,6 +201,42 @@ func (s *Snapshot) Skipped() []string {
 		case n.InstanceType == "":
 			out = append(out, fmt.Sprintf("node %s: no %s label; not priced", n.Name, labelInstanceType))
 		}
+	}
+	for _, c := range s.Claims {
+		if !c.Bound() {
+			out = append(out, fmt.Sprintf("claim %s/%s: %s, bound to no volume; not priced", c.Namespace, c.Name, orUnknown(string(c.Phase))))
+		}
+	}
+	return out
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "no phase"
+	}
+	return s
+}
+
+// NodeUsage sums, per node, the requests of the pods bound to it that have
+// not finished (Running, or Pending but already scheduled), and says
+// whether only DaemonSet pods run there.
+func (s *Snapshot) NodeUsage() map[string]estate.NodeUsage {
+	out := make(map[string]estate.NodeUsage, len(s.Nodes))
+	for _, n := range s.Nodes {
+		out[n.Name] = estate.NodeUsage{Name: n.Name, Allocatable: n.Allocatable, DaemonSetOnly: true,
+			Group: n.Group, GroupKind: n.GroupKind, InstanceID: n.InstanceID}
+	}
+	for _, p := range s.Pods {
+		u, ok := out[p.Node]
+		if !ok || p.Finished() {
+			continue
+		}
+		u.Pods++
+		u.Requested = add(u.Requested, p.Requests)
+		if p.OwnerKind != "DaemonSet" {
+			u.DaemonSetOnly = false
+		}
+		out[p.Node] = u
 	}
 	return out
 }

@@ -159,7 +159,7 @@ func LoadWith(ctx context.Context, cs kubernetes.Interface, opt Options) (*Snaps
 			continue
 		}
 		if s.optional && (apierrors.IsForbidden(err) || apierrors.IsNotFound(err)) {
-			l.snap.Warnings = append(l.snap.Warnings, fmt.Sprintf("cannot list %s (%s): skipped", s.what, reason(err)))
+			l.snap.Warnings = append(l.snap.Warnings, fmt.Sprintf("cannot list %s (%s): skipped", s.what, Reason(err)))
 			continue
 		}
 		return nil, l.describe(ctx, s.what, err)
@@ -170,35 +170,43 @@ func LoadWith(ctx context.Context, cs kubernetes.Interface, opt Options) (*Snaps
 
 // describe turns a client error into one line naming the server.
 func (l *loader) describe(ctx context.Context, what string, err error) error {
-	server := l.opt.Server
+	return DescribeError(ctx, l.opt.Context, l.opt.Server, l.opt.Timeout, what, err)
+}
+
+// DescribeError turns a client-go error met while listing what into one
+// line naming the context and the server (server "" says "the API
+// server"): a timeout, rejected credentials, a forbidden list, an
+// unreachable server, or the API server's own message.
+func DescribeError(ctx context.Context, contextName, server string, timeout time.Duration, what string, err error) error {
 	if server == "" {
 		server = "the API server"
 	}
+	c := contextName
 	var netErr net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded:
-		return fmt.Errorf("kube: context %s: %s did not answer within %s (listing %s)", l.opt.Context, server, l.opt.Timeout, what)
+		return fmt.Errorf("kube: context %s: %s did not answer within %s (listing %s)", c, server, timeout, what)
 	case errors.Is(err, context.Canceled):
-		return fmt.Errorf("kube: context %s: listing %s: canceled", l.opt.Context, what)
+		return fmt.Errorf("kube: context %s: listing %s: canceled", c, what)
 	case apierrors.IsUnauthorized(err):
-		return fmt.Errorf("kube: context %s: %s rejected the credentials (401 Unauthorized)", l.opt.Context, server)
+		return fmt.Errorf("kube: context %s: %s rejected the credentials (401 Unauthorized)", c, server)
 	case apierrors.IsForbidden(err):
-		return fmt.Errorf("kube: context %s: not allowed to list %s: %s", l.opt.Context, what, reason(err))
+		return fmt.Errorf("kube: context %s: not allowed to list %s: %s", c, what, Reason(err))
 	case errors.As(err, &netErr) && netErr.Timeout():
-		return fmt.Errorf("kube: context %s: %s did not answer within %s (listing %s)", l.opt.Context, server, l.opt.Timeout, what)
+		return fmt.Errorf("kube: context %s: %s did not answer within %s (listing %s)", c, server, timeout, what)
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) {
-		return fmt.Errorf("kube: context %s: cannot reach %s: %v", l.opt.Context, server, oneLine(opErr.Err))
+		return fmt.Errorf("kube: context %s: cannot reach %s: %v", c, server, oneLine(opErr.Err))
 	}
 	var uErr *url.Error
 	if errors.As(err, &uErr) {
-		return fmt.Errorf("kube: context %s: cannot reach %s: %v", l.opt.Context, server, oneLine(uErr.Err))
+		return fmt.Errorf("kube: context %s: cannot reach %s: %v", c, server, oneLine(uErr.Err))
 	}
-	return fmt.Errorf("kube: context %s: listing %s: %v", l.opt.Context, what, oneLine(err))
+	return fmt.Errorf("kube: context %s: listing %s: %v", c, what, oneLine(err))
 }
 
-func reason(err error) string {
+func Reason(err error) string {
 	var st apierrors.APIStatus
 	if errors.As(err, &st) && st.Status().Message != "" {
 		return oneLine(errors.New(st.Status().Message))
@@ -260,8 +268,10 @@ type loader struct {
 }
 
 type pvInfo struct {
-	sizeGiB float64
-	class   string
+	sizeGiB  float64
+	class    string
+	reclaim  string
+	volumeID string
 }
 
 func (l *loader) nodes(ctx context.Context) error {
@@ -345,7 +355,8 @@ func (l *loader) volumes(ctx context.Context) error {
 		for i := range page.Items {
 			pv := &page.Items[i]
 			q := pv.Spec.Capacity[corev1.ResourceStorage]
-			l.pvs[pv.Name] = pvInfo{sizeGiB: gib(q.Value()), class: pv.Spec.StorageClassName}
+			l.pvs[pv.Name] = pvInfo{sizeGiB: gib(q.Value()), class: pv.Spec.StorageClassName,
+				reclaim: string(pv.Spec.PersistentVolumeReclaimPolicy), volumeID: ebsVolumeID(&pv.Spec)}
 		}
 		return page.Continue, nil
 	})
@@ -440,12 +451,15 @@ func (l *loader) finish() {
 	for i := range s.Claims {
 		c := &s.Claims[i]
 		if pv, ok := l.pvs[c.Volume]; ok && c.Volume != "" {
+			// The volume is what bills: its capacity and class, which may
+			// differ from the claim's request and class.
 			if pv.sizeGiB > 0 {
 				c.SizeGiB = pv.sizeGiB
 			}
-			if c.StorageClass == "" {
+			if pv.class != "" {
 				c.StorageClass = pv.class
 			}
+			c.ReclaimPolicy, c.VolumeID = pv.reclaim, pv.volumeID
 		}
 		c.Pods = users[c.Namespace+"/"+c.Name]
 	}
@@ -463,6 +477,24 @@ func (l *loader) finish() {
 		})
 	}
 	l.rawIngs = nil
+}
+
+// ebsVolumeID is the EBS volume behind a PersistentVolume: the EBS CSI
+// driver's volumeHandle, or the in-tree plugin's volumeID
+// ("aws://us-east-1a/vol-…" or "vol-…"); "" for other volumes.
+func ebsVolumeID(spec *corev1.PersistentVolumeSpec) string {
+	id := ""
+	switch {
+	case spec.CSI != nil && ebsProvisioners[spec.CSI.Driver] != "":
+		id = spec.CSI.VolumeHandle
+	case spec.AWSElasticBlockStore != nil:
+		id = spec.AWSElasticBlockStore.VolumeID
+	}
+	id = id[strings.LastIndexByte(id, '/')+1:]
+	if !strings.HasPrefix(id, "vol-") {
+		return ""
+	}
+	return id
 }
 
 // deploymentByHash strips the pod-template-hash suffix that the Deployment

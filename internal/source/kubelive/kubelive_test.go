@@ -332,3 +332,46 @@ func mustClient(t *testing.T, cfg *rest.Config) kubernetes.Interface {
 	}
 	return cs
 }
+
+func TestInstanceID(t *testing.T) {
+	for in, want := range map[string]string{
+		"aws:///us-east-1a/i-0abc123":     "i-0abc123",
+		"aws://us-east-1a/i-0abc123":      "i-0abc123",
+		"aws:///i-0abc123":                "i-0abc123",
+		"aws:///us-east-1a/fargate-ip-10": "",
+		"gce://p/z/n":                     "",
+		"":                                "",
+		"aws://":                          "",
+		"aws:///us-east-1a/i-":            "",
+	} {
+		if got := instanceID(in); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestEBSVolumeID(t *testing.T) {
+	tests := []struct {
+		spec corev1.PersistentVolumeSpec
+		want string
+	}{
+		{corev1.PersistentVolumeSpec{PersistentVolumeSource: corev1.PersistentVolumeSource{CSI: &corev1.CSIPersistentVolumeSource{Driver: "ebs.csi.aws.com", VolumeHandle: "vol-0a"}}}, "vol-0a"},
+		{corev1.PersistentVolumeSpec{PersistentVolumeSource: corev1.PersistentVolumeSource{CSI: &corev1.CSIPersistentVolumeSource{Driver: "efs.csi.aws.com", VolumeHandle: "fs-1"}}}, ""},
+		{corev1.PersistentVolumeSpec{PersistentVolumeSource: corev1.PersistentVolumeSource{AWSElasticBlockStore: &corev1.AWSElasticBlockStoreVolumeSource{VolumeID: "aws://us-east-1a/vol-0b"}}}, "vol-0b"},
+		{corev1.PersistentVolumeSpec{PersistentVolumeSource: corev1.PersistentVolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/vol-0c"}}}, ""},
+	}
+	for _, tt := range tests {
+		if got := ebsVolumeID(&tt.spec); got != tt.want {
+			t.Errorf("%+v: %q, want %q", tt.spec.PersistentVolumeSource, got, tt.want)
+		}
+	}
+}
+
+func FuzzInstanceID(f *testing.F) {
+	f.Add("aws:///us-east-1a/i-0abc123")
+	f.Fuzz(func(t *testing.T, s string) {
+		if id := instanceID(s); id != "" && (!strings.HasPrefix(id, "i-") || !strings.HasSuffix(s, id)) {
+			t.Errorf("%q: %q", s, id)
+		}
+	})
+}

@@ -18,6 +18,7 @@ func TestLoadLive(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	run := fmt.Sprintf("l%d", time.Now().UnixNano()%1e9)
+	kubetest.Cleanup(t, cs, []string{run}, []string{run + "-n"}, nil)
 	if err := kubetest.CreateNamespace(ctx, cs, run); err != nil {
 		t.Fatal(err)
 	}

@@ -63,8 +63,13 @@ type Node struct {
 	Region       string
 	Purchase     estate.Purchase
 	// Group is the node's group: kops instance group, EKS or eksctl node
-	// group, or Karpenter NodePool ("" when unlabelled).
-	Group string
+	// group, or Karpenter NodePool ("" when unlabelled); GroupKind says
+	// which: "kops", "eks", "eksctl" or "karpenter".
+	Group     string
+	GroupKind string
+	// InstanceID is the EC2 instance id from spec.providerID
+	// ("aws:///us-east-1a/i-0abc…"), "" when it names none.
+	InstanceID string
 	// ControlPlane is true for control-plane (master) nodes.
 	ControlPlane bool
 	// Fargate is true for EKS Fargate's per-pod virtual nodes.
@@ -109,11 +114,21 @@ type Claim struct {
 	StorageClass string
 	// SizeGiB is the bound volume's capacity, else the request.
 	SizeGiB float64
-	// Volume is the bound PersistentVolume's name.
-	Volume string
+	// Phase is the claim's status phase: Pending, Bound or Lost.
+	Phase corev1.PersistentVolumeClaimPhase
+	// Volume is the bound PersistentVolume's name; ReclaimPolicy its
+	// persistentVolumeReclaimPolicy (Delete, Retain) and VolumeID the EBS
+	// volume behind it, when the volumes could be listed.
+	Volume        string
+	ReclaimPolicy string
+	VolumeID      string
 	// Pods are the unfinished pods that mount it.
 	Pods []string
 }
+
+// Bound reports whether the claim is bound to a volume, the only state in
+// which it bills.
+func (c Claim) Bound() bool { return c.Phase == corev1.ClaimBound }
 
 // StorageClass is one StorageClass; EBSType is "" for non-EBS classes.
 type StorageClass struct {
@@ -151,11 +166,19 @@ func nodeFrom(n *corev1.Node) Node {
 		Zone:         first(l, labelZone, labelZoneBeta),
 		Region:       first(l, labelRegion, labelRegionBeta),
 		Purchase:     purchaseOf(l),
-		Group:        first(l, labelKopsGroup, labelEKSNodegroup, labelEksctlNodegroup, labelKarpenterPool),
 		Fargate:      l[labelEKSComputeType] == "fargate",
+		InstanceID:   instanceID(n.Spec.ProviderID),
 		Allocatable:  resources(n.Status.Allocatable),
 		Capacity:     resources(n.Status.Capacity),
 		Labels:       l,
+	}
+	for _, k := range []struct{ label, kind string }{
+		{labelKopsGroup, "kops"}, {labelEKSNodegroup, "eks"}, {labelEksctlNodegroup, "eksctl"}, {labelKarpenterPool, "karpenter"},
+	} {
+		if v := l[k.label]; v != "" {
+			out.Group, out.GroupKind = v, k.kind
+			break
+		}
 	}
 	_, cp := l[labelRoleControlPlane]
 	_, m := l[labelRoleMaster]
@@ -164,6 +187,21 @@ func nodeFrom(n *corev1.Node) Node {
 		out.Allocatable = out.Capacity
 	}
 	return out
+}
+
+// instanceID reads the EC2 instance id from a node's providerID,
+// "aws:///ZONE/i-…" as the AWS cloud provider writes it
+// (https://github.com/kubernetes/cloud-provider-aws/blob/master/docs/prerequisites.md).
+func instanceID(providerID string) string {
+	rest, ok := strings.CutPrefix(providerID, "aws://")
+	if !ok {
+		return ""
+	}
+	id := rest[strings.LastIndexByte(rest, '/')+1:]
+	if !strings.HasPrefix(id, "i-") || len(id) < 3 {
+		return ""
+	}
+	return id
 }
 
 // purchaseOf reads the capacity type labels of EKS, Karpenter and the
@@ -273,7 +311,7 @@ func podFrom(p *corev1.Pod) Pod {
 }
 
 func claimFrom(c *corev1.PersistentVolumeClaim) Claim {
-	out := Claim{Namespace: c.Namespace, Name: c.Name, Volume: c.Spec.VolumeName}
+	out := Claim{Namespace: c.Namespace, Name: c.Name, Volume: c.Spec.VolumeName, Phase: c.Status.Phase}
 	if c.Spec.StorageClassName != nil {
 		out.StorageClass = *c.Spec.StorageClassName
 	}

@@ -1,4 +1,4 @@
--- refit:  amortized cost by component, day
+-- refit: cur amortized cost by component, day
 SELECT
   CASE
     WHEN n."lit" IN ('tax') THEN 'tax'

@@ -1,0 +1,21 @@
+-- refit: cur unblended cost by service
+SELECT
+  n."k0" AS "k0",
+  SUM(n."cost") AS "cost",
+  SUM(n."usage") AS "usage",
+  COUNT(*) AS "row_count",
+  MIN(n."day") AS "first_day",
+  MAX(n."day") AS "last_day",
+  MAX(n."currency") AS "currency"
+FROM (
+  SELECT
+    date_format("line_item_usage_start_date", '%Y-%m-%d') AS "day",
+    CAST(COALESCE("line_item_unblended_cost", 0) AS DECIMAL(38, 10)) AS "cost",
+    CAST(COALESCE("line_item_usage_amount", 0) AS DECIMAL(38, 10)) AS "usage",
+    COALESCE("line_item_currency_code", '') AS "currency",
+    COALESCE("line_item_product_code", '') AS "k0"
+  FROM "cur"
+  WHERE CAST("year" AS integer) * 100 + CAST("month" AS integer) <= 202403
+    AND "line_item_usage_start_date" < TIMESTAMP '2024-03-02 00:00:00.000'
+) n
+GROUP BY 1

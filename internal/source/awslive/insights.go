@@ -1,0 +1,384 @@
+package awslive
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+
+	"github.com/refit-dev/refit/internal/kubeapi"
+)
+
+// UpgradeInsights is what LoadInsights read: the account's EKS clusters
+// and the upgrade insights EKS computed for them
+// (https://docs.aws.amazon.com/eks/latest/userguide/cluster-insights.html).
+type UpgradeInsights struct {
+	Clusters []Cluster `json:"clusters"`
+	// Insights are the UPGRADE_READINESS insights that are not PASSING.
+	Insights []Insight `json:"insights"`
+	// Partial lists what could not be read, as in Inventory.Partial.
+	Partial []string `json:"partial,omitempty"`
+}
+
+// Insight is one EKS upgrade insight
+// (https://docs.aws.amazon.com/eks/latest/APIReference/API_Insight.html).
+type Insight struct {
+	Region  string `json:"region"`
+	Cluster string `json:"cluster"`
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	// Status is ERROR, WARNING or UNKNOWN; Reason says why.
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+	// KubernetesVersion is the release the insight checks readiness for.
+	KubernetesVersion string            `json:"kubernetesVersion,omitempty"`
+	Description       string            `json:"description,omitempty"`
+	Recommendation    string            `json:"recommendation,omitempty"`
+	LastRefresh       time.Time         `json:"lastRefresh"`
+	Deprecations      []Deprecation     `json:"deprecations,omitempty"`
+	Resources         []InsightResource `json:"resources,omitempty"`
+}
+
+// Deprecation is a deprecated API the cluster received requests for.
+type Deprecation struct {
+	// Usage is the deprecated path ("/apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas"),
+	// ReplacedWith the one to call instead.
+	Usage        string `json:"usage"`
+	ReplacedWith string `json:"replacedWith,omitempty"`
+	// StopServingVersion is the release that no longer serves Usage;
+	// StartServingReplacementVersion the first that serves ReplacedWith.
+	StopServingVersion             string       `json:"stopServingVersion,omitempty"`
+	StartServingReplacementVersion string       `json:"startServingReplacementVersion,omitempty"`
+	Clients                        []ClientStat `json:"clients,omitempty"`
+}
+
+// ClientStat is one client (user agent) that called a deprecated API.
+type ClientStat struct {
+	UserAgent      string    `json:"userAgent"`
+	Requests30Days int       `json:"requests30Days"`
+	LastRequest    time.Time `json:"lastRequest"`
+}
+
+// InsightResource is a Kubernetes object or AWS resource an insight names.
+type InsightResource struct {
+	URI    string `json:"uri,omitempty"`
+	ARN    string `json:"arn,omitempty"`
+	Status string `json:"status,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// LoadInsights reads the EKS clusters of the account behind opt.Profile in
+// opt.Regions and, for each, the upgrade insights that are not passing:
+// eks:ListClusters, eks:DescribeCluster, eks:ListInsights (category
+// UPGRADE_READINESS) and eks:DescribeInsight. A region or operation that is
+// denied is listed in Partial; bad credentials fail the whole load.
+func LoadInsights(ctx context.Context, opt Options) (*UpgradeInsights, error) {
+	cfg, regions, err := loadConfig(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	conc := opt.Concurrency
+	if conc <= 0 {
+		conc = DefaultConcurrency
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		wg    sync.WaitGroup
+		sem   = make(chan struct{}, conc)
+		parts = make([]*insightReader, len(regions))
+	)
+	for i, region := range regions {
+		rcfg := cfg.Copy()
+		rcfg.Region = region
+		ir := &insightReader{regionReader: &regionReader{region: region, cfg: rcfg, cancel: cancel}}
+		parts[i] = ir
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			ir.read(ctx)
+		}()
+	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return nil, err
+	}
+	out := &UpgradeInsights{}
+	ok := false
+	for _, ir := range parts {
+		ok = ok || ir.succeeded > 0
+		out.Partial = append(out.Partial, ir.inv.Partial...)
+		out.Clusters = append(out.Clusters, ir.inv.Clusters...)
+		out.Insights = append(out.Insights, ir.insights...)
+	}
+	if !ok {
+		return nil, fmt.Errorf("nothing could be read: %s", strings.Join(out.Partial, "; "))
+	}
+	sort.Strings(out.Partial)
+	sort.Slice(out.Clusters, func(i, j int) bool {
+		if out.Clusters[i].Region != out.Clusters[j].Region {
+			return out.Clusters[i].Region < out.Clusters[j].Region
+		}
+		return out.Clusters[i].Name < out.Clusters[j].Name
+	})
+	sort.SliceStable(out.Insights, func(i, j int) bool {
+		a, b := out.Insights[i], out.Insights[j]
+		if a.Region+"/"+a.Cluster != b.Region+"/"+b.Cluster {
+			return a.Region+"/"+a.Cluster < b.Region+"/"+b.Cluster
+		}
+		return a.Name < b.Name
+	})
+	return out, nil
+}
+
+// insightReader reads one region's clusters and their insights.
+type insightReader struct {
+	*regionReader
+	insights []Insight
+}
+
+func (ir *insightReader) read(ctx context.Context) {
+	r := ir.regionReader
+	c := r.eks()
+	for _, name := range r.eksClusterNames(ctx, c) {
+		cluster, ok := r.describeEKSCluster(ctx, c, name)
+		if !ok {
+			continue
+		}
+		if cluster.Name != "" {
+			r.mu.Lock()
+			r.inv.Clusters = append(r.inv.Clusters, cluster)
+			r.mu.Unlock()
+		}
+		ir.clusterInsights(ctx, c, name)
+	}
+}
+
+// clusterInsights lists a cluster's upgrade insights and describes those
+// that are not passing.
+func (ir *insightReader) clusterInsights(ctx context.Context, c *eks.Client, cluster string) {
+	r := ir.regionReader
+	p := eks.NewListInsightsPaginator(c, &eks.ListInsightsInput{
+		ClusterName: aws.String(cluster),
+		Filter:      &ekstypes.InsightsFilter{Categories: []ekstypes.Category{ekstypes.CategoryUpgradeReadiness}},
+	})
+	var ids []string
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if !r.check(ctx, err, "eks:ListInsights") {
+			break
+		}
+		for _, s := range out.Insights {
+			if s.InsightStatus != nil && s.InsightStatus.Status == ekstypes.InsightStatusValuePassing {
+				continue
+			}
+			ids = append(ids, aws.ToString(s.Id))
+		}
+	}
+	for _, id := range ids {
+		out, err := c.DescribeInsight(ctx, &eks.DescribeInsightInput{ClusterName: aws.String(cluster), Id: aws.String(id)})
+		if !r.check(ctx, err, "eks:DescribeInsight") || out.Insight == nil {
+			continue
+		}
+		ir.insights = append(ir.insights, insightFrom(r.region, cluster, out.Insight))
+	}
+}
+
+func insightFrom(region, cluster string, in *ekstypes.Insight) Insight {
+	ins := Insight{
+		Region: region, Cluster: cluster, ID: aws.ToString(in.Id), Name: aws.ToString(in.Name),
+		KubernetesVersion: aws.ToString(in.KubernetesVersion), Description: aws.ToString(in.Description),
+		Recommendation: aws.ToString(in.Recommendation), LastRefresh: aws.ToTime(in.LastRefreshTime),
+	}
+	if in.InsightStatus != nil {
+		ins.Status, ins.Reason = string(in.InsightStatus.Status), aws.ToString(in.InsightStatus.Reason)
+	}
+	if s := in.CategorySpecificSummary; s != nil {
+		for _, d := range s.DeprecationDetails {
+			dep := Deprecation{
+				Usage: aws.ToString(d.Usage), ReplacedWith: aws.ToString(d.ReplacedWith),
+				StopServingVersion: aws.ToString(d.StopServingVersion), StartServingReplacementVersion: aws.ToString(d.StartServingReplacementVersion),
+			}
+			for _, cs := range d.ClientStats {
+				dep.Clients = append(dep.Clients, ClientStat{UserAgent: aws.ToString(cs.UserAgent), Requests30Days: int(cs.NumberOfRequestsLast30Days), LastRequest: aws.ToTime(cs.LastRequestTime)})
+			}
+			// The most recent caller first.
+			sort.SliceStable(dep.Clients, func(i, j int) bool { return dep.Clients[i].LastRequest.After(dep.Clients[j].LastRequest) })
+			ins.Deprecations = append(ins.Deprecations, dep)
+		}
+	}
+	for _, res := range in.Resources {
+		ir := InsightResource{URI: aws.ToString(res.KubernetesResourceUri), ARN: aws.ToString(res.Arn)}
+		if res.InsightStatus != nil {
+			ir.Status, ir.Reason = string(res.InsightStatus.Status), aws.ToString(res.InsightStatus.Reason)
+		}
+		ins.Resources = append(ins.Resources, ir)
+	}
+	return ins
+}
+
+// Origin names a cluster in findings: "eks:<region>/<cluster>".
+func insightOrigin(region, cluster string) string { return "eks:" + region + "/" + cluster }
+
+// maxClients is how many callers of a deprecated API a finding names.
+const maxClients = 3
+
+// Findings maps what was read to findings for the upgrade to release to:
+// one per cluster (RuleEKSVersion: how many minor upgrades away it is) and
+// one per deprecated API of each insight (or per insight without
+// deprecation details) whose Kubernetes version is at most to
+// (kubeapi.RuleEKSInsight). Insight status ERROR is an error, WARNING a
+// warning, anything else information.
+func (u *UpgradeInsights) Findings(to kubeapi.Version) []kubeapi.Finding {
+	var out []kubeapi.Finding
+	for _, c := range u.Clusters {
+		f := kubeapi.Finding{Rule: kubeapi.RuleEKSVersion, Severity: kubeapi.Info, File: insightOrigin(c.Region, c.Name)}
+		v, err := kubeapi.ParseVersion(c.Version)
+		switch {
+		case err != nil:
+			f.Message = fmt.Sprintf("EKS cluster %s reports Kubernetes version %q, which refit cannot read", c.Name, c.Version)
+		case v.Less(to):
+			// EKS upgrades the control plane one minor version at a time
+			// (https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html).
+			n := to.Minor - v.Minor
+			f.Message = fmt.Sprintf("EKS cluster %s runs Kubernetes %s: reaching %s takes %d control-plane upgrade(s), one minor version at a time", c.Name, v, to, n)
+		default:
+			f.Message = fmt.Sprintf("EKS cluster %s runs Kubernetes %s, at or past %s", c.Name, v, to)
+		}
+		out = append(out, f)
+	}
+	for _, in := range u.Insights {
+		if v, err := kubeapi.ParseVersion(in.KubernetesVersion); err == nil && to.Less(v) {
+			continue // readiness for a release past the target
+		}
+		base := kubeapi.Finding{Rule: kubeapi.RuleEKSInsight, Severity: insightSeverity(in.Status), File: insightOrigin(in.Region, in.Cluster)}
+		head := fmt.Sprintf("EKS upgrade insight %q (%s", in.Name, in.Status)
+		if in.KubernetesVersion != "" {
+			head += ", for Kubernetes " + in.KubernetesVersion
+		}
+		head += ")"
+		tail := fmt.Sprintf(" [aws eks describe-insight --region %s --cluster-name %s --id %s]", in.Region, in.Cluster, in.ID)
+		if len(in.Deprecations) == 0 {
+			f := base
+			msg := head
+			if in.Reason != "" {
+				msg += ": " + strings.TrimSuffix(in.Reason, ".")
+			}
+			if n := affected(in.Resources); n > 0 {
+				msg += fmt.Sprintf("; %d resource(s) affected", n)
+			}
+			if in.Recommendation != "" {
+				msg += "; " + strings.TrimSuffix(in.Recommendation, ".")
+			}
+			f.Message = msg + tail
+			out = append(out, f)
+			continue
+		}
+		for _, d := range in.Deprecations {
+			f := base
+			av, _ := pathAPIVersion(d.Usage)
+			f.FoundAPIVersion = av
+			f.Replacement, _ = pathAPIVersion(d.ReplacedWith)
+			f.RemovedIn, _ = parseOptionalVersion(d.StopServingVersion)
+			msg := head + ": " + d.Usage
+			if d.StopServingVersion != "" {
+				msg += " is not served from Kubernetes " + d.StopServingVersion
+			} else {
+				msg += " is deprecated"
+			}
+			if d.ReplacedWith != "" {
+				msg += "; use " + d.ReplacedWith
+				if d.StartServingReplacementVersion != "" {
+					msg += " (served from " + d.StartServingReplacementVersion + ")"
+				}
+			}
+			if len(d.Clients) > 0 {
+				var who []string
+				for i, cs := range d.Clients {
+					if i == maxClients {
+						who = append(who, fmt.Sprintf("%d more", len(d.Clients)-maxClients))
+						break
+					}
+					s := fmt.Sprintf("%s (%d request(s) in 30 days", orUnknown(cs.UserAgent), cs.Requests30Days)
+					if !cs.LastRequest.IsZero() {
+						s += ", last " + cs.LastRequest.UTC().Format(time.RFC3339)
+					}
+					who = append(who, s+")")
+				}
+				msg += "; called by " + strings.Join(who, ", ")
+			}
+			f.Message = msg + tail
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func insightSeverity(status string) kubeapi.Severity {
+	switch ekstypes.InsightStatusValue(status) {
+	case ekstypes.InsightStatusValueError:
+		return kubeapi.Error
+	case ekstypes.InsightStatusValueWarning:
+		return kubeapi.Warning
+	}
+	return kubeapi.Info
+}
+
+func affected(rs []InsightResource) int {
+	n := 0
+	for _, r := range rs {
+		if r.Status != string(ekstypes.InsightStatusValuePassing) {
+			n++
+		}
+	}
+	return n
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "an unknown client"
+	}
+	return s
+}
+
+func parseOptionalVersion(s string) (kubeapi.Version, error) {
+	if s == "" {
+		return kubeapi.Version{}, nil
+	}
+	return kubeapi.ParseVersion(s)
+}
+
+// pathAPIVersion reads the group/version and resource of an API path:
+// "/apis/GROUP/VERSION/RESOURCE" or "/api/v1/RESOURCE", with an optional
+// "namespaces/NS/" before the resource. Anything else returns "", "".
+func pathAPIVersion(p string) (apiVersion, resource string) {
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	var rest []string
+	switch {
+	case len(parts) >= 3 && parts[0] == "apis":
+		apiVersion, rest = parts[1]+"/"+parts[2], parts[3:]
+	case len(parts) >= 2 && parts[0] == "api":
+		apiVersion, rest = parts[1], parts[2:]
+	default:
+		return "", ""
+	}
+	if len(rest) >= 3 && rest[0] == "namespaces" {
+		rest = rest[2:]
+	}
+	if len(rest) > 0 {
+		resource = rest[0]
+	}
+	return apiVersion, resource
+}

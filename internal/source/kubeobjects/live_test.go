@@ -1,0 +1,102 @@
+package kubeobjects_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/refit-dev/refit/internal/source/kubelive"
+	"github.com/refit-dev/refit/internal/source/kubelive/kubetest"
+	"github.com/refit-dev/refit/internal/source/kubeobjects"
+	"github.com/refit-dev/refit/internal/source/kubeobjects/kubeobjectstest"
+	"github.com/refit-dev/refit/internal/source/yamldoc"
+)
+
+// TestLoadLive lists a real API server two objects a page: the Deployment
+// comes back as its last-applied apps/v1beta1 form, the HPA as served, the
+// Helm release as its latest manifest.
+func TestLoadLive(t *testing.T) {
+	cs, kubeconfig := kubetest.Client(t) // skips without REFIT_TEST_KUBECONFIG
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	ns := fmt.Sprintf("kubeobjects-%d", time.Now().UnixNano()%1e9)
+	if err := kubetest.CreateNamespace(ctx, cs, ns); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := kubeobjectstest.Delete(context.Background(), cs, ns); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := kubeobjectstest.Plant(ctx, cs, ns); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("c%d", i), Namespace: ns}, Data: map[string]string{"k": "v"}}
+		if _, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, cm, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	cfg, name, err := kubelive.RESTConfig(kubeconfig, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.AcceptContentTypes, cfg.ContentType = "application/json", "application/json"
+	disc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]kubeobjects.Object{}
+	cmPages := 0
+	c, err := kubeobjects.LoadWith(ctx, disc, dyn, kubeobjects.Options{Context: name, PageSize: 2}, func(b kubeobjects.Batch) error {
+		inNS := false
+		for _, o := range b.Objects {
+			if strings.Contains(o.File, "/"+ns+"/") || strings.HasPrefix(o.File, "helm:"+ns+"/") {
+				got[o.File+" "+o.APIVersion+" "+o.Kind+" "+yamldoc.Scalar(o.Node, "metadata", "name")] = o
+				inNS = true
+			}
+		}
+		if b.Resource == "configmaps" && inNS {
+			cmPages++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(c.Version, "v1.") || len(c.Served["apps/v1"]) == 0 {
+		t.Errorf("cluster %+v", c)
+	}
+	if cmPages < 2 {
+		t.Errorf("the 3 ConfigMaps came in %d page(s), want at least 2 with page size 2", cmPages)
+	}
+	for _, key := range []string{
+		"kube:refit-test/deployments.apps/" + ns + "/web apps/v1beta1 Deployment web",
+		"kube:refit-test/horizontalpodautoscalers.autoscaling/" + ns + "/web autoscaling/v2 HorizontalPodAutoscaler web",
+		"helm:" + ns + "/pay policy/v1beta1 PodDisruptionBudget pay-pdb",
+	} {
+		if _, ok := got[key]; !ok {
+			t.Errorf("missing %s", key)
+		}
+	}
+	if o := got["kube:refit-test/deployments.apps/"+ns+"/web apps/v1beta1 Deployment web"]; !o.LastApplied {
+		t.Errorf("deployment not from its last-applied configuration: %+v", o)
+	}
+	for k := range got {
+		if strings.Contains(k, "pay-pdb-old") {
+			t.Errorf("an old Helm revision was checked: %s", k)
+		}
+	}
+}
