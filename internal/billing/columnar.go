@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"math/bits"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -33,8 +34,9 @@ type columnarSource interface {
 // colDim is one grouping dimension of a columnar plan.
 type colDim struct {
 	day      bool
-	col      int // string column
-	fallback int // column used when col is empty (account), or -1
+	comp     bool // the component, classified from compCols
+	col      int  // string column
+	fallback int  // column used when col is empty (account), or -1
 }
 
 // colPlan is a query the columnar path can run on one Parquet file.
@@ -51,14 +53,23 @@ type colPlan struct {
 	dayDiv int64
 	// scale of the exact sums: the decimal column's, or doubleScale.
 	scale int32
+	// compCols are the columns of compFields (-1: absent), when a
+	// dimension is the component.
+	compCols [len(compFields)]int
+	focus    bool
 }
+
+// compFields are the columns classification reads (through normalize):
+// the same for every format, absent ones empty.
+var compFields = [...]field{fService, fUsageType, fType, fDesc, fTerm, fChargeClass, fCommitType, fCommitCategory, fCommitStatus}
+
+// compKey is what a charge's component depends on: the ids of compFields,
+// the cost's sign (a negative FOCUS adjustment is a refund) and the format.
+type compKey [len(compFields) + 2]uint32
 
 // doubleScale is the fixed scale sums of DOUBLE costs are kept at; a value
 // with more decimals than this (below 1e-20) is summed as a decimal.
 const doubleScale = 20
-
-// maxColumnarDims bounds the non-day dimensions a columnar key packs.
-const maxColumnarDims = 2
 
 // columnarPlan says whether q can run column by column on this file, and
 // how.
@@ -75,7 +86,7 @@ func (pr *parquetReader) columnarPlan(q Query) (*colPlan, bool) {
 	default:
 		return nil, false
 	}
-	p := &colPlan{start: pr.leaf[fStart], currency: -1}
+	p := &colPlan{start: pr.leaf[fStart], currency: -1, focus: pr.format == FormatFOCUS}
 	switch p.start.conv {
 	case convTimestamp:
 		p.dayDiv = int64(24 * time.Hour / p.start.unit)
@@ -115,12 +126,21 @@ func (pr *parquetReader) columnarPlan(q Query) (*colPlan, bool) {
 		l := pr.leaf[f]
 		return l.col, l.conv == convString
 	}
-	n := 0
 	for _, d := range q.GroupBy {
 		var f, fb field = -1, -1
 		switch d {
 		case ByDay:
 			p.dims = append(p.dims, colDim{day: true})
+			continue
+		case ByComponent:
+			for i, cf := range compFields {
+				col, ok := strCol(cf)
+				if !ok {
+					return nil, false
+				}
+				p.compCols[i] = col
+			}
+			p.dims = append(p.dims, colDim{comp: true, col: -1, fallback: -1})
 			continue
 		case ByService:
 			f = fService
@@ -131,10 +151,22 @@ func (pr *parquetReader) columnarPlan(q Query) (*colPlan, bool) {
 		case ByAccount:
 			f, fb = fAccount, fAccountFallback
 		default:
-			return nil, false
-		}
-		if n++; n > maxColumnarDims {
-			return nil, false
+			key, ok := strings.CutPrefix(string(d), "tag:")
+			if !ok || pr.has[fTagsMap] {
+				return nil, false // tags in a map column: the row path
+			}
+			cd := colDim{col: -1, fallback: -1}
+			for _, t := range pr.tags {
+				if t.key != key {
+					continue
+				}
+				if cd.col >= 0 || t.conv != convString {
+					return nil, false // two columns for one key: the row path merges them
+				}
+				cd.col = t.col
+			}
+			p.dims = append(p.dims, cd)
+			continue
 		}
 		cd := colDim{fallback: -1}
 		var ok bool
@@ -151,6 +183,7 @@ func (pr *parquetReader) columnarPlan(q Query) (*colPlan, bool) {
 	if len(p.dims) > 4 {
 		return nil, false // the key packs four 32-bit parts
 	}
+
 	if !q.From.IsZero() {
 		p.from, p.hasFrom = startBound(q.From, p.start, true), true
 	}
@@ -274,9 +307,39 @@ type strTable struct {
 	ids  map[string]uint32
 	strs []string
 	// dict maps a dictionary (by identity) to its entries' ids.
-	dict     parquet.Dictionary
-	dictIDs  []uint32
-	dictFail bool
+	dict    parquet.Dictionary
+	dictIDs []uint32
+	// comps remembers the component (as a string id) of each compKey.
+	comps map[compKey]uint32
+}
+
+// component classifies a charge known by its compKey, exactly as the row
+// path does (normalize, then Classify), and remembers the answer.
+func (t *strTable) component(k compKey, pr *parquetReader) uint32 {
+	if id, ok := t.comps[k]; ok {
+		return id
+	}
+	var r row
+	for j, f := range compFields {
+		r.s[f] = t.str(k[j])
+	}
+	if k[len(compFields)] == 1 {
+		r.d[fUnblended], r.set[fUnblended] = decimal.NewFromInt(-1), true
+	}
+	format := FormatCURLegacy
+	if k[len(compFields)+1] == 1 {
+		format = FormatFOCUS
+	}
+	var c Charge
+	normalize(format, &r, &pr.has, &c)
+	id := t.id([]byte(Classify(&c)))
+	if t.comps == nil {
+		t.comps = map[compKey]uint32{}
+	}
+	if len(t.comps) < maxClassCache {
+		t.comps[k] = id
+	}
+	return id
 }
 
 func (t *strTable) id(b []byte) uint32 {
@@ -595,30 +658,40 @@ func (pr *parquetReader) aggregateGroup(ctx context.Context, g int, plan *colPla
 	}()
 	name := pr.obj.Name()
 	rg := pr.pf.RowGroups()[g]
-	start := newColCursor(rg, plan.start.col, convInt, strs)
-	all := []*colCursor{start}
+	// One cursor per column, shared by the dimensions that read it.
+	var all []*colCursor
+	byCol := map[int]*colCursor{}
+	cursor := func(col int, kind conv) *colCursor {
+		if col < 0 {
+			return nil
+		}
+		if c := byCol[col]; c != nil {
+			return c
+		}
+		c := newColCursor(rg, col, kind, strs)
+		byCol[col] = c
+		all = append(all, c)
+		return c
+	}
+	start := cursor(plan.start.col, convInt)
 	var costC, curC *colCursor
 	if plan.hasCost {
-		costC = newColCursor(rg, plan.cost.col, plan.cost.conv, strs)
-		all = append(all, costC)
+		costC = cursor(plan.cost.col, plan.cost.conv)
 	}
-	if plan.currency >= 0 {
-		curC = newColCursor(rg, plan.currency, convString, strs)
-		all = append(all, curC)
-	}
+	curC = cursor(plan.currency, convString)
 	dimC := make([]*colCursor, len(plan.dims))
 	fbC := make([]*colCursor, len(plan.dims))
+	var compC [len(compFields)]*colCursor
 	for i, d := range plan.dims {
-		if d.day {
-			continue
-		}
-		if d.col >= 0 {
-			dimC[i] = newColCursor(rg, d.col, convString, strs)
-			all = append(all, dimC[i])
-		}
-		if d.fallback >= 0 {
-			fbC[i] = newColCursor(rg, d.fallback, convString, strs)
-			all = append(all, fbC[i])
+		switch {
+		case d.day:
+		case d.comp:
+			for j, col := range plan.compCols {
+				compC[j] = cursor(col, convString)
+			}
+		default:
+			dimC[i] = cursor(d.col, convString)
+			fbC[i] = cursor(d.fallback, convString)
 		}
 	}
 	defer func() {
@@ -686,9 +759,30 @@ func (pr *parquetReader) aggregateGroup(ctx context.Context, g int, plan *colPla
 			k := 0
 			for d, cd := range plan.dims {
 				var kp uint64
-				if cd.day {
+				switch {
+				case cd.day:
 					kp = uint64(uint32(int32(day)))
-				} else {
+				case cd.comp:
+					var ck compKey
+					for j, c := range compC {
+						if c != nil {
+							ck[j] = c.ids[c.pos+i]
+						}
+					}
+					if costC != nil && !costC.isNull(i) {
+						if plan.cost.conv == convDouble || plan.cost.conv == convFloat {
+							if costC.flts[costC.pos+i] < 0 {
+								ck[len(compFields)] = 1
+							}
+						} else if costC.ints[costC.pos+i] < 0 {
+							ck[len(compFields)] = 1
+						}
+					}
+					if plan.focus {
+						ck[len(compFields)+1] = 1
+					}
+					kp = uint64(strs.component(ck, pr))
+				default:
 					var id uint32
 					if c := dimC[d]; c != nil {
 						id = c.ids[c.pos+i]

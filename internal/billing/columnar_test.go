@@ -66,8 +66,12 @@ func TestColumnarMatchesRowPath(t *testing.T) {
 		{GroupBy: []Dimension{ByResource}, Cost: Net},
 		{GroupBy: []Dimension{ByDay, ByService}, From: from, To: from.AddDate(0, 0, 3)},
 		{GroupBy: []Dimension{ByDay, ByService}, From: time.Date(2018, 10, 3, 0, 0, 0, 1, time.UTC)},
-		// not served: the row path answers
 		{GroupBy: []Dimension{ByComponent}},
+		{GroupBy: []Dimension{ByDay, ByComponent}},
+		{GroupBy: []Dimension{ByComponent, ByService, ByResource}},
+		{GroupBy: []Dimension{TagDimension("cost_center"), ByDay}},
+		{GroupBy: []Dimension{TagDimension("team")}},
+		// not served: the row path answers
 		{GroupBy: []Dimension{ByDay, ByService}, Cost: Amortized},
 		{GroupBy: []Dimension{ByRegion}},
 		{GroupBy: []Dimension{ByService}, Usage: true},
@@ -132,9 +136,12 @@ func TestColumnarPlanServes(t *testing.T) {
 		{"focus", Query{GroupBy: []Dimension{ByDay, ByAccount, ByResource}}, true},
 		{"focus", Query{Cost: Net}, true}, // FOCUS has no net column: net is billed
 		{"focus", Query{Cost: Amortized}, false},
-		{"focus", Query{GroupBy: []Dimension{ByComponent}}, false},
-		{"focus", Query{GroupBy: []Dimension{TagDimension("team")}}, false},
-		{"focus", Query{GroupBy: []Dimension{ByService, ByResource, ByAccount}}, false}, // three string keys
+		{"focus", Query{GroupBy: []Dimension{ByComponent}}, true},
+		{"focus", Query{GroupBy: []Dimension{TagDimension("team")}}, false}, // FOCUS Tags is a map
+		{"focus", Query{GroupBy: []Dimension{ByComponent, ByService, ByResource, ByAccount}}, true},
+		{"focus", Query{GroupBy: []Dimension{ByDay, ByComponent, ByService, ByResource, ByAccount}}, false}, // five keys
+		{"legacy", Query{GroupBy: []Dimension{TagDimension("cost_center"), ByComponent}}, true},
+		{"cur2", Query{GroupBy: []Dimension{TagDimension("team")}}, false}, // resource_tags map
 		{"focus", Query{Usage: true}, false},
 		{"cur2", Query{GroupBy: []Dimension{ByDay, ByService}}, true},
 		{"cur2", Query{Cost: Net}, false}, // a real net column: row path

@@ -242,10 +242,9 @@ func (p *partial) key(d Dimension, c *Charge) string {
 }
 
 func (p *partial) classify(c *Charge) cost.Component {
-	k := classKey{c.Service, c.UsageType, c.LineItemType, "", c.Term}
-	if c.UsageType == "" {
-		k.description = c.Description // FOCUS: descriptions decide
-	}
+	// Descriptions decide when no usage-type rule matches (FOCUS has no
+	// usage type at all), so they are part of the key.
+	k := classKey{c.Service, c.UsageType, c.LineItemType, c.Description, c.Term}
 	if comp, ok := p.classified[k]; ok {
 		return comp
 	}
