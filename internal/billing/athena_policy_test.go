@@ -1,110 +1,78 @@
 package billing
 
 import (
-	"encoding/json"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"os"
-	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/refit-dev/refit/internal/awspolicy"
 )
 
-// TestAthenaIAMPolicy checks that docs/iam-policy-athena.json allows
-// exactly the Athena operations this package calls. An operation shows in
-// the source as an athena.OpInput literal or an athena.NewOpPaginator call.
-// The Glue actions in the policy are the ones Athena performs on the
-// caller's behalf; they are not called here and not checked.
-func TestAthenaIAMPolicy(t *testing.T) {
-	files, err := filepath.Glob("*.go")
+// billActions maps the SDK operations this package calls to the IAM
+// actions they need. S3's actions are not named after its operations
+// (Service Authorization Reference, "Actions defined by Amazon S3":
+// ListObjectsV2 needs s3:ListBucket; GetObject and HeadObject need
+// s3:GetObject); Athena's are.
+var billActions = map[string]string{
+	"s3:ListObjectsV2":           "s3:ListBucket",
+	"s3:GetObject":               "s3:GetObject",
+	"s3:HeadObject":              "s3:GetObject",
+	"athena:GetQueryExecution":   "athena:GetQueryExecution",
+	"athena:GetQueryResults":     "athena:GetQueryResults",
+	"athena:GetTableMetadata":    "athena:GetTableMetadata",
+	"athena:StartQueryExecution": "athena:StartQueryExecution",
+	"athena:StopQueryExecution":  "athena:StopQueryExecution",
+}
+
+// onBehalf are the actions Athena performs with the caller's permissions
+// (the Glue Data Catalog, and writing results to the output location: the
+// S3 statement of AWS's AmazonAthenaFullAccess managed policy,
+// https://docs.aws.amazon.com/athena/latest/ug/managed-policies.html);
+// refit never calls them itself.
+var onBehalf = map[string]bool{
+	"glue:GetDatabase": true, "glue:GetTable": true, "glue:GetPartitions": true,
+	"s3:AbortMultipartUpload": true, "s3:GetBucketLocation": true, "s3:ListBucketMultipartUploads": true,
+	"s3:ListMultipartUploadParts": true, "s3:PutObject": true,
+}
+
+// TestBillIAMPolicy checks that docs/iam-policy-bill.json allows what the
+// S3 reader and the Athena engine call, and nothing else but what Athena
+// does on the caller's behalf.
+func TestBillIAMPolicy(t *testing.T) {
+	called, problems, err := awspolicy.Calls(".", map[string]string{
+		"github.com/aws/aws-sdk-go-v2/service/s3":     "s3",
+		"github.com/aws/aws-sdk-go-v2/service/athena": "athena",
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fset := token.NewFileSet()
-	called := map[string]string{}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		local := ""
-		for _, imp := range f.Imports {
-			if p, _ := strconv.Unquote(imp.Path.Value); p == "github.com/aws/aws-sdk-go-v2/service/athena" {
-				local = "athena"
-				if imp.Name != nil {
-					local = imp.Name.Name
-				}
-			}
-		}
-		if local == "" {
-			continue
-		}
-		sel := func(x ast.Expr) string {
-			if s, ok := x.(*ast.SelectorExpr); ok {
-				if id, ok := s.X.(*ast.Ident); ok && id.Name == local {
-					return s.Sel.Name
-				}
-			}
-			return ""
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.CompositeLit:
-				if op, ok := strings.CutSuffix(sel(n.Type), "Input"); ok && op != "" {
-					called["athena:"+op] = fset.Position(n.Pos()).String()
-				}
-			case *ast.CallExpr:
-				if op, ok := strings.CutPrefix(sel(n.Fun), "New"); ok && strings.HasSuffix(op, "Paginator") {
-					called["athena:"+strings.TrimSuffix(op, "Paginator")] = fset.Position(n.Pos()).String()
-				}
-			}
-			return true
-		})
-	}
-	if len(called) == 0 {
-		t.Fatal("found no Athena operation in the source")
-	}
-	data, err := os.ReadFile("../../docs/iam-policy-athena.json")
+	policy, more, err := awspolicy.Read("../../docs/iam-policy-bill.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var policy struct {
-		Statement []struct {
-			Effect string
-			Action []string
-		}
+	for _, p := range append(problems, more...) {
+		t.Error(p)
 	}
-	if err := json.Unmarshal(data, &policy); err != nil {
-		t.Fatalf("docs/iam-policy-athena.json: %v", err)
-	}
-	allowed := map[string]bool{}
-	for _, s := range policy.Statement {
-		if s.Effect != "Allow" {
-			t.Errorf("statement effect %q, want Allow", s.Effect)
-		}
-		for _, a := range s.Action {
-			allowed[a] = true
-		}
-	}
+	needed := map[string]bool{}
 	var ops []string
 	for op := range called {
 		ops = append(ops, op)
 	}
 	sort.Strings(ops)
 	for _, op := range ops {
-		if !allowed[op] {
-			t.Errorf("%s is called (%s) but not in docs/iam-policy-athena.json", op, called[op])
+		action, ok := billActions[op]
+		if !ok {
+			t.Errorf("%s is called (%s): say which IAM action it needs in billActions", op, strings.Join(called[op], ", "))
+			continue
+		}
+		needed[action] = true
+		if _, ok := policy.Actions[action]; !ok {
+			t.Errorf("%s is called (%s) but %s is not in docs/iam-policy-bill.json", op, strings.Join(called[op], ", "), action)
 		}
 	}
-	for a := range allowed {
-		if strings.HasPrefix(a, "athena:") && called[a] == "" {
-			t.Errorf("docs/iam-policy-athena.json allows %s, which the code never calls", a)
+	for a := range policy.Actions {
+		if !needed[a] && !onBehalf[a] {
+			t.Errorf("docs/iam-policy-bill.json allows %s, which refit never needs", a)
 		}
 	}
 }
