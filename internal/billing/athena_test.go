@@ -3,11 +3,9 @@ package billing
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -18,9 +16,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/athena"
 	"github.com/shopspring/decimal"
-)
 
-var updateAthena = flag.Bool("update-athena", false, "rewrite testdata/athena/*.sql")
+	"github.com/refit-dev/refit/internal/golden"
+)
 
 func day(s string) time.Time {
 	t, err := time.Parse(time.DateOnly, s)
@@ -67,22 +65,7 @@ func TestAthenaSQLGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", "athena", tt.name+".sql")
-			if *updateAthena {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -run TestAthenaSQLGolden -update-athena)", err)
-			}
-			if got != string(want) {
-				t.Errorf("SQL differs from %s (run with -update-athena and review):\n%s", path, got)
-			}
+			golden.AssertString(t, filepath.Join("testdata", "athena", tt.name+".sql"), got)
 		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,9 +13,9 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/refit-dev/refit/internal/billing"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/refit-dev/refit/internal/golden"
+)
 
 // TestMain keeps a catalog a developer wrote with `refit prices update` out
 // of the tests.
@@ -39,21 +38,9 @@ func run(t *testing.T, stdin string, args ...string) (string, string, int) {
 	return out.String(), errOut.String(), code
 }
 
-func golden(t *testing.T, name, got string) {
+func goldenFile(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/cli -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	golden.AssertString(t, filepath.Join("testdata", name), got)
 }
 
 // csvPrice reads one price straight from the catalog's data files, so that
@@ -233,7 +220,7 @@ func TestCostGolden(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			golden(t, tt.name+".golden", out)
+			goldenFile(t, tt.name+".golden", out)
 		})
 	}
 }

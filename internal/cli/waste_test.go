@@ -16,7 +16,7 @@ func TestWasteGolden(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			golden(t, tc.name, out)
+			goldenFile(t, tc.name, out)
 		})
 	}
 }

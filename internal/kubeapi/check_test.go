@@ -3,7 +3,6 @@ package kubeapi
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,9 +12,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/refit-dev/refit/internal/source/yamldoc"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/refit-dev/refit/internal/golden"
+)
 
 func splitFile(t testing.TB, path string) []yamldoc.Document {
 	t.Helper()
@@ -128,19 +127,7 @@ func TestCheckGolden(t *testing.T) {
 	if err := enc.Encode(got); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("testdata", "legacy.findings.golden.json")
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/kubeapi -update)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("findings differ from %s:\n%s", path, buf.Bytes())
-	}
+	golden.Assert(t, filepath.Join("testdata", "legacy.findings.golden.json"), buf.Bytes())
 }
 
 func TestCheckMessages(t *testing.T) {

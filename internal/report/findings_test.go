@@ -75,7 +75,7 @@ func TestWriteFindingsGolden(t *testing.T) {
 			if err := WriteFindings(&buf, fs, f); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "findings."+string(f)+".golden", buf.Bytes())
+			goldenFile(t, "findings."+string(f)+".golden", buf.Bytes())
 		})
 	}
 }

@@ -3,17 +3,15 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/refit-dev/refit/internal/cost"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/refit-dev/refit/internal/golden"
+)
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
@@ -39,21 +37,9 @@ func sample() *cost.Breakdown {
 	return b
 }
 
-func golden(t *testing.T, name string, got []byte) {
+func goldenFile(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/report -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	golden.Assert(t, filepath.Join("testdata", name), got)
 }
 
 func TestWriteCostGolden(t *testing.T) {
@@ -63,7 +49,7 @@ func TestWriteCostGolden(t *testing.T) {
 			if err := WriteCost(&buf, sample(), f); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "cost."+string(f)+".golden", buf.Bytes())
+			goldenFile(t, "cost."+string(f)+".golden", buf.Bytes())
 		})
 	}
 }
@@ -113,7 +99,7 @@ func TestWriteDiffGolden(t *testing.T) {
 			if err := WriteDiff(&buf, d, before, after, f); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "diff."+string(f)+".golden", buf.Bytes())
+			goldenFile(t, "diff."+string(f)+".golden", buf.Bytes())
 		})
 	}
 }

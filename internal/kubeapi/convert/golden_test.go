@@ -1,7 +1,6 @@
 package convert
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+	"github.com/refit-dev/refit/internal/golden"
+)
 
 // target is the release the corpus is converted for.
 var target = kubeapi.Version{Major: 1, Minor: 33}
@@ -71,22 +70,7 @@ func TestGolden(t *testing.T) {
 				filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".yaml")+".txt"): []byte(renderResults(res)),
 			}
 			for path, b := range got {
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(path, b, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test -update)", err)
-				}
-				if string(want) != string(b) {
-					t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", path, b, want)
-				}
+				golden.Assert(t, path, b)
 			}
 		})
 	}

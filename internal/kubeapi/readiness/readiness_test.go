@@ -2,7 +2,6 @@ package readiness
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,9 +13,9 @@ import (
 
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/source/yamldoc"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files")
+	"github.com/refit-dev/refit/internal/golden"
+)
 
 // load splits every .yaml file of testdata/dir, named dir/file.
 func load(t *testing.T, dirs ...string) []yamldoc.Document {
@@ -61,22 +60,9 @@ func render(fs []kubeapi.Finding) string {
 	return b.String()
 }
 
-func golden(t *testing.T, name, got string) {
+func goldenFile(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (go test -update rewrites it):\n--- got\n%s--- want\n%s", path, got, want)
-	}
+	golden.AssertString(t, filepath.Join("testdata", "golden", name), got)
 }
 
 func encode(t *testing.T, docs []yamldoc.Document) string {
@@ -116,7 +102,7 @@ func TestCheckGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			golden(t, tt.name+".txt", render(Check(load(t, tt.dirs...), tt.target)))
+			goldenFile(t, tt.name+".txt", render(Check(load(t, tt.dirs...), tt.target)))
 		})
 	}
 }
@@ -227,8 +213,8 @@ func TestApply(t *testing.T) {
 				}
 			}
 			out := encode(t, docs)
-			golden(t, "apply-"+tt.name+".txt", render(changed))
-			golden(t, "apply-"+tt.name+".yaml", out)
+			goldenFile(t, "apply-"+tt.name+".txt", render(changed))
+			goldenFile(t, "apply-"+tt.name+".yaml", out)
 
 			// The output parses, and checking it again finds nothing left
 			// that Apply fixes.

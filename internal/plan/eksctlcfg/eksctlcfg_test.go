@@ -2,16 +2,15 @@ package eksctlcfg
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/refit-dev/refit/internal/estate"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden.yaml")
+	"github.com/refit-dev/refit/internal/golden"
+)
 
 // configs are the Write cases; each is compared with
 // testdata/<name>.golden.yaml and validated by eksctl (eksctl_test.go).
@@ -79,19 +78,7 @@ func TestWriteGolden(t *testing.T) {
 			if err := Write(&buf, c); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", name+".golden.yaml")
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if got := buf.String(); got != string(want) {
-				t.Errorf("Write output differs from %s (run go test -update to accept):\n%s", golden, got)
-			}
+			golden.Assert(t, filepath.Join("testdata", name+".golden.yaml"), buf.Bytes())
 		})
 	}
 }

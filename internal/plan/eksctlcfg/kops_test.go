@@ -11,6 +11,8 @@ import (
 	"github.com/refit-dev/refit/internal/estate"
 	"github.com/refit-dev/refit/internal/source/kops"
 	"github.com/refit-dev/refit/internal/source/yamldoc"
+
+	"github.com/refit-dev/refit/internal/golden"
 )
 
 const kopsFile = "testdata/kops-prod.yaml"
@@ -75,20 +77,8 @@ func TestFromKops(t *testing.T) {
 		t.Errorf("FromKops groups:\n got %+v\nwant %+v", groups, want)
 	}
 
-	golden := filepath.Join("testdata", "kops.unmapped.golden.txt")
 	got := strings.Join(unmapped, "\n") + "\n"
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	wantText, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if got != string(wantText) {
-		t.Errorf("unmapped differs from %s (run go test -update to accept):\n%s", golden, got)
-	}
+	golden.AssertString(t, filepath.Join("testdata", "kops.unmapped.golden.txt"), got)
 	// Each thing without an EKS counterpart is named.
 	for _, name := range []string{
 		"control-plane-eu-west-1a", "control-plane-eu-west-1b", "control-plane-eu-west-1c",

@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -19,9 +17,9 @@ import (
 	"time"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
-)
 
-var updateInsights = flag.Bool("update-insights", false, "rewrite testdata/insights/*.golden")
+	"github.com/refit-dev/refit/internal/golden"
+)
 
 // insightsServer answers EKS ListInsights (POST /clusters/NAME/insights,
 // JSON body) and DescribeInsight (GET /clusters/NAME/insights/ID) from
@@ -176,19 +174,7 @@ func TestLoadInsights(t *testing.T) {
 
 func goldenInsights(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "insights", name)
-	if *updateInsights {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/source/awslive -run Insights -update-insights)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	golden.AssertString(t, filepath.Join("testdata", "insights", name), got)
 }
 
 func TestLoadInsightsCredentials(t *testing.T) {

@@ -81,7 +81,7 @@ func TestBuildKustomize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "kustomize.golden.json", est)
+	goldenFile(t, "kustomize.golden.json", est)
 }
 
 func TestBuildKustomizeErrors(t *testing.T) {

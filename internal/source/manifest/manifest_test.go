@@ -1,9 +1,6 @@
 package manifest
 
 import (
-	"bytes"
-	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,9 +8,9 @@ import (
 
 	"github.com/refit-dev/refit/internal/estate"
 	"github.com/refit-dev/refit/internal/source/yamldoc"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/refit-dev/refit/internal/golden"
+)
 
 const (
 	mi = 1 << 20
@@ -29,27 +26,10 @@ func parse(t *testing.T, file, in string) (*estate.Estate, error) {
 	return Parse(docs)
 }
 
-// golden compares v, as indented JSON, with testdata/name.
-func golden(t *testing.T, name string, v any) {
+// goldenFile compares v, as indented JSON, with testdata/name.
+func goldenFile(t *testing.T, name string, v any) {
 	t.Helper()
-	got, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output (run go test -update and review the diff):\n%s", path, got)
-	}
+	golden.AssertJSON(t, filepath.Join("testdata", name), v)
 }
 
 func TestParseApp(t *testing.T) {
@@ -64,7 +44,7 @@ func TestParseApp(t *testing.T) {
 	if err := est.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "app.golden.json", est)
+	goldenFile(t, "app.golden.json", est)
 
 	// The numbers the golden file holds, spelled out.
 	web := est.Workloads[0]
