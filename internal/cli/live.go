@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -67,6 +68,20 @@ func (l *liveFlags) load(ctx context.Context, streams IO) (*estate.Estate, error
 		}
 	}
 	return e, nil
+}
+
+// errDoublePriced refuses to price an account and a cluster in it together:
+// the cluster's nodes, volumes and load balancers are the account's EC2
+// instances, EBS volumes and load balancers, and would count twice.
+var errDoublePriced = errors.New("--aws and --kubeconfig together would price the cluster's nodes, volumes and load balancers twice (they are the account's instances, EBS volumes and load balancers): " +
+	"use --aws to price the account, or --kubeconfig (with --by) to price and allocate the cluster; refit waste takes both")
+
+// exclusive reports errDoublePriced when both live sources are given.
+func (l *liveFlags) exclusive(cmd *cobra.Command) error {
+	if l.active(cmd) && l.aws && l.useKube {
+		return errDoublePriced
+	}
+	return nil
 }
 
 // loadAll reads files (or an example) and the live sources into one estate.

@@ -75,6 +75,9 @@ The recommended scenario is the cheapest that meets the constraints.
 				return err
 			}
 			opt.Region, opt.At, opt.Usage = copt.Region, copt.At, copt.Usage
+			if err := live.exclusive(cmd); err != nil {
+				return err
+			}
 			e, err := loadAll(cmd, args, example, &live, streams)
 			if err != nil {
 				return err

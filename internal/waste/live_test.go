@@ -268,3 +268,38 @@ func TestLiveUnmountedClaims(t *testing.T) {
 		})
 	}
 }
+
+// A gp2 claim whose EBS volume the account lists too (--aws with
+// --kubeconfig) is reported once, as the volume.
+func TestGP2ClaimListedByAccount(t *testing.T) {
+	cat := catalog(t)
+	attached := true
+	claim := estate.Claim{Namespace: "db", Name: "data", StorageClass: "gp2", SizeGiB: 20, Count: 1, VolumeID: "vol-1",
+		Origin: estate.Origin{Ref: "kube:prod/pvc/db/data"}}
+	vol := estate.Volume{Name: "vol-1", Type: "gp2", SizeGiB: 20, Attached: &attached, Purpose: "data", Origin: estate.Origin{Ref: "arn:aws:ec2:us-east-1:1:volume/vol-1"}}
+	classes := []estate.StorageClass{{Name: "gp2", EBSType: "gp2"}}
+	workloads := []estate.Workload{{Kind: "StatefulSet", Namespace: "db", Name: "pg", Replicas: 1, Claims: []string{"data"}}}
+	for _, tc := range []struct {
+		name    string
+		volumes []estate.Volume
+		want    []string
+	}{
+		{"cluster only", nil, []string{"claim db/data: 1 × 20 GiB gp2"}},
+		{"cluster and account", []estate.Volume{vol}, []string{"volume vol-1: 1 × 20 GiB gp2"}},
+	} {
+		e := &estate.Estate{Region: region, StorageClasses: classes, Workloads: workloads, Claims: []estate.Claim{claim}, Volumes: tc.volumes}
+		found, err := Find(e, cat, Options{Cost: cost.Options{At: now}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range found {
+			if f.Rule == RuleGP2Volume {
+				got = append(got, f.Resource)
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("%s: gp2 findings %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

@@ -209,9 +209,15 @@ func (f *finder) gp2Volumes() error {
 			inPlace+", and make the launch template use gp3")
 		f.add(RuleGP2Volume, fmt.Sprintf("%s: %d × %s gp2 root volume", groupLabel(g), g.Count, gib(v.SizeGiB)), saving, High, g.Origin, fix, gp2Why)
 	}
+	// A claim whose EBS volume the account also lists (--aws with
+	// --kubeconfig) is that volume's finding already.
+	listed := map[string]bool{}
+	for _, v := range f.e.Volumes {
+		listed[v.Name] = true
+	}
 	for _, c := range f.e.Claims {
 		typ, assumed := f.claimType(c)
-		if typ != "gp2" {
+		if typ != "gp2" || (c.VolumeID != "" && listed[c.VolumeID]) {
 			continue
 		}
 		n := max(c.Count, 1)
