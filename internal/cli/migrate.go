@@ -13,6 +13,7 @@ import (
 
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/kubeapi/convert"
+	"github.com/refit-dev/refit/internal/kubeapi/eksinsight"
 	"github.com/refit-dev/refit/internal/kubeapi/readiness"
 	"github.com/refit-dev/refit/internal/report"
 	"github.com/refit-dev/refit/internal/source"
@@ -279,7 +280,7 @@ func checkLive(cmd *cobra.Command, live *liveFlags, streams IO, table *kubeapi.T
 		for _, p := range ins.Partial {
 			fmt.Fprintf(streams.ErrOut, "warning: partial result: %s\n", p)
 		}
-		findings = append(findings, ins.Findings(opts.To)...)
+		findings = append(findings, eksinsight.Findings(ins, opts.To)...)
 		versions := map[string]bool{}
 		for _, c := range ins.Clusters {
 			versions[c.Version] = true
