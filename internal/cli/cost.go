@@ -180,9 +180,6 @@ from --usage, and every assumption made is listed with the result.`,
 			if by != "" && !live.active(cmd) {
 				return fmt.Errorf("--by allocates a live cluster's nodes to its pods: give --kubeconfig or --context")
 			}
-			if err := live.exclusive(cmd); err != nil {
-				return err
-			}
 			e, err := loadAll(cmd, args, example, &live, streams)
 			if err != nil {
 				return err

@@ -70,16 +70,16 @@ func (l *liveFlags) load(ctx context.Context, streams IO) (*estate.Estate, error
 	return e, nil
 }
 
-// errDoublePriced refuses to price an account and a cluster in it together:
-// the cluster's nodes, volumes and load balancers are the account's EC2
-// instances, EBS volumes and load balancers, and would count twice.
-var errDoublePriced = errors.New("--aws and --kubeconfig together would price the cluster's nodes, volumes and load balancers twice (they are the account's instances, EBS volumes and load balancers): " +
-	"use --aws to price the account, or --kubeconfig (with --by) to price and allocate the cluster; refit waste takes both")
+// errPlanBoth refuses to plan from an account and a cluster in it together:
+// plan reads today's node groups from one of them, and both list the same
+// nodes.
+var errPlanBoth = errors.New("refit plan takes --aws or --kubeconfig, not both (both list the same nodes): " +
+	"use --kubeconfig to plan from the cluster's workloads, or --aws to plan from the account's node groups")
 
-// exclusive reports errDoublePriced when both live sources are given.
+// exclusive reports errPlanBoth when both live sources are given.
 func (l *liveFlags) exclusive(cmd *cobra.Command) error {
 	if l.active(cmd) && l.aws && l.useKube {
-		return errDoublePriced
+		return errPlanBoth
 	}
 	return nil
 }

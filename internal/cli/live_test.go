@@ -70,11 +70,8 @@ func TestLiveFlagErrors(t *testing.T) {
 	if _, errOut, code := run(t, "", "cost", "--example", "--by", "namespace"); code != 2 || !strings.Contains(errOut, "--kubeconfig") {
 		t.Errorf("--by without a cluster: exit %d, %q", code, errOut)
 	}
-	for _, cmd := range []string{"cost", "plan"} {
-		_, errOut, code := run(t, "", cmd, "--aws", "--kubeconfig", "/nonexistent/kubeconfig")
-		if code != 2 || !strings.Contains(errOut, "would price the cluster's nodes, volumes and load balancers twice") {
-			t.Errorf("%s --aws --kubeconfig: exit %d, %q", cmd, code, errOut)
-		}
+	if _, errOut, code := run(t, "", "plan", "--aws", "--kubeconfig", "/nonexistent/kubeconfig"); code != 2 || !strings.Contains(errOut, "refit plan takes --aws or --kubeconfig, not both") {
+		t.Errorf("plan --aws --kubeconfig: exit %d, %q", code, errOut)
 	}
 	_, errOut, code := run(t, "", "cost", "--kubeconfig", "/nonexistent/kubeconfig")
 	if code != 2 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {

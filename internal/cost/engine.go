@@ -66,6 +66,10 @@ func Estimate(e *estate.Estate, cat *pricing.Catalog, opt Options) (*Breakdown, 
 		p.assume("usage assumptions from %s", opt.Usage.Origin)
 	}
 
+	e, merged := dedupe(e)
+	for _, n := range merged {
+		p.note("%s", n)
+	}
 	p.clusters(e)
 	ec2Nodes := p.nodeGroups(e)
 	p.volumes(e)

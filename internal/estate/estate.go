@@ -148,8 +148,12 @@ type NodeGroup struct {
 	Managed  bool              `json:"managed,omitempty"`
 	// Nodes lists the group's nodes with what their pods request, when a
 	// live cluster reports them (nil from files and from AWS).
-	Nodes  []NodeUsage `json:"nodes,omitempty"`
-	Origin Origin      `json:"origin"`
+	Nodes []NodeUsage `json:"nodes,omitempty"`
+	// InstanceIDs are the group's EC2 instances when an AWS account reports
+	// them (nil from files and clusters): a cluster's node whose instance is
+	// listed here is priced once, as this group's.
+	InstanceIDs []string `json:"instanceIDs,omitempty"`
+	Origin      Origin   `json:"origin"`
 }
 
 // NodeUsage is one live node: what it can allocate and what the pods bound
@@ -280,9 +284,13 @@ type LoadBalancer struct {
 	Purpose string `json:"purpose,omitempty"`
 	// Targets and HealthyTargets count registered and healthy targets when a
 	// live source knows them (nil from files).
-	Targets        *int   `json:"targets,omitempty"`
-	HealthyTargets *int   `json:"healthyTargets,omitempty"`
-	Origin         Origin `json:"origin"`
+	Targets        *int `json:"targets,omitempty"`
+	HealthyTargets *int `json:"healthyTargets,omitempty"`
+	// DNSName is the load balancer's DNS name when a live source knows it
+	// (the account's, or a Service's or Ingress's status): an account and a
+	// cluster naming the same one price it once.
+	DNSName string `json:"dnsName,omitempty"`
+	Origin  Origin `json:"origin"`
 }
 
 // NATGateway is one NAT gateway. Public NAT gateways also hold an Elastic IP,

@@ -209,6 +209,7 @@ func (inv *Inventory) build(in func(region string) bool) *estate.Estate {
 			}
 			spot, zones := 0, []string{}
 			for _, i := range b.instances {
+				g.InstanceIDs = append(g.InstanceIDs, i.ID)
 				if i.Spot {
 					spot++
 				}
@@ -320,7 +321,7 @@ func (inv *Inventory) build(in func(region string) bool) *estate.Estate {
 		}
 		targets, healthy := lb.Targets, lb.HealthyTargets
 		e.LoadBalancers = append(e.LoadBalancers, estate.LoadBalancer{Name: lb.Name, Type: t, Internal: lb.Internal,
-			Targets: &targets, HealthyTargets: &healthy, Origin: estate.Origin{Ref: lb.ARN}})
+			Targets: &targets, HealthyTargets: &healthy, DNSName: lb.DNSName, Origin: estate.Origin{Ref: lb.ARN}})
 	}
 	for _, d := range inv.Databases {
 		if !in(d.Region) || d.Status == "stopped" || d.Status == "stopping" || d.Status == "deleting" {

@@ -167,6 +167,7 @@ type LoadBalancer struct {
 	// Type is application, network, gateway or classic.
 	Type     string    `json:"type"`
 	Internal bool      `json:"internal,omitempty"`
+	DNSName  string    `json:"dnsName,omitempty"`
 	Created  time.Time `json:"created"`
 	// Listeners is the number of listeners.
 	Listeners int `json:"listeners"`

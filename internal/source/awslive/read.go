@@ -220,7 +220,7 @@ func (r *regionReader) readELB(ctx context.Context) {
 		for _, d := range out.LoadBalancerDescriptions {
 			lb := LoadBalancer{
 				Region: r.region, Name: aws.ToString(d.LoadBalancerName), Type: "classic",
-				Internal: aws.ToString(d.Scheme) == "internal", Created: aws.ToTime(d.CreatedTime),
+				Internal: aws.ToString(d.Scheme) == "internal", DNSName: aws.ToString(d.DNSName), Created: aws.ToTime(d.CreatedTime),
 				Listeners: len(d.ListenerDescriptions), Targets: len(d.Instances),
 			}
 			lb.ARN = r.arn("elasticloadbalancing", "loadbalancer/"+lb.Name)
@@ -258,7 +258,7 @@ func (r *regionReader) readELBv2(ctx context.Context) {
 		for _, d := range out.LoadBalancers {
 			lbs = append(lbs, LoadBalancer{
 				Region: r.region, Name: aws.ToString(d.LoadBalancerName), ARN: aws.ToString(d.LoadBalancerArn),
-				Type: string(d.Type), Internal: d.Scheme == "internal", Created: aws.ToTime(d.CreatedTime),
+				Type: string(d.Type), Internal: d.Scheme == "internal", DNSName: aws.ToString(d.DNSName), Created: aws.ToTime(d.CreatedTime),
 			})
 		}
 	}

@@ -54,3 +54,32 @@ func TestWasteRules(t *testing.T) {
 		})
 	}
 }
+
+// The estate carries what lets a cluster's view merge with the account's:
+// each group's instance ids and each load balancer's DNS name.
+func TestEstateReconcileKeys(t *testing.T) {
+	testEnv(t, "us-east-1")
+	_, srv := newFakeAWS(t, "waste")
+	inv, err := load(t, srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := inv.Estate()
+	ids := 0
+	for _, g := range e.NodeGroups {
+		if len(g.InstanceIDs) != g.Count {
+			t.Errorf("group %s: %d instance ids for %d instances", g.Name, len(g.InstanceIDs), g.Count)
+		}
+		ids += len(g.InstanceIDs)
+	}
+	if ids == 0 {
+		t.Error("no instance ids")
+	}
+	dns := map[string]string{}
+	for _, lb := range e.LoadBalancers {
+		dns[lb.Name] = lb.DNSName
+	}
+	if dns["legacy-clb"] != "legacy-clb-1234567890.us-east-1.elb.amazonaws.com" || dns["idle-alb"] != "idle-alb-1234567890.us-east-1.elb.amazonaws.com" {
+		t.Errorf("dns names %v", dns)
+	}
+}

@@ -177,7 +177,7 @@ func (s *Snapshot) Estate() *estate.Estate {
 	}
 	for _, v := range s.Services {
 		e.LoadBalancers = append(e.LoadBalancers, estate.LoadBalancer{Name: v.Namespace + "/" + v.Name, Type: v.Type,
-			Internal: v.Internal, Origin: s.ServiceOrigin(v)})
+			Internal: v.Internal, DNSName: v.Hostname, Origin: s.ServiceOrigin(v)})
 	}
 	names, members := s.ALBGroups()
 	for _, name := range names {
@@ -185,6 +185,9 @@ func (s *Snapshot) Estate() *estate.Estate {
 		lb := estate.LoadBalancer{Name: name, Type: estate.ALB, Internal: m[0].Internal, Origin: s.IngressOrigin(m[0])}
 		for _, i := range m {
 			lb.Members = append(lb.Members, i.Namespace+"/"+i.Name)
+			if lb.DNSName == "" {
+				lb.DNSName = i.Hostname
+			}
 		}
 		e.LoadBalancers = append(e.LoadBalancers, lb)
 	}

@@ -474,6 +474,7 @@ func (l *loader) finish() {
 			Group:     ing.Annotations[awslb.AnnALBGroup],
 			Internal:  ing.Annotations[awslb.AnnALBScheme] != "internet-facing",
 			Labels:    ing.Labels,
+			Hostname:  ingressHostname(ing),
 		})
 	}
 	l.rawIngs = nil

@@ -137,12 +137,14 @@ func fakeObjects() []runtime.Object {
 			Provisioner: "ebs.csi.aws.com", Parameters: map[string]string{"type": "io2"}},
 		&storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "efs"}, Provisioner: "efs.csi.aws.com"},
 		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "web", Name: "front", Annotations: map[string]string{awslb.AnnLBType: "external", awslb.AnnLBScheme: "internet-facing"}},
-			Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeLoadBalancer, Selector: map[string]string{"app": "front"}}},
+			Spec:   corev1.ServiceSpec{Type: corev1.ServiceTypeLoadBalancer, Selector: map[string]string{"app": "front"}},
+			Status: corev1.ServiceStatus{LoadBalancer: corev1.LoadBalancerStatus{Ingress: []corev1.LoadBalancerIngress{{Hostname: "front-1.elb.us-east-1.amazonaws.com"}}}}},
 		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "web", Name: "internal"}, Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeClusterIP}},
 		&networkingv1.IngressClass{ObjectMeta: metav1.ObjectMeta{Name: "alb"}, Spec: networkingv1.IngressClassSpec{Controller: "ingress.k8s.aws/alb"}},
 		&networkingv1.IngressClass{ObjectMeta: metav1.ObjectMeta{Name: "nginx"}, Spec: networkingv1.IngressClassSpec{Controller: "k8s.io/ingress-nginx"}},
 		&networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "web", Name: "a", Annotations: map[string]string{awslb.AnnALBGroup: "shared"}}, Spec: networkingv1.IngressSpec{IngressClassName: ptr("alb")}},
-		&networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "db", Name: "b", Annotations: map[string]string{awslb.AnnALBGroup: "shared", awslb.AnnALBScheme: "internet-facing"}}, Spec: networkingv1.IngressSpec{IngressClassName: ptr("alb")}},
+		&networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "db", Name: "b", Annotations: map[string]string{awslb.AnnALBGroup: "shared", awslb.AnnALBScheme: "internet-facing"}}, Spec: networkingv1.IngressSpec{IngressClassName: ptr("alb")},
+			Status: networkingv1.IngressStatus{LoadBalancer: networkingv1.IngressLoadBalancerStatus{Ingress: []networkingv1.IngressLoadBalancerIngress{{Hostname: "k8s-shared-1.us-east-1.elb.amazonaws.com"}}}}},
 		&networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "web", Name: "nginx"}, Spec: networkingv1.IngressSpec{IngressClassName: ptr("nginx")}},
 	}
 }
@@ -223,9 +225,9 @@ func TestLoadWithFake(t *testing.T) {
 	}
 	var lbs []string
 	for _, lb := range e.LoadBalancers {
-		lbs = append(lbs, string(lb.Type)+" "+lb.Name+" "+strings.Join(lb.Members, ",")+" "+lb.Origin.String())
+		lbs = append(lbs, string(lb.Type)+" "+lb.Name+" "+strings.Join(lb.Members, ",")+" "+lb.Origin.String()+" "+lb.DNSName)
 	}
-	wantLBs := []string{"nlb web/front  kube:prod/service/web/front", "alb shared db/b,web/a kube:prod/ingress/db/b"}
+	wantLBs := []string{"nlb web/front  kube:prod/service/web/front front-1.elb.us-east-1.amazonaws.com", "alb shared db/b,web/a kube:prod/ingress/db/b k8s-shared-1.us-east-1.elb.amazonaws.com"}
 	if !reflect.DeepEqual(lbs, wantLBs) {
 		t.Errorf("load balancers %q, want %q", lbs, wantLBs)
 	}

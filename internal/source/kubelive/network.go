@@ -16,7 +16,14 @@ func serviceFrom(s *corev1.Service) (Service, bool) {
 	if !ok {
 		return Service{}, false
 	}
-	return Service{Namespace: s.Namespace, Name: s.Name, Type: typ, Internal: internal, Selector: s.Spec.Selector, Labels: s.Labels}, true
+	out := Service{Namespace: s.Namespace, Name: s.Name, Type: typ, Internal: internal, Selector: s.Spec.Selector, Labels: s.Labels}
+	for _, in := range s.Status.LoadBalancer.Ingress {
+		if in.Hostname != "" {
+			out.Hostname = in.Hostname
+			break
+		}
+	}
+	return out, true
 }
 
 // isALB reports whether the LBC handles an Ingress; the legacy annotation
@@ -24,4 +31,14 @@ func serviceFrom(s *corev1.Service) (Service, bool) {
 // (https://kubernetes.io/docs/concepts/services-networking/ingress/#deprecated-annotation).
 func (l *loader) isALB(ing *networkingv1.Ingress) bool {
 	return awslb.IsALB(ing.Annotations, ing.Spec.IngressClassName, l.classes, l.defClass)
+}
+
+// ingressHostname is the ALB's DNS name from an Ingress's status.
+func ingressHostname(ing *networkingv1.Ingress) string {
+	for _, in := range ing.Status.LoadBalancer.Ingress {
+		if in.Hostname != "" {
+			return in.Hostname
+		}
+	}
+	return ""
 }

@@ -146,6 +146,8 @@ type Service struct {
 	Internal  bool
 	Selector  map[string]string
 	Labels    map[string]string
+	// Hostname is the load balancer's DNS name from the Service's status.
+	Hostname string
 }
 
 // Ingress is one Ingress that makes (or shares) an ALB.
@@ -156,6 +158,8 @@ type Ingress struct {
 	Group    string
 	Internal bool
 	Labels   map[string]string
+	// Hostname is the ALB's DNS name from the Ingress's status.
+	Hostname string
 }
 
 func nodeFrom(n *corev1.Node) Node {
