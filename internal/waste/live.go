@@ -110,9 +110,13 @@ func (f *finder) idleNodes() error {
 	if pct <= 0 {
 		pct = DefaultIdleThresholdPercent
 	}
+	accountGroups := accountGroupsByInstance(f.e)
 	for _, g := range f.e.NodeGroups {
 		if len(g.Nodes) == 0 || g.Role == estate.RoleMaster {
 			continue
+		}
+		if g.MinSize == 0 {
+			g.MinSize = accountMinSize(g, accountGroups)
 		}
 		var total, per estate.Resources
 		var idle []estate.NodeUsage
@@ -324,4 +328,35 @@ func claimFix(c estate.Claim) string {
 		return fmt.Sprintf("aws ec2 create-snapshot --volume-id %s if the data matters; %s; its PersistentVolume %s has reclaimPolicy Delete, so the EBS volume goes with it", vol, fix, c.Volume)
 	}
 	return fmt.Sprintf("%s; if its PersistentVolume %s has reclaimPolicy Retain, the EBS volume stays: then kubectl delete pv %s && aws ec2 delete-volume --volume-id %s", fix, c.Volume, c.Volume, vol)
+}
+
+// accountGroupsByInstance maps each EC2 instance an account lists (with
+// --aws) to its group.
+func accountGroupsByInstance(e *estate.Estate) map[string]*estate.NodeGroup {
+	out := map[string]*estate.NodeGroup{}
+	for i := range e.NodeGroups {
+		for _, id := range e.NodeGroups[i].InstanceIDs {
+			out[id] = &e.NodeGroups[i]
+		}
+	}
+	return out
+}
+
+// accountMinSize is the minimum size of the account's group (an EKS managed
+// node group's scaling configuration) whose instances are exactly the
+// cluster group's nodes; 0 when there is none, or when the account's group
+// holds other nodes too (its minimum then bounds them together).
+func accountMinSize(g estate.NodeGroup, byInstance map[string]*estate.NodeGroup) int {
+	var acct *estate.NodeGroup
+	for _, n := range g.Nodes {
+		a := byInstance[n.InstanceID]
+		if n.InstanceID == "" || a == nil || (acct != nil && a != acct) {
+			return 0
+		}
+		acct = a
+	}
+	if acct == nil || len(acct.InstanceIDs) != len(g.Nodes) {
+		return 0
+	}
+	return acct.MinSize
 }

@@ -303,3 +303,48 @@ func TestGP2ClaimListedByAccount(t *testing.T) {
 		}
 	}
 }
+
+// With --aws too, a cluster group whose nodes are exactly an account group's
+// instances keeps at least that group's minimum size.
+func TestIdleNodesAccountMinimum(t *testing.T) {
+	withID := func(n estate.NodeUsage, id string) estate.NodeUsage {
+		n.InstanceID = id
+		return n
+	}
+	kube := liveGroup(estate.OnDemand, withID(node("a", 1600, 6, false), "i-a"), withID(node("b", 100, 1, false), "i-b"),
+		withID(node("c", 100, 1, false), "i-c"), withID(node("d", 100, 1, false), "i-d"))
+	acct := func(min int, ids ...string) estate.NodeGroup {
+		return estate.NodeGroup{Name: "ng-1", Cluster: "prod", Role: estate.RoleNode, InstanceTypes: []string{"m5.large"}, Count: len(ids),
+			MinSize: min, Purchase: estate.OnDemand, InstanceIDs: ids, Origin: estate.Origin{Ref: "arn:aws:eks:us-east-1:1:nodegroup/prod/ng-1"}}
+	}
+	for _, tc := range []struct {
+		name   string
+		acct   estate.NodeGroup
+		remove int
+	}{
+		{"cluster only: requests need two nodes", estate.NodeGroup{}, 2},
+		{"the account group's minimum is 3", acct(3, "i-a", "i-b", "i-c", "i-d"), 1},
+		{"the account group holds other instances too", acct(3, "i-a", "i-b", "i-c", "i-d", "i-e"), 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := &estate.Estate{Region: region, NodeGroups: []estate.NodeGroup{kube}}
+			if tc.acct.Name != "" {
+				e.NodeGroups = append(e.NodeGroups, tc.acct)
+			}
+			found, err := Find(e, catalog(t), Options{Cost: cost.Options{At: now}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []Finding
+			for _, f := range found {
+				if f.Rule == RuleIdleNodes {
+					got = append(got, f)
+				}
+			}
+			want := monthlyOf(t, &estate.Estate{NodeGroups: []estate.NodeGroup{{Name: "x", Role: estate.RoleNode, InstanceTypes: []string{"m5.large"}, Count: tc.remove, Purchase: estate.OnDemand}}})
+			if len(got) != 1 || !got[0].MonthlySaving.Equal(want) {
+				t.Fatalf("findings %+v, want one saving %s (%d nodes)", got, want, tc.remove)
+			}
+		})
+	}
+}
