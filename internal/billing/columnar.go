@@ -454,7 +454,7 @@ func (c *colCursor) load(p parquet.Page) error {
 	switch c.kind {
 	case convString:
 		c.ids = grow(c.ids, rows)
-		var idOf func(j int) uint32
+		var idOf func(j int) (uint32, error)
 		switch data.Kind() {
 		case encoding.Int32: // dictionary indexes
 			dict := p.Dictionary()
@@ -478,12 +478,12 @@ func (c *colCursor) load(p parquet.Page) error {
 				return errColumnar
 			}
 			ids := c.dictIDs
-			idOf = func(j int) uint32 {
+			idOf = func(j int) (uint32, error) {
 				k := idx[j]
 				if k < 0 || int(k) >= len(ids) {
-					return 0
+					return 0, fmt.Errorf("dictionary index %d out of range", k)
 				}
-				return ids[k]
+				return ids[k], nil
 			}
 			if !hasNulls {
 				for i, k := range idx {
@@ -505,7 +505,7 @@ func (c *colCursor) load(p parquet.Page) error {
 				}
 				return nil
 			}
-			idOf = func(j int) uint32 { return c.strs.id(vals[offs[j]:offs[j+1]]) }
+			idOf = func(j int) (uint32, error) { return c.strs.id(vals[offs[j]:offs[j+1]]), nil }
 		default:
 			return errColumnar
 		}
@@ -515,7 +515,11 @@ func (c *colCursor) load(p parquet.Page) error {
 				c.ids[i] = 0
 				continue
 			}
-			c.ids[i] = idOf(j)
+			id, err := idOf(j)
+			if err != nil {
+				return err
+			}
+			c.ids[i] = id
 			j++
 		}
 		return nil
