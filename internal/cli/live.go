@@ -29,13 +29,19 @@ func (l *liveFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.BoolVar(&l.aws, "aws", false, "read the AWS account (read-only calls; permissions in docs/iam-policy.json)")
 	fl.StringVar(&l.profile, "profile", "", "with --aws: the AWS shared-config profile")
-	fl.StringSliceVar(&l.awsRegions, "aws-regions", nil, "with --aws: regions to read (default: the configured region; all = every enabled region)")
+	fl.StringSliceVar(&l.awsRegions, "aws-regions", nil, "with --aws: regions to read (default: --region where the command has it, else the configured region; all = every enabled region)")
 	fl.StringVar(&l.kubeconfig, "kubeconfig", "", "read a live cluster through this kubeconfig (default with --context: $KUBECONFIG or ~/.kube/config)")
 	fl.StringVar(&l.context, "context", "", "the kubeconfig context to read")
 }
 
 func (l *liveFlags) active(cmd *cobra.Command) bool {
 	l.useKube = l.kubeconfig != "" || cmd.Flags().Changed("context")
+	// refit cost --aws --region eu-west-1 reads the region it prices in.
+	if l.aws && len(l.awsRegions) == 0 {
+		if f := cmd.Flags().Lookup("region"); f != nil && f.Changed && f.Value.String() != "" {
+			l.awsRegions = []string{f.Value.String()}
+		}
+	}
 	return l.aws || l.useKube
 }
 
