@@ -386,8 +386,8 @@ type colCursor struct {
 	dictIDs []uint32
 }
 
-func newColCursor(rg parquet.RowGroup, col int, kind conv, strs *strTable) *colCursor {
-	return &colCursor{pages: rg.ColumnChunks()[col].Pages(), kind: kind, strs: strs}
+func newColCursor(rg parquet.RowGroup, col int, kind conv, strs *strTable, r io.ReaderAt) *colCursor {
+	return &colCursor{pages: columnPages(rg, col, r), kind: kind, strs: strs}
 }
 
 func (c *colCursor) close() {
@@ -664,7 +664,13 @@ func (pr *parquetReader) aggregateGroup(ctx context.Context, g int, plan *colPla
 	rg := pr.pf.RowGroups()[g]
 	// One cursor per column, shared by the dimensions that read it.
 	var all []*colCursor
+	var cols []int
 	byCol := map[int]*colCursor{}
+	cache := pr.prefetcher()
+	var reader io.ReaderAt
+	if cache != nil {
+		reader = cache
+	}
 	cursor := func(col int, kind conv) *colCursor {
 		if col < 0 {
 			return nil
@@ -672,9 +678,10 @@ func (pr *parquetReader) aggregateGroup(ctx context.Context, g int, plan *colPla
 		if c := byCol[col]; c != nil {
 			return c
 		}
-		c := newColCursor(rg, col, kind, strs)
+		c := newColCursor(rg, col, kind, strs, reader)
 		byCol[col] = c
 		all = append(all, c)
+		cols = append(cols, col)
 		return c
 	}
 	start := cursor(plan.start.col, convInt)
@@ -703,6 +710,9 @@ func (pr *parquetReader) aggregateGroup(ctx context.Context, g int, plan *colPla
 			c.close()
 		}
 	}()
+	if err := cache.fetch(ctx, pr.pf, g, cols); err != nil {
+		return err
+	}
 	groups := colGroups{slot: map[[2]uint64]int32{}, lastS: -1}
 	re := rowErrors{opt: opt, stats: st}
 	var (

@@ -162,7 +162,11 @@ func readHeader(cr *csvScanner) ([]string, error) {
 // openParquet opens obj's Parquet footer without page indexes or bloom
 // filters (refit scans whole columns).
 func openParquet(obj Object) (*parquet.File, error) {
-	pf, err := parquet.OpenFile(obj, obj.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	opts := []parquet.FileOption{parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true)}
+	if _, remote := obj.(*s3Object); remote {
+		opts = append(opts, parquet.ReadBufferSize(s3ParquetBuffer))
+	}
+	pf, err := parquet.OpenFile(obj, obj.Size(), opts...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: parquet: %w", obj.Name(), err)
 	}

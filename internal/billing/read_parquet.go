@@ -225,8 +225,8 @@ type cursor struct {
 	last  string // last string value: consecutive rows often repeat it
 }
 
-func newCursor(rg parquet.RowGroup, col int) *cursor {
-	return &cursor{pages: rg.ColumnChunks()[col].Pages(), buf: make([]parquet.Value, 512)}
+func newCursor(rg parquet.RowGroup, col int, r io.ReaderAt) *cursor {
+	return &cursor{pages: columnPages(rg, col, r), buf: make([]parquet.Value, 512)}
 }
 
 func (c *cursor) fill() error {
@@ -426,23 +426,33 @@ func (pr *parquetReader) readGroup(ctx context.Context, g int, opt ReadOptions, 
 	rg := pr.pf.RowGroups()[g]
 	var cursors [numFields]*cursor
 	var all []*cursor
+	var cols []int
+	cache := pr.prefetcher()
+	var reader io.ReaderAt
+	if cache != nil {
+		reader = cache
+	}
+	open := func(col int) *cursor {
+		cols = append(cols, col)
+		return newCursor(rg, col, reader)
+	}
 	for fl := range numFields {
 		isMap := (fl == fTagsMap && pr.tagsMap.ok) || (fl == fProductMap && pr.productMap.ok)
 		if pr.has[fl] && !isMap {
-			cursors[fl] = newCursor(rg, pr.leaf[fl].col)
+			cursors[fl] = open(pr.leaf[fl].col)
 			all = append(all, cursors[fl])
 		}
 	}
 	tagCursors := make([]*cursor, len(pr.tags))
 	for i, t := range pr.tags {
-		tagCursors[i] = newCursor(rg, t.col)
+		tagCursors[i] = open(t.col)
 	}
 	var tagsMap, productMap *mapCursor
 	if pr.tagsMap.ok {
-		tagsMap = &mapCursor{key: newCursor(rg, pr.tagsMap.key.col), value: newCursor(rg, pr.tagsMap.value.col)}
+		tagsMap = &mapCursor{key: open(pr.tagsMap.key.col), value: open(pr.tagsMap.value.col)}
 	}
 	if pr.productMap.ok {
-		productMap = &mapCursor{key: newCursor(rg, pr.productMap.key.col), value: newCursor(rg, pr.productMap.value.col)}
+		productMap = &mapCursor{key: open(pr.productMap.key.col), value: open(pr.productMap.value.col)}
 	}
 	defer func() {
 		for _, cu := range all {
@@ -458,6 +468,9 @@ func (pr *parquetReader) readGroup(ctx context.Context, g int, opt ReadOptions, 
 			}
 		}
 	}()
+	if err := cache.fetch(ctx, pr.pf, g, cols); err != nil {
+		return err
+	}
 	re := rowErrors{opt: opt, stats: st}
 	var (
 		in     interner
