@@ -406,6 +406,12 @@ func (c *checker) kustomization(o object, n *yaml.Node) []Finding {
 	}
 	each("patches", func(i int, p *yaml.Node) {
 		selector(fmt.Sprintf("patches[%d].target", i), yamldoc.Lookup(p, "target"))
+		out = append(out, c.inlinePatch(o, fmt.Sprintf("patches[%d].patch", i), yamldoc.Lookup(p, "patch"))...)
+	})
+	each("patchesStrategicMerge", func(i int, p *yaml.Node) {
+		if p.Kind == yaml.ScalarNode && strings.Contains(p.Value, "\n") { // inline, not a file name
+			out = append(out, c.inlinePatch(o, fmt.Sprintf("patchesStrategicMerge[%d]", i), p)...)
+		}
 	})
 	each("patchesJson6902", func(i int, p *yaml.Node) {
 		selector(fmt.Sprintf("patchesJson6902[%d].target", i), yamldoc.Lookup(p, "target"))
@@ -427,6 +433,47 @@ func (c *checker) kustomization(o object, n *yaml.Node) []Finding {
 		ref := yamldoc.Lookup(v, "objref")
 		out = append(out, c.reference(o, fmt.Sprintf("vars[%d].objref.apiVersion", i), yamldoc.Lookup(ref, "apiVersion"), yamldoc.Scalar(ref, "kind"), why)...)
 	})
+	return out
+}
+
+// inlinePatch checks a strategic-merge patch written inline in a
+// kustomization (patches[].patch, or an inline patchesStrategicMerge item):
+// its apiVersion and kind pick the resource it patches, so once the
+// resources move to the served version it no longer matches. Findings point
+// at the line inside the kustomization. JSON 6902 patches (a list of
+// operations) name no apiVersion and are left to their target.
+func (c *checker) inlinePatch(o object, field string, p *yaml.Node) []Finding {
+	if p == nil || p.Kind != yaml.ScalarNode || strings.TrimSpace(p.Value) == "" {
+		return nil
+	}
+	// A block scalar's text starts on the line after its indicator.
+	base := p.Line - 1
+	if p.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		base = p.Line
+	}
+	const why = "; the inline patch selects its resource by apiVersion and kind, so once the resources move to the served version it no longer applies: update it with them"
+	var out []Finding
+	dec := yaml.NewDecoder(strings.NewReader(p.Value))
+	for i := 0; ; i++ {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil {
+			break // the end, or not YAML: kustomize reports that itself
+		}
+		if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+			continue
+		}
+		m := doc.Content[0]
+		av := yamldoc.Lookup(m, "apiVersion")
+		if av == nil {
+			continue
+		}
+		node := &yaml.Node{Kind: yaml.ScalarNode, Value: av.Value, Line: base + av.Line, Column: av.Column}
+		f := field + ".apiVersion"
+		if i > 0 {
+			f = fmt.Sprintf("%s (document %d).apiVersion", field, i+1)
+		}
+		out = append(out, c.reference(o, f, node, yamldoc.Scalar(m, "kind"), why)...)
+	}
 	return out
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -421,5 +422,23 @@ func TestDuplicateKeysLargeMapping(t *testing.T) {
 	}
 	if fs[0].Line != 4 || !strings.Contains(fs[0].Message, "key k0 appears 2 times (lines 4, 34)") {
 		t.Errorf("first = %d %q", fs[0].Line, fs[0].Message)
+	}
+}
+
+// Strategic-merge patches written inline in a kustomization select their
+// resource by apiVersion and kind: each is checked at its own line.
+func TestCheckInlineKustomizePatches(t *testing.T) {
+	docs := splitFile(t, filepath.Join("testdata", "inline-patch", "kustomization.yaml"))
+	var got []string
+	for _, f := range Check(docs, mustTable(t), CheckOptions{To: v("1.33")}) {
+		got = append(got, key(f)+" "+f.FoundAPIVersion+"→"+f.Replacement)
+	}
+	want := []string{
+		"kustomization.yaml:5 removed-api-reference error patches[0].patch.apiVersion extensions/v1beta1→networking.k8s.io/v1",
+		"kustomization.yaml:25 removed-api-reference error patchesStrategicMerge[0].apiVersion policy/v1beta1→policy/v1",
+		"kustomization.yaml:30 removed-api-reference error patchesStrategicMerge[0] (document 2).apiVersion batch/v1beta1→batch/v1",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
