@@ -67,9 +67,10 @@ var compFields = [...]field{fService, fUsageType, fType, fDesc, fTerm, fChargeCl
 // the cost's sign (a negative FOCUS adjustment is a refund) and the format.
 type compKey [len(compFields) + 2]uint32
 
-// doubleScale is the fixed scale sums of DOUBLE costs are kept at; a value
-// with more decimals than this (below 1e-20) is summed as a decimal.
-const doubleScale = 20
+// doubleScale is the fixed scale sums of DOUBLE costs are kept at (10^19
+// still fits a uint64 multiplier); a value with more decimals than this is
+// summed as a decimal.
+const doubleScale = 19
 
 // columnarPlan says whether q can run column by column on this file, and
 // how.
@@ -244,6 +245,18 @@ func (a *int128) add(b int128) {
 	var carry uint64
 	a.lo, carry = bits.Add64(a.lo, b.lo, 0)
 	a.hi += b.hi + int64(carry)
+}
+
+// addChecked adds b unless the sum would overflow 128 bits; it reports
+// whether it added.
+func (a *int128) addChecked(b int128) bool {
+	sum := *a
+	sum.add(b)
+	if (a.hi < 0) == (b.hi < 0) && (sum.hi < 0) != (a.hi < 0) {
+		return false
+	}
+	*a = sum
+	return true
 }
 
 // mul64 returns v×m as an int128 (m > 0, |v×m| < 2^127).
@@ -827,9 +840,9 @@ func (pr *parquetReader) aggregateGroup(ctx context.Context, g int, plan *colPla
 				switch {
 				case !lastOK:
 					return fmt.Errorf("%s: row %d: %s: not a number: %v", name, rowNum, columns[fUnblended].name(namingOf(pr.format, nil)), f)
-				case lastScale >= 0 && lastScale <= plan.scale && plan.scale-lastScale < int32(len(pow10)):
-					sum.n.add(mul64(lastMant, pow10[plan.scale-lastScale]))
-				default:
+				case lastMant == 0:
+				case lastScale >= 0 && lastScale <= plan.scale && sum.n.addChecked(mul64(lastMant, pow10[plan.scale-lastScale])):
+				default: // more decimals than the scale, a huge value, or an overflow
 					sum.rest = sum.rest.Add(decimal.New(lastMant, -lastScale))
 				}
 			}

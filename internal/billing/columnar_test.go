@@ -414,3 +414,54 @@ func FuzzReadParquet(f *testing.F) {
 		}
 	})
 }
+
+func TestInt128AddChecked(t *testing.T) {
+	big := int128{lo: 0, hi: math.MaxInt64}
+	a := big
+	if a.addChecked(int128{lo: 0, hi: 1}) || a != big {
+		t.Errorf("overflow added: %+v", a)
+	}
+	b := int128{lo: 0, hi: math.MinInt64}
+	if b.addChecked(int128{lo: 0, hi: -1}) {
+		t.Error("negative overflow added")
+	}
+	c := int128{hi: 5}
+	if !c.addChecked(int128{hi: -7}) || c.hi != -2 {
+		t.Errorf("ordinary sum: %+v", c)
+	}
+}
+
+// Summing DOUBLE costs: zeros, whole numbers, tiny and huge values and
+// sums past 128 bits all match decimal arithmetic.
+func TestColumnarDoubleSums(t *testing.T) {
+	type r struct {
+		Start time.Time `parquet:"line_item_usage_start_date,timestamp(millisecond)"`
+		Cost  float64   `parquet:"line_item_unblended_cost"`
+		Code  string    `parquet:"line_item_product_code"`
+	}
+	vals := []float64{0, 1, 2, 0.1, 1e-25, 3.5e-19, 9.9e16, 9.9e16, 1e300, -1e300, -0.25, 123456.789}
+	for range 200 {
+		vals = append(vals, 9.87654321e16) // 200 × 1e36 at scale 19 overflows 128 bits
+	}
+	path := filepath.Join(t.TempDir(), "d.parquet")
+	f, _ := os.Create(path)
+	w := parquet.NewGenericWriter[r](f)
+	want := decimal.Zero
+	s := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, v := range vals {
+		if _, err := w.Write([]r{{s, v, "AmazonEC2"}}); err != nil {
+			t.Fatal(err)
+		}
+		want = want.Add(decimal.NewFromFloat(v))
+	}
+	w.Close()
+	f.Close()
+	q := Query{GroupBy: []Dimension{ByService}}
+	res, err := NewLocalEngine(NewFileSource([]Object{mustLocal(t, path)}, ReadOptions{Projection: ProjectionFor(q)}, 1)).Aggregate(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Total.Equal(want) || len(res.Rows) != 1 || !res.Rows[0].Cost.Equal(want) {
+		t.Errorf("total %s, want %s", res.Total, want)
+	}
+}
