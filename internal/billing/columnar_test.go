@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -463,5 +464,27 @@ func TestColumnarDoubleSums(t *testing.T) {
 	}
 	if !res.Total.Equal(want) || len(res.Rows) != 1 || !res.Rows[0].Cost.Equal(want) {
 		t.Errorf("total %s, want %s", res.Total, want)
+	}
+}
+
+// Progress hears of every row once (in steps), whichever path reads it.
+func TestProgressCountsRowsOnce(t *testing.T) {
+	files := columnarFiles(t)
+	csvPath := filepath.Join(t.TempDir(), "cur.csv.gz")
+	if err := os.WriteFile(csvPath, curCSVGz(50_000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, objs := range map[string][]Object{"csv.gz": {mustLocal(t, csvPath)}, "focus parquet": files["focus"], "cur2 parquet": files["cur2"]} {
+		for _, q := range []Query{{GroupBy: []Dimension{ByDay, ByService}}, {GroupBy: []Dimension{ByRegion}}} {
+			var seen atomic.Int64
+			opt := ReadOptions{Projection: ProjectionFor(q), Progress: func(n int64) { seen.Add(n) }}
+			res, err := NewLocalEngine(NewFileSource(objs, opt, 2)).Aggregate(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := seen.Load(); got > res.Stats.Rows || got < res.Stats.Rows-2*4096 {
+				t.Errorf("%s %v: progress %d rows, read %d", name, q.GroupBy, got, res.Stats.Rows)
+			}
+		}
 	}
 }

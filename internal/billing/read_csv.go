@@ -97,9 +97,6 @@ func readCSV(ctx context.Context, obj Object, kind container, opt ReadOptions, c
 			if err := ctx.Err(); err != nil {
 				return st, err
 			}
-			if n > 0 && opt.Progress != nil {
-				opt.Progress(4096)
-			}
 		}
 		rec, more, line, err := cr.next(want)
 		if err == io.EOF {
