@@ -20,6 +20,19 @@ import (
 	"github.com/refit-dev/refit/internal/report"
 )
 
+// billInputs is the part of each bill command's help about its inputs.
+const billInputs = `PATH is a billing export file (legacy CUR CSV, CSV.gz or Parquet; CUR 2.0
+Parquet; FOCUS CSV or Parquet: the format is told from the header or
+schema), a CUR manifest JSON, a directory, a glob, or s3://bucket/prefix
+(the SDK's credential chain, --profile, --region, --endpoint-url). Only the
+columns the report needs are read; files are read in parallel (--workers).
+--engine athena runs the same report as SQL in Amazon Athena instead
+(--athena-table, ...). Costs are unblended unless --cost net|amortized;
+--from/--to bound the days. Rows with bad numbers are counted and listed
+with file and row; --strict stops at the first.
+
+Exit codes: 0 ok, 1 a threshold you set was crossed, 2 bad usage or input.`
+
 // billFlags are shared by the bill commands.
 type billFlags struct {
 	costKind              string
@@ -196,6 +209,12 @@ func newBillSummaryCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "summary PATH...",
 		Short: "Total, by component, by service, by tag and top resources",
+		Long: `The period's total, split by the components of refit cost (EC2 on-demand
+and spot, EKS, Fargate, NAT hours and data, EBS, load balancers, public IPv4,
+data transfer, ...), by service, by a tag (--tag, for example
+kubernetes.io/cluster/NAME or a cost-allocation tag) and the --top resources.
+
+` + billInputs,
 		Example: `  refit bill summary --example
   refit bill summary s3://my-cur-bucket/cur/ --region us-east-1 --tag kubernetes.io/cluster/prod
   refit bill summary cur/*.parquet --cost amortized -o json`,
@@ -236,8 +255,12 @@ func newBillDailyCommand(streams IO) *cobra.Command {
 	var f billFlags
 	var by string
 	cmd := &cobra.Command{
-		Use:     "daily PATH...",
-		Short:   "Day-by-day spend, split by component, service or tag",
+		Use:   "daily PATH...",
+		Short: "Day-by-day spend, split by component, service or tag",
+		Long: `One line per day (days with no charge included), split --by a dimension,
+with a sparkline and bars on a terminal; -o csv for spreadsheets.
+
+` + billInputs,
 		Example: "  refit bill daily --example --by component\n  refit bill daily cur/ --by tag:team -o csv",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dims := []billing.Dimension{billing.ByDay}
@@ -276,7 +299,9 @@ trailing 14 days: a day is flagged when it costs more than the baseline's
 median plus 3 scaled median absolute deviations, more than 20% above the
 median, and at least $1 above it. Median and MAD are not inflated by the
 spikes they look for, unlike a mean and standard deviation. Credits, tax and
-fees are left out. See docs/billing.md.`,
+fees are left out. See docs/billing.md.
+
+` + billInputs,
 		Example: "  refit bill anomalies --example\n  refit bill anomalies s3://cur/ --fail-on-anomaly   # exit 1 when one is found",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			res, format, _, err := f.aggregate(cmd, args, streams, billing.ByDay, billing.ByComponent)
@@ -327,7 +352,9 @@ func newBillForecastCommand(streams IO) *cobra.Command {
 		Short: "Project the month-end total from the month so far",
 		Long: `Project the month's total: the month to date plus the mean of the last 7
 complete days times the days left, with a range from the cheapest and the
-dearest of those 7 days. The month is the one of the latest day billed.`,
+dearest of those 7 days. The month is the one of the latest day billed.
+
+` + billInputs,
 		Example: "  refit bill forecast --example",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			res, format, _, err := f.aggregate(cmd, args, streams, billing.ByDay)
@@ -363,6 +390,12 @@ func newBillVsEstimateCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "vs-estimate PATH... --estimate PATH...",
 		Short: "Hold refit cost's estimate against what was billed, per component",
+		Long: `Price the configs and manifests of --estimate as refit cost does, scale the
+bill to the same 730-hour month, and compare them component by component;
+the biggest differences come with hints (a usage assumption to set with
+--usage, a resource the estimate does not model).
+
+` + billInputs,
 		Example: `  refit bill vs-estimate --example --estimate examples/eks-after
   refit bill vs-estimate cur/ --estimate cluster.yaml k8s/ --usage usage.yaml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
