@@ -369,8 +369,8 @@ spec:
 }
 
 func FuzzCheck(f *testing.F) {
-	for _, name := range []string{"app.yaml", "crd.yaml", "kustomization.yaml"} {
-		data, err := os.ReadFile(filepath.Join("testdata", "legacy", name))
+	for _, name := range []string{"legacy/app.yaml", "legacy/crd.yaml", "legacy/kustomization.yaml", "inline-patch/kustomization.yaml"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
 		}
