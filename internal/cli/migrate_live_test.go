@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
-	"github.com/refit-dev/refit/internal/source/kubelive/kubetest"
 	"github.com/refit-dev/refit/internal/source/kubeobjects/kubeobjectstest"
 )
 
@@ -44,21 +43,9 @@ func decodeFindings(t *testing.T, out string) []kubeapi.Finding {
 // policy/v1beta1 PodDisruptionBudget in a Helm release's latest manifest;
 // a manifest given beside the cluster is checked too.
 func TestMigrateCheckKubeconfig(t *testing.T) {
-	cs, kubeconfig := kubetest.Client(t) // skips without REFIT_TEST_KUBECONFIG
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	ns := fmt.Sprintf("migrate-live-%d", time.Now().UnixNano()%1e9)
-	if err := kubetest.CreateNamespace(ctx, cs, ns); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := kubeobjectstest.Delete(context.Background(), cs, ns); err != nil {
-			t.Error(err)
-		}
-	})
-	if err := kubeobjectstest.Plant(ctx, cs, ns); err != nil {
-		t.Fatal(err)
-	}
+	_, kubeconfig, ns := kubeobjectstest.Setup(t, ctx, "migrate-live")
 	file := filepath.Join(t.TempDir(), "ing.yaml")
 	if err := os.WriteFile(file, []byte("apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: ing\n"), 0o644); err != nil {
 		t.Fatal(err)

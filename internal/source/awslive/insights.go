@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -85,32 +84,19 @@ func LoadInsights(ctx context.Context, opt Options) (*UpgradeInsights, error) {
 	if conc <= 0 {
 		conc = DefaultConcurrency
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var (
-		wg    sync.WaitGroup
-		sem   = make(chan struct{}, conc)
-		parts = make([]*insightReader, len(regions))
-	)
-	for i, region := range regions {
-		rcfg := cfg.Copy()
-		rcfg.Region = region
-		ir := &insightReader{regionReader: &regionReader{region: region, cfg: rcfg, cancel: cancel}}
-		parts[i] = ir
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			defer func() { <-sem }()
-			ir.read(ctx)
-		}()
-	}
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
+	parts := make([]*insightReader, len(regions))
+	err = runBounded(ctx, conc, func(ctx context.Context, cancel context.CancelCauseFunc) []func(context.Context) {
+		var jobs []func(context.Context)
+		for i, region := range regions {
+			rcfg := cfg.Copy()
+			rcfg.Region = region
+			ir := &insightReader{regionReader: &regionReader{region: region, cfg: rcfg, cancel: cancel}}
+			parts[i] = ir
+			jobs = append(jobs, ir.read)
+		}
+		return jobs
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := &UpgradeInsights{}

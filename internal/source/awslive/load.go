@@ -84,34 +84,19 @@ func Load(ctx context.Context, opt Options) (*Inventory, error) {
 	if conc <= 0 {
 		conc = DefaultConcurrency
 	}
-	var (
-		wg    sync.WaitGroup
-		sem   = make(chan struct{}, conc)
-		parts = make([]*regionReader, len(regions))
-	)
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	for i, region := range regions {
-		rcfg := cfg.Copy()
-		rcfg.Region = region
-		r := &regionReader{region: region, account: inv.Account, partition: inv.Partition, cfg: rcfg, cancel: cancel}
-		parts[i] = r
-		for _, read := range r.readers() {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				select {
-				case sem <- struct{}{}:
-				case <-ctx.Done():
-					return
-				}
-				defer func() { <-sem }()
-				read(ctx)
-			}()
+	parts := make([]*regionReader, len(regions))
+	err = runBounded(ctx, conc, func(ctx context.Context, cancel context.CancelCauseFunc) []func(context.Context) {
+		var jobs []func(context.Context)
+		for i, region := range regions {
+			rcfg := cfg.Copy()
+			rcfg.Region = region
+			r := &regionReader{region: region, account: inv.Account, partition: inv.Partition, cfg: rcfg, cancel: cancel}
+			parts[i] = r
+			jobs = append(jobs, r.readers()...)
 		}
-	}
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
+		return jobs
+	})
+	if err != nil {
 		return nil, err
 	}
 	ok := false
@@ -124,6 +109,31 @@ func Load(ctx context.Context, opt Options) (*Inventory, error) {
 		return nil, fmt.Errorf("nothing could be read: %s", strings.Join(inv.Partial, "; "))
 	}
 	return inv, nil
+}
+
+// runBounded runs the jobs that plan makes, at most conc at a time. A job
+// stops the others (those not started yet, and their calls) with cancel,
+// whose cause runBounded returns.
+func runBounded(ctx context.Context, conc int, plan func(ctx context.Context, cancel context.CancelCauseFunc) []func(context.Context)) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	sem := make(chan struct{}, conc)
+	var wg sync.WaitGroup
+	for _, job := range plan(ctx, cancel) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			job(ctx)
+		}()
+	}
+	wg.Wait()
+	return context.Cause(ctx)
 }
 
 // loadConfig loads the SDK configuration (the standard retryer without a

@@ -13,7 +13,6 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/refit-dev/refit/internal/source/kubelive"
-	"github.com/refit-dev/refit/internal/source/kubelive/kubetest"
 	"github.com/refit-dev/refit/internal/source/kubeobjects"
 	"github.com/refit-dev/refit/internal/source/kubeobjects/kubeobjectstest"
 	"github.com/refit-dev/refit/internal/source/yamldoc"
@@ -23,21 +22,9 @@ import (
 // comes back as its last-applied apps/v1beta1 form, the HPA as served, the
 // Helm release as its latest manifest.
 func TestLoadLive(t *testing.T) {
-	cs, kubeconfig := kubetest.Client(t) // skips without REFIT_TEST_KUBECONFIG
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	ns := fmt.Sprintf("kubeobjects-%d", time.Now().UnixNano()%1e9)
-	if err := kubetest.CreateNamespace(ctx, cs, ns); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := kubeobjectstest.Delete(context.Background(), cs, ns); err != nil {
-			t.Error(err)
-		}
-	})
-	if err := kubeobjectstest.Plant(ctx, cs, ns); err != nil {
-		t.Fatal(err)
-	}
+	cs, kubeconfig, ns := kubeobjectstest.Setup(t, ctx, "kubeobjects")
 	for i := range 3 {
 		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("c%d", i), Namespace: ns}, Data: map[string]string{"k": "v"}}
 		if _, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, cm, metav1.CreateOptions{}); err != nil {

@@ -10,13 +10,39 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/refit-dev/refit/internal/source/kubelive/kubetest"
 )
+
+// Setup connects to the test API server (skipping the test without one),
+// makes a fresh namespace named after prefix, plants the objects in it and
+// deletes them when the test ends. It returns the client, the kubeconfig's
+// path and the namespace.
+func Setup(t *testing.T, ctx context.Context, prefix string) (kubernetes.Interface, string, string) {
+	t.Helper()
+	cs, kubeconfig := kubetest.Client(t) // skips without REFIT_TEST_KUBECONFIG
+	ns := fmt.Sprintf("%s-%d", prefix, time.Now().UnixNano()%1e9)
+	if err := kubetest.CreateNamespace(ctx, cs, ns); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := Delete(context.Background(), cs, ns); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := Plant(ctx, cs, ns); err != nil {
+		t.Fatal(err)
+	}
+	return cs, kubeconfig, ns
+}
 
 // Planted names the objects Plant creates in its namespace.
 const (
