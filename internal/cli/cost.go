@@ -28,6 +28,7 @@ type estimateFlags struct {
 	pricesDir    string
 	at           string
 	allowMissing bool
+	strictPrices bool
 }
 
 func (f *estimateFlags) register(cmd *cobra.Command) {
@@ -36,7 +37,8 @@ func (f *estimateFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.usageFile, "usage", "", "YAML file of usage assumptions (NAT and load balancer traffic, data transfer); see docs/usage.md")
 	fl.StringVar(&f.pricesDir, "prices", "", "directory of price CSVs to use instead of the embedded catalog (as written by `refit prices update`)")
 	fl.StringVar(&f.at, "at", "", "date (YYYY-MM-DD) that decides EKS standard vs extended support (default: today)")
-	fl.BoolVar(&f.allowMissing, "allow-missing-prices", false, "list items with no price as notes instead of failing")
+	fl.BoolVar(&f.allowMissing, "allow-missing-prices", false, "list items no region of the catalog prices as \"not priced\" (left out of the total) instead of failing")
+	fl.BoolVar(&f.strictPrices, "strict-prices", false, "fail (exit 2) naming every price the catalog lacks in the region, instead of estimating it from the nearest region that has it")
 }
 
 // setup loads the catalog and the options.
@@ -45,7 +47,7 @@ func (f *estimateFlags) setup() (*pricing.Catalog, cost.Options, error) {
 	if err != nil {
 		return nil, cost.Options{}, err
 	}
-	opt := cost.Options{Region: f.region, Usage: cost.DefaultUsage(), AllowMissingPrices: f.allowMissing, Catalog: catDir}
+	opt := cost.Options{Region: f.region, Usage: cost.DefaultUsage(), AllowMissingPrices: f.allowMissing, StrictPrices: f.strictPrices, Catalog: catDir}
 	if f.region != "" {
 		if err := cat.CheckRegion(f.region); err != nil {
 			return nil, opt, fmt.Errorf("--region: %w", err)

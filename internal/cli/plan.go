@@ -74,7 +74,7 @@ The recommended scenario is the cheapest that meets the constraints.
 			if err != nil {
 				return err
 			}
-			opt.Region, opt.At, opt.Usage = copt.Region, copt.At, copt.Usage
+			opt.Options = copt // every pricing flag, as cost takes them
 			if err := live.exclusive(cmd); err != nil {
 				return err
 			}

@@ -90,14 +90,14 @@ Rules:
 				return err
 			}
 			opt := waste.Options{Cost: copt, MinRootVolumeGiB: minRoot, IdleThresholdPercent: idle}
-			found, err := waste.Find(e, cat, opt)
+			found, err := waste.Check(e, cat, opt)
 			if err != nil {
 				return err
 			}
-			if err := waste.Write(streams.Out, waste.Region(e, opt), found, f); err != nil {
+			if err := waste.WriteResult(streams.Out, waste.Region(e, opt), found, f); err != nil {
 				return err
 			}
-			if total := waste.Total(found); failOver != "" && total.GreaterThan(limit) {
+			if total := waste.Total(found.Findings); failOver != "" && total.GreaterThan(limit) {
 				return thresholdError("monthly saving %s is over --fail-over %s", total.StringFixed(2), limit.StringFixed(2))
 			}
 			return nil

@@ -28,6 +28,10 @@ type Item struct {
 	Origin      string          `json:"origin"`
 	// Note qualifies the price, for example "spot estimate".
 	Note string `json:"note,omitempty"`
+	// Estimated is true when the unit price is not in the catalog for the
+	// region and was taken from the nearest region that has it (the
+	// breakdown's assumptions say which).
+	Estimated bool `json:"estimated,omitempty"`
 }
 
 // ComponentTotal is the monthly cost of one component.
@@ -45,7 +49,18 @@ type Breakdown struct {
 	Assumptions []string `json:"assumptions"`
 	// Notes are facts worth knowing that are not priced (capacity, skipped objects).
 	Notes []string `json:"notes,omitempty"`
+	// Estimates names each price estimated from another region (each is
+	// also an assumption).
+	Estimates []string `json:"estimates,omitempty"`
+	// NotPriced lists, with their origins, the items no region of the
+	// catalog has a price for (only with AllowMissingPrices; the total
+	// leaves them out).
+	NotPriced []string `json:"notPriced,omitempty"`
 }
+
+// Incomplete is true when items were left out of the total for want of a
+// price.
+func (b *Breakdown) Incomplete() bool { return len(b.NotPriced) > 0 }
 
 // Total is the monthly total.
 func (b *Breakdown) Total() decimal.Decimal {

@@ -23,8 +23,12 @@ type Options struct {
 	// At is the date that decides the EKS support tier (default: now).
 	At    time.Time
 	Usage Usage
-	// AllowMissingPrices turns missing prices into notes instead of an error.
+	// AllowMissingPrices turns prices that no region has into notes
+	// instead of an error.
 	AllowMissingPrices bool
+	// StrictPrices makes a price missing in the region an error, instead of
+	// estimating it from the nearest region that has it.
+	StrictPrices bool
 	// Catalog names the catalog directory used, "" for the embedded one.
 	Catalog string
 }
@@ -114,14 +118,52 @@ func (p *pricer) note(format string, args ...any) {
 }
 
 // fail records an error at an origin; with AllowMissingPrices, missing
-// prices become notes instead.
+// prices become "not priced" entries instead.
 func (p *pricer) fail(o estate.Origin, err error) {
 	var mp *pricing.MissingPriceError
 	if p.opt.AllowMissingPrices && errors.As(err, &mp) {
-		p.note("not priced: %s: %v", o, err)
+		p.b.NotPriced = append(p.b.NotPriced, fmt.Sprintf("%s: %v", o, err))
 		return
 	}
 	p.errs = append(p.errs, o.Errorf("%v", err))
+}
+
+// lookup finds a price with look in the estimate's region. A price the
+// catalog lacks there is estimated from the nearest region that has it
+// (unless StrictPrices), with an assumption saying so; a failure is
+// recorded at o.
+func (p *pricer) lookup(o estate.Origin, look func(region string) (pricing.Price, error)) (pricing.Price, bool) {
+	var (
+		pr  pricing.Price
+		err error
+	)
+	if p.opt.StrictPrices {
+		pr, err = look(p.region)
+	} else {
+		pr, err = p.cat.Estimated(p.region, look)
+	}
+	if err != nil {
+		p.fail(o, err)
+		return pr, false
+	}
+	if pr.EstimatedFrom != "" {
+		p.estimated(pr)
+	}
+	return pr, true
+}
+
+// estimated records an estimated price once, as an assumption.
+func (p *pricer) estimated(pr pricing.Price) {
+	what := pr.Service + " " + pr.Item
+	if pr.Service == "ec2" && !strings.Contains(pr.Item, " spot") {
+		what = "ec2 " + pr.Item + " on-demand Linux"
+	}
+	n := len(p.b.Assumptions)
+	p.assume("%s in %s: not in the catalog, estimated from %s ($%s/%s); run refit prices update --fetch for the real price",
+		what, p.region, pr.EstimatedFrom, pr.USD.String(), pricing.UnitLabel(pr.Unit))
+	if len(p.b.Assumptions) > n {
+		p.b.Estimates = append(p.b.Estimates, p.b.Assumptions[n])
+	}
 }
 
 // add appends an item; quantity × unit price = monthly cost.
@@ -132,17 +174,13 @@ func (p *pricer) add(resource string, c Component, qty decimal.Decimal, unit str
 	p.b.Items = append(p.b.Items, Item{
 		Resource: resource, Component: c, Quantity: qty, Unit: unit,
 		UnitPrice: price.USD, MonthlyCost: qty.Mul(price.USD), Origin: o.String(), Note: note,
+		Estimated: price.EstimatedFrom != "",
 	})
 }
 
 // service looks a service price up, recording a failure at o.
 func (p *pricer) service(o estate.Origin, service, item string) (pricing.Price, bool) {
-	pr, err := p.cat.Service(service, item, p.region)
-	if err != nil {
-		p.fail(o, err)
-		return pr, false
-	}
-	return pr, true
+	return p.lookup(o, func(region string) (pricing.Price, error) { return p.cat.Service(service, item, region) })
 }
 
 func hours(n int) decimal.Decimal { return decimal.NewFromInt(int64(n) * HoursPerMonth) }
@@ -199,10 +237,7 @@ func (p *pricer) nodeGroups(e *estate.Estate) int {
 		label := groupLabel(g)
 		if n := g.OnDemandCount(); n > 0 {
 			t := g.InstanceTypes[0]
-			pr, err := p.cat.OnDemand(p.region, t)
-			if err != nil {
-				p.fail(g.Origin, err)
-			} else {
+			if pr, ok := p.lookup(g.Origin, func(region string) (pricing.Price, error) { return p.cat.OnDemand(region, t) }); ok {
 				p.add(fmt.Sprintf("%s: %d × %s on-demand", label, n, t), comp, hours(n), "instance-hours", pr, g.Origin, "")
 			}
 		}
@@ -241,17 +276,27 @@ func (p *pricer) spot(g estate.NodeGroup, label string, n int) {
 	}
 	sum := decimal.Zero
 	var parts []string
+	var from []string
 	for _, t := range g.InstanceTypes {
-		est, err := p.cat.Spot(p.region, t)
-		if err != nil {
-			p.fail(g.Origin, err)
+		var est pricing.SpotEstimate
+		pr, ok := p.lookup(g.Origin, func(region string) (pricing.Price, error) {
+			e, err := p.cat.Spot(region, t)
+			if err == nil {
+				est = e
+			}
+			return e.Price, err
+		})
+		if !ok {
 			return
 		}
-		sum = sum.Add(est.USD)
+		if pr.EstimatedFrom != "" {
+			from = append(from, pr.EstimatedFrom)
+		}
+		sum = sum.Add(pr.USD)
 		parts = append(parts, fmt.Sprintf("%s −%d%%, interruptions %s", t, est.SavingsPct, est.InterruptionBucket))
 	}
 	mean := sum.Div(decimal.NewFromInt(int64(len(g.InstanceTypes))))
-	pr := pricing.Price{Service: "ec2", Item: "spot", Region: p.region, USD: mean}
+	pr := pricing.Price{Service: "ec2", Item: "spot", Region: p.region, USD: mean, EstimatedFrom: strings.Join(from, ",")}
 	if len(g.InstanceTypes) > 1 {
 		p.assume("spot groups are priced at the mean spot estimate of their instance types")
 	}
@@ -542,10 +587,7 @@ func (p *pricer) other(e *estate.Estate) {
 			dep = "multi-az"
 		}
 		engine := normalizeEngine(d.Engine)
-		pr, err := p.cat.RDS(p.region, d.InstanceClass, engine, dep)
-		if err != nil {
-			p.fail(d.Origin, err)
-		} else {
+		if pr, ok := p.lookup(d.Origin, func(region string) (pricing.Price, error) { return p.cat.RDS(region, d.InstanceClass, engine, dep) }); ok {
 			p.add(fmt.Sprintf("RDS %s: %s %s %s", d.Name, d.InstanceClass, engine, dep), Database, hours(1), "instance-hours", pr, d.Origin, "")
 		}
 		if d.StorageGiB > 0 {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -252,8 +253,8 @@ func TestAllowMissingPrices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(b.Notes) == 0 || !strings.Contains(b.Notes[0], "not priced") {
-		t.Fatalf("notes = %q, want a not-priced note", b.Notes)
+	if len(b.NotPriced) != 1 || !strings.Contains(b.NotPriced[0], "no price for rds db.t3.micro") || !b.Incomplete() {
+		t.Fatalf("not priced = %q, want the RDS instance", b.NotPriced)
 	}
 	var mp *pricing.MissingPriceError
 	if errors.As(err, &mp) {
@@ -310,5 +311,90 @@ func TestCompare(t *testing.T) {
 		if kinds[k] != v {
 			t.Errorf("%s: %s, want %s", k, kinds[k], v)
 		}
+	}
+}
+
+// estimateCatalog has a Classic ELB price in us-east-1 only, and t3.small in
+// both us-east-1 and us-east-2.
+func estimateCatalog(t *testing.T) *pricing.Catalog {
+	t.Helper()
+	c, err := pricing.Load(fstest.MapFS{
+		pricing.FileEC2OnDemand:   {Data: []byte("region,instance_type,usd_per_hour\nus-east-1,t3.small,0.0208\nus-east-2,t3.small,0.0208\nus-east-1,t3.large,0.0832\n")},
+		pricing.FileInstanceTypes: {Data: []byte("instance_type,vcpu,memory_mib,arch,max_pods_eni,burstable\nt3.small,2,2048,amd64,11,true\nt3.large,2,8192,amd64,35,true\n")},
+		pricing.FileServices: {Data: []byte("service,item,region,unit,usd,source\n" +
+			"elb_classic,load_balancer_hour,us-east-1,usd_per_hour,0.025,test\n" +
+			"elb_classic,data_processed,us-east-1,usd_per_gb,0.008,test\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestEstimatedPrices(t *testing.T) {
+	e := estate.Estate{Region: "us-east-2",
+		LoadBalancers: []estate.LoadBalancer{{Name: "ingress-nginx", Type: estate.CLB, Internal: true, Origin: origin(3)}},
+		NodeGroups: []estate.NodeGroup{
+			{Name: "a", Role: estate.RoleNode, InstanceTypes: []string{"t3.small"}, Count: 2, Purchase: estate.OnDemand, Origin: origin(7)},
+			{Name: "b", Role: estate.RoleNode, InstanceTypes: []string{"t3.large"}, Count: 1, Purchase: estate.OnDemand, Origin: origin(9)},
+		},
+	}
+	c := estimateCatalog(t)
+	b, err := Estimate(&e, c, Options{At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"elb_classic load_balancer_hour in us-east-2: not in the catalog, estimated from us-east-1 ($0.025/hour); run refit prices update --fetch for the real price",
+		"ec2 t3.large on-demand Linux in us-east-2: not in the catalog, estimated from us-east-1 ($0.0832/hour); run refit prices update --fetch for the real price",
+	}
+	if len(b.Estimates) != len(want) {
+		t.Fatalf("estimates = %q, want %q", b.Estimates, want)
+	}
+	for _, w := range want {
+		found := false
+		for _, a := range b.Assumptions {
+			found = found || a == w
+		}
+		if !found {
+			t.Errorf("assumptions %q lack %q", b.Assumptions, w)
+		}
+	}
+	for _, it := range b.Items {
+		est := strings.Contains(it.Resource, "ingress-nginx") || strings.Contains(it.Resource, "t3.large")
+		if it.Estimated != est {
+			t.Errorf("%s: estimated = %v, want %v", it.Resource, it.Estimated, est)
+		}
+		if strings.Contains(it.Resource, "ingress-nginx") && !it.UnitPrice.Equal(d(0.025)) {
+			t.Errorf("%s: unit price %s, want the us-east-1 price", it.Resource, it.UnitPrice)
+		}
+	}
+
+	// --strict-prices: every missing price is an error naming it.
+	_, err = Estimate(&e, c, Options{At: at, StrictPrices: true})
+	if err == nil {
+		t.Fatal("strict: want an error")
+	}
+	for _, w := range []string{"no price for elb_classic load_balancer_hour in region us-east-2", "no price for ec2 t3.large on-demand Linux in region us-east-2"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("strict: error %q lacks %q", err, w)
+		}
+	}
+}
+
+func TestEstimateNeedsSomeRegion(t *testing.T) {
+	// No region has a NAT gateway price: an error by default, a "not
+	// priced" entry with AllowMissingPrices; never zero.
+	e := estate.Estate{Region: "us-east-2", NATGateways: []estate.NATGateway{{Name: "nat", Origin: origin(4)}}}
+	c := estimateCatalog(t)
+	if _, err := Estimate(&e, c, Options{At: at}); err == nil || !strings.Contains(err.Error(), "in.yaml:4") {
+		t.Fatalf("err = %v, want one at in.yaml:4", err)
+	}
+	b, err := Estimate(&e, c, Options{At: at, AllowMissingPrices: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.Incomplete() || len(b.Items) != 0 {
+		t.Fatalf("not priced %q, items %v", b.NotPriced, b.Items)
 	}
 }

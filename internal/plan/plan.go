@@ -5,6 +5,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,11 +19,12 @@ import (
 	"github.com/refit-dev/refit/internal/pricing"
 )
 
-// Options are the constraints and assumptions of a plan.
+// Options are the constraints and assumptions of a plan. The embedded
+// cost.Options price every scenario exactly as `refit cost` prices an estate
+// (region, date, usage, catalog, estimated and missing prices): plan takes
+// the same pricing options as cost, never a copy of some of them.
 type Options struct {
-	Region string
-	At     time.Time
-	Usage  cost.Usage
+	cost.Options
 	// MinNodes is the least number of EC2 nodes (availability), default 2.
 	MinNodes int
 	// Headroom is the fraction of each node's cpu and memory left free.
@@ -109,6 +111,9 @@ type Scenario struct {
 	// which); it is then shown but not recommended.
 	Eligible bool   `json:"eligible"`
 	WhyNot   string `json:"whyNot,omitempty"`
+	// NotPriced says why the scenario could not be priced (it is then
+	// listed with an empty breakdown and never recommended).
+	NotPriced string `json:"notPriced,omitempty"`
 	// Eksctl is the ClusterConfig of an EKS design (nil otherwise).
 	Eksctl *eksctlcfg.Config `json:"-"`
 }
@@ -171,7 +176,7 @@ func Make(e *estate.Estate, cat *pricing.Catalog, opt Options) (*Result, error) 
 	if opt.Zones == 0 {
 		opt.Zones = zonesOf(e)
 	}
-	p := &planner{e: e, cat: cat, opt: opt, costOpt: cost.Options{Region: region, At: opt.At, Usage: opt.Usage}}
+	p := &planner{e: e, cat: cat, opt: opt}
 	return p.run()
 }
 
@@ -196,20 +201,49 @@ func zonesOf(e *estate.Estate) int {
 }
 
 type planner struct {
-	e       *estate.Estate
-	cat     *pricing.Catalog
-	opt     Options
-	costOpt cost.Options
-	demand  Demand
-	res     *Result
+	e      *estate.Estate
+	cat    *pricing.Catalog
+	opt    Options
+	demand Demand
+	res    *Result
 }
 
 func (p *planner) price(name, title string, e *estate.Estate) (Scenario, error) {
-	b, err := cost.Estimate(e, p.cat, p.costOpt)
+	b, err := cost.Estimate(e, p.cat, p.opt.Options)
 	if err != nil {
-		return Scenario{}, fmt.Errorf("scenario %s: %w", name, err)
+		return Scenario{}, &notPricedError{fmt.Errorf("scenario %s: %w", name, err)}
 	}
 	return Scenario{Name: name, Title: title, Estate: e, Breakdown: b, Eligible: true, LowerBoundMonthly: b.Total(), Risks: []string{}, Explain: []string{}}, nil
+}
+
+// notPricedError is a scenario the cost engine could not price (a price
+// or an instance type the catalog lacks): the plan lists it and goes on.
+// Any other error (a pod that fits no instance type, a flag that leaves no
+// candidate) is the input's and stops the plan.
+type notPricedError struct{ err error }
+
+func (e *notPricedError) Error() string { return e.err.Error() }
+func (e *notPricedError) Unwrap() error { return e.err }
+
+// add appends a scenario; a scenario that could not be priced is listed
+// with the reason and never recommended, and the others are still
+// compared. It reports whether the scenario was priced.
+func (p *planner) add(name, title string, s Scenario, err error) (bool, error) {
+	var np *notPricedError
+	if errors.As(err, &np) {
+		reason := strings.TrimPrefix(err.Error(), "scenario "+name+": ")
+		p.res.Scenarios = append(p.res.Scenarios, Scenario{Name: name, Title: title,
+			Breakdown: &cost.Breakdown{Currency: "USD", Region: p.opt.Region, Items: []cost.Item{}},
+			Risks:     []string{}, Explain: []string{}, NotPriced: reason, WhyNot: "not priced: " + reason})
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if s.Name != "" {
+		p.res.Scenarios = append(p.res.Scenarios, s)
+	}
+	return true, nil
 }
 
 func (p *planner) run() (*Result, error) {
@@ -231,53 +265,83 @@ func (p *planner) run() (*Result, error) {
 
 	if isKops(p.e) {
 		p.res.KopsGroups, p.res.Unmapped = eksctlcfg.FromKops(p.e)
-		if s, ok, err := p.kopsOneMaster(); err != nil {
-			return nil, err
-		} else if ok {
-			p.res.Scenarios = append(p.res.Scenarios, s)
+		if s, ok, err := p.kopsOneMaster(); ok || err != nil {
+			if _, err := p.add("kops-one-master", "kops with one master", s, err); err != nil {
+				return nil, err
+			}
 		}
 	}
 	tuned, err := p.tuned()
-	if err != nil {
+	if _, err := p.add("today-tuned", "Today's platform, tuned", tuned, err); err != nil {
 		return nil, err
 	}
-	p.res.Scenarios = append(p.res.Scenarios, tuned)
 
+	// The EKS designs: the cheapest eligible one of on-demand and spot is
+	// the base of the Fargate, NAT and endpoint variants.
+	var best *Scenario
 	od, err := p.eks("eks-on-demand", "EKS, on-demand managed nodes", estate.OnDemand, false)
+	ok, err := p.add("eks-on-demand", "EKS, on-demand managed nodes", od, err)
 	if err != nil {
 		return nil, err
 	}
-	p.res.Scenarios = append(p.res.Scenarios, od)
-	best := od
+	if ok {
+		best = &od
+	}
 	spot, err := p.eks("eks-spot", "EKS, spot managed nodes", estate.Spot, false)
-	if err != nil {
-		return nil, err
-	}
-	if p.opt.NoSpot {
+	if err == nil && p.opt.NoSpot {
 		spot.Eligible, spot.WhyNot = false, "spot excluded (--no-spot)"
 	}
-	p.res.Scenarios = append(p.res.Scenarios, spot)
-	if spot.Eligible && spot.Monthly().LessThan(best.Monthly()) {
-		best = spot
-	}
-	fg, err := p.eks("eks-fargate", "EKS, Fargate for what may run there, nodes for the rest", purchaseOf(best), true)
-	if err != nil {
+	if ok, err = p.add("eks-spot", "EKS, spot managed nodes", spot, err); err != nil {
 		return nil, err
 	}
-	p.res.Scenarios = append(p.res.Scenarios, fg)
+	if ok && spot.Eligible && (best == nil || spot.Monthly().LessThan(best.Monthly())) {
+		best = &spot
+	}
+	purchase := estate.OnDemand
+	if best != nil {
+		purchase = purchaseOf(*best)
+	}
+	fg, err := p.eks("eks-fargate", "EKS, Fargate for what may run there, nodes for the rest", purchase, true)
+	if _, err := p.add("eks-fargate", "EKS, Fargate for what may run there, nodes for the rest", fg, err); err != nil {
+		return nil, err
+	}
 
-	for _, variant := range []func(Scenario) (Scenario, error){p.natPerZone, p.publicNodes, p.vpcEndpoints} {
-		s, err := variant(best)
-		if err != nil {
-			return nil, err
-		}
-		if s.Name != "" {
-			p.res.Scenarios = append(p.res.Scenarios, s)
+	if best != nil {
+		for _, v := range []struct {
+			suffix, title string
+			make          func(Scenario) (Scenario, error)
+		}{
+			{"-nat-per-zone", ", one NAT gateway per zone", p.natPerZone},
+			{"-public-nodes", ", nodes in public subnets, no NAT gateway", p.publicNodes},
+			{"-vpc-endpoints", ", VPC endpoints for ECR and STS", p.vpcEndpoints},
+		} {
+			s, err := v.make(*best)
+			if _, err := p.add(best.Name+v.suffix, best.Title+v.title, s, err); err != nil {
+				return nil, err
+			}
 		}
 	}
+	p.estimateAssumptions()
 	sortScenarios(p.res.Scenarios)
 	p.recommend()
 	return p.res, nil
+}
+
+// estimateAssumptions adds, once each, the prices any scenario estimated
+// from another region.
+func (p *planner) estimateAssumptions() {
+	seen := map[string]bool{}
+	for _, a := range p.res.Assumptions {
+		seen[a] = true
+	}
+	for _, s := range p.res.Scenarios {
+		for _, e := range s.Breakdown.Estimates {
+			if !seen[e] {
+				seen[e] = true
+				p.res.Assumptions = append(p.res.Assumptions, e)
+			}
+		}
+	}
 }
 
 func purchaseOf(s Scenario) estate.Purchase {

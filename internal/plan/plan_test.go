@@ -41,7 +41,7 @@ func catalog(t *testing.T) *pricing.Catalog {
 // The founding story: from the kops cluster, the plan recommends an EKS
 // design under $5 a day that saves over 60%.
 func TestFoundingStory(t *testing.T) {
-	r, err := Make(load(t, "kops-before"), catalog(t), Options{At: at})
+	r, err := Make(load(t, "kops-before"), catalog(t), Options{Options: cost.Options{At: at}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestFoundingStory(t *testing.T) {
 // Every scenario is a full Breakdown from the cost engine, and the node cost
 // the packer planned is the one the engine prices.
 func TestScenariosArePricedByTheEngine(t *testing.T) {
-	r, err := Make(load(t, "kops-before"), catalog(t), Options{At: at})
+	r, err := Make(load(t, "kops-before"), catalog(t), Options{Options: cost.Options{At: at}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,15 +163,15 @@ func TestBadInput(t *testing.T) {
 		Kind: "Deployment", Namespace: "a", Name: "huge", Replicas: 1,
 		Requests: estate.Resources{MilliCPU: 10_000_000, MemoryBytes: 1 << 30}, Origin: estate.Origin{File: "w.yaml", Line: 3},
 	}}}
-	_, err := Make(big, catalog(t), Options{At: at})
+	_, err := Make(big, catalog(t), Options{Options: cost.Options{At: at}})
 	if err == nil || !strings.Contains(err.Error(), "huge") {
 		t.Errorf("err = %v, want one naming the pod that fits nowhere", err)
 	}
-	_, err = Make(&estate.Estate{}, catalog(t), Options{At: at, Headroom: 1.5})
+	_, err = Make(&estate.Estate{}, catalog(t), Options{Options: cost.Options{At: at}, Headroom: 1.5})
 	if err == nil || !strings.Contains(err.Error(), "headroom") {
 		t.Errorf("err = %v, want a headroom error", err)
 	}
-	_, err = Make(&estate.Estate{}, catalog(t), Options{At: at, Families: []string{"zz9"}})
+	_, err = Make(&estate.Estate{}, catalog(t), Options{Options: cost.Options{At: at}, Families: []string{"zz9"}})
 	if err == nil || !strings.Contains(err.Error(), "no instance type") {
 		t.Errorf("err = %v, want no instance type", err)
 	}
@@ -223,7 +223,7 @@ func TestDemandOf(t *testing.T) {
 // validation.
 func TestWriteEksctlAccepted(t *testing.T) {
 	for _, example := range []string{"kops-before", "eks-after"} {
-		r, err := Make(load(t, example), catalog(t), Options{At: at})
+		r, err := Make(load(t, example), catalog(t), Options{Options: cost.Options{At: at}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,7 +251,7 @@ func TestWriteEksctlAccepted(t *testing.T) {
 }
 
 func TestEachScenario(t *testing.T) {
-	r, err := Make(load(t, "kops-before"), catalog(t), Options{At: at})
+	r, err := Make(load(t, "kops-before"), catalog(t), Options{Options: cost.Options{At: at}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -704,11 +703,6 @@ func (p *planner) vpcEndpoints(best Scenario) (Scenario, error) {
 		e.VPCEndpoints = append(e.VPCEndpoints, estate.VPCEndpoint{Name: svc, Service: "com.amazonaws." + p.opt.Region + "." + svc, Zones: p.opt.Zones, Origin: planned})
 	}
 	s, err := p.price(best.Name+"-vpc-endpoints", best.Title+", VPC endpoints for ECR and STS", e)
-	var mp *pricing.MissingPriceError
-	if errors.As(err, &mp) {
-		p.res.Assumptions = append(p.res.Assumptions, "VPC endpoint scenario left out: "+mp.Error())
-		return Scenario{}, nil
-	}
 	if err != nil {
 		return s, err
 	}
@@ -750,11 +744,15 @@ func withNAT(c *eksctlcfg.Config, nat string, private bool) *eksctlcfg.Config {
 	return &cp
 }
 
-// sortScenarios orders scenarios by monthly cost, today first.
+// sortScenarios orders scenarios by monthly cost, today first and the ones
+// that could not be priced last.
 func sortScenarios(ss []Scenario) {
 	sort.SliceStable(ss, func(i, j int) bool {
 		if ss[i].Name == "today" || ss[j].Name == "today" {
 			return ss[i].Name == "today"
+		}
+		if (ss[i].NotPriced != "") != (ss[j].NotPriced != "") {
+			return ss[j].NotPriced != ""
 		}
 		return ss[i].Monthly().LessThan(ss[j].Monthly())
 	})

@@ -46,6 +46,9 @@ type Price struct {
 	Unit    string          `json:"unit"`
 	USD     decimal.Decimal `json:"usd"`
 	Source  string          `json:"source,omitempty"`
+	// EstimatedFrom names the region whose price stands in for Region's
+	// when the catalog has none there (see Estimated); empty for a real price.
+	EstimatedFrom string `json:"estimatedFrom,omitempty"`
 }
 
 // InstanceType holds the facts refit needs about one EC2 instance type.

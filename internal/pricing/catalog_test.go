@@ -365,47 +365,9 @@ func TestClosest(t *testing.T) {
 	}
 }
 
-// coreRegions must price every item the cost engine looks up.
+// coreRegions must price every item the cost engine looks up: no estimate
+// there.
 var coreRegions = []string{"us-east-1", "us-east-2", "us-west-2", "eu-west-1"}
-
-var engineItems = map[string][]string{
-	"nat_gateway":     {"gateway_hour", "data_processed"},
-	"elb_application": {"load_balancer_hour", "lcu_hour"},
-	"elb_network":     {"load_balancer_hour", "nlcu_hour"},
-	"elb_classic":     {"load_balancer_hour", "data_processed"},
-	"fargate": {"linux_x86_vcpu_hour", "linux_x86_gb_hour", "linux_arm_vcpu_hour", "linux_arm_gb_hour",
-		"ephemeral_storage_above_20gb"},
-	"vpc_public_ipv4": {"in_use_address_hour", "idle_address_hour"},
-	"eks":             {"cluster_standard_support", "cluster_extended_support_total"},
-	"ebs": {"gp2_storage", "gp3_storage", "gp3_iops_above_3000", "gp3_throughput_above_125mibps", "io1_storage",
-		"io1_iops", "io2_storage", "io2_iops_tier1_first_32000", "st1_storage", "sc1_storage",
-		"standard_magnetic_storage", "snapshot_standard_storage", "snapshot_archive_storage"},
-	"data_transfer": {"internet_out_first_10tb", "inter_az_each_direction"},
-	"route53":       {"hosted_zone_first_25"},
-}
-
-// knownGaps are the cells no public source was found for (see
-// data/SOURCES.md §5). The test fails if one is filled without being
-// removed here, and if any other cell is missing.
-var knownGaps = map[string]bool{
-	"elb_application lcu_hour us-east-2":             true,
-	"elb_application load_balancer_hour us-east-2":   true,
-	"elb_network nlcu_hour us-east-2":                true,
-	"elb_classic load_balancer_hour us-east-2":       true,
-	"elb_classic data_processed us-east-2":           true,
-	"fargate linux_arm_vcpu_hour us-east-2":          true,
-	"fargate linux_arm_gb_hour us-east-2":            true,
-	"fargate ephemeral_storage_above_20gb us-east-2": true,
-	"elb_network load_balancer_hour us-west-2":       true,
-	"elb_network nlcu_hour us-west-2":                true,
-	"elb_classic data_processed us-west-2":           true,
-	"fargate linux_arm_vcpu_hour us-west-2":          true,
-	"elb_application load_balancer_hour eu-west-1":   true,
-	"elb_application lcu_hour eu-west-1":             true,
-	"fargate linux_arm_vcpu_hour eu-west-1":          true,
-	"fargate linux_arm_gb_hour eu-west-1":            true,
-	"fargate ephemeral_storage_above_20gb eu-west-1": true,
-}
 
 func TestCoreRegionsComplete(t *testing.T) {
 	c := defaultCatalog(t)
@@ -413,17 +375,8 @@ func TestCoreRegionsComplete(t *testing.T) {
 		if err := c.CheckRegion(region); err != nil {
 			t.Fatal(err)
 		}
-		for service, items := range engineItems {
-			for _, item := range items {
-				key := service + " " + item + " " + region
-				_, err := c.Service(service, item, region)
-				switch {
-				case err != nil && !knownGaps[key]:
-					t.Errorf("missing %s", key)
-				case err == nil && knownGaps[key]:
-					t.Errorf("%s is priced now: remove it from knownGaps and SOURCES.md §5", key)
-				}
-			}
+		if m := c.Missing(region); len(m) > 0 {
+			t.Errorf("%s lacks %v", region, m)
 		}
 	}
 }

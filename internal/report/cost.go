@@ -35,7 +35,8 @@ func costTable(w io.Writer, b *cost.Breakdown, wide bool) error {
 	}
 	// tabwriter aligns right; the first column reads better left-aligned,
 	// so it is padded by hand.
-	width := len("COMPONENT / RESOURCE")
+	totalLabel := TotalLabel(b)
+	width := max(len("COMPONENT / RESOURCE"), len(totalLabel))
 	for _, it := range b.Items {
 		width = max(width, len(it.Resource)+2)
 	}
@@ -52,14 +53,14 @@ func costTable(w io.Writer, b *cost.Breakdown, wide bool) error {
 		}
 		fmt.Fprintln(tw, line)
 		for _, it := range byComp[ct.Name] {
-			line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t", pad("  "+it.Resource), qty(it.Quantity), it.Unit, unitPrice(it.UnitPrice), usd(it.MonthlyCost), usd(cost.Daily(it.MonthlyCost)))
+			line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t", pad("  "+it.Resource), qty(it.Quantity), it.Unit, estMark(it)+unitPrice(it.UnitPrice), usd(it.MonthlyCost), usd(cost.Daily(it.MonthlyCost)))
 			if wide {
 				line += it.Origin + "\t"
 			}
 			fmt.Fprintln(tw, line)
 		}
 	}
-	line := fmt.Sprintf("%s\t\t\t\t%s\t%s\t", pad("TOTAL"), usd(total), usd(cost.Daily(total)))
+	line := fmt.Sprintf("%s\t\t\t\t%s\t%s\t", pad(totalLabel), usd(total), usd(cost.Daily(total)))
 	if wide {
 		line += "\t"
 	}
@@ -67,9 +68,36 @@ func costTable(w io.Writer, b *cost.Breakdown, wide bool) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if len(b.Estimates) > 0 {
+		fmt.Fprintln(w, "\n~ estimated: the catalog has no price in this region; the assumptions say where each comes from.")
+	}
 	writeList(w, "Assumptions", b.Assumptions)
+	writeList(w, "Not priced (left out of the total)", b.NotPriced)
 	writeList(w, "Notes", b.Notes)
 	return nil
+}
+
+// TotalLabel is "TOTAL", saying when the total includes estimated prices
+// or leaves items out for want of a price.
+func TotalLabel(b *cost.Breakdown) string {
+	var parts []string
+	if n := len(b.Estimates); n > 0 {
+		parts = append(parts, fmt.Sprintf("includes %s", plural(n, "estimated price", "estimated prices")))
+	}
+	if n := len(b.NotPriced); n > 0 {
+		parts = append(parts, fmt.Sprintf("incomplete: %s not priced", plural(n, "item", "items")))
+	}
+	if len(parts) == 0 {
+		return "TOTAL"
+	}
+	return "TOTAL (" + strings.Join(parts, "; ") + ")"
+}
+
+func estMark(it cost.Item) string {
+	if it.Estimated {
+		return "~"
+	}
+	return ""
 }
 
 func writeList(w io.Writer, title string, items []string) {
@@ -90,17 +118,23 @@ func costMarkdown(w io.Writer, b *cost.Breakdown) error {
 	for _, ct := range b.ComponentTotals() {
 		fmt.Fprintf(w, "| %s | %s | %s |\n", ct.Name, usd(ct.MonthlyCost), usd(cost.Daily(ct.MonthlyCost)))
 	}
-	fmt.Fprintf(w, "| **Total** | **%s** | **%s** |\n\n", usd(total), usd(cost.Daily(total)))
+	fmt.Fprintf(w, "| **%s** | **%s** | **%s** |\n\n", strings.Replace(TotalLabel(b), "TOTAL", "Total", 1), usd(total), usd(cost.Daily(total)))
 	fmt.Fprintf(w, "<details><summary>%d line items</summary>\n\n", len(b.Items))
 	fmt.Fprintln(w, "| Resource | Component | Quantity | Unit price | Monthly | Origin |")
 	fmt.Fprintln(w, "|---|---|---:|---:|---:|---|")
 	for _, it := range b.Items {
-		fmt.Fprintf(w, "| %s | %s | %s %s | %s | %s | `%s` |\n", mdEscape(it.Resource), it.Component, qty(it.Quantity), it.Unit, unitPrice(it.UnitPrice), usd(it.MonthlyCost), it.Origin)
+		fmt.Fprintf(w, "| %s | %s | %s %s | %s | %s | `%s` |\n", mdEscape(it.Resource), it.Component, qty(it.Quantity), it.Unit, estMark(it)+unitPrice(it.UnitPrice), usd(it.MonthlyCost), it.Origin)
 	}
 	fmt.Fprintln(w, "\n</details>")
 	if len(b.Assumptions) > 0 {
 		fmt.Fprintln(w, "\n**Assumptions**")
 		for _, a := range b.Assumptions {
+			fmt.Fprintf(w, "- %s\n", mdEscape(a))
+		}
+	}
+	if len(b.NotPriced) > 0 {
+		fmt.Fprintln(w, "\n**Not priced (left out of the total)**")
+		for _, a := range b.NotPriced {
 			fmt.Fprintf(w, "- %s\n", mdEscape(a))
 		}
 	}

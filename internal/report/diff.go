@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/refit-dev/refit/internal/cost"
@@ -21,6 +22,12 @@ type DiffView struct {
 	BeforeRegion       string       `json:"beforeRegion"`
 	AfterRegion        string       `json:"afterRegion"`
 	AssumptionsChanged bool         `json:"assumptionsChanged"`
+	// Estimates and NotPriced carry each side's estimated prices and the
+	// items left out of its total, prefixed "before: " or "after: ", so a
+	// diff never hides that a side is estimated or incomplete.
+	Estimates  []string `json:"estimates,omitempty"`
+	NotPriced  []string `json:"notPriced,omitempty"`
+	Incomplete bool     `json:"incomplete,omitempty"`
 }
 
 // ChangeView is one row of a diff.
@@ -41,6 +48,9 @@ func NewDiffView(d cost.Diff, before, after *cost.Breakdown) DiffView {
 		Components: []ChangeView{}, Items: []ChangeView{},
 		BeforeRegion: before.Region, AfterRegion: after.Region,
 		AssumptionsChanged: fmt.Sprint(before.Assumptions) != fmt.Sprint(after.Assumptions),
+		Estimates:          sides(before.Estimates, after.Estimates),
+		NotPriced:          sides(before.NotPriced, after.NotPriced),
+		Incomplete:         before.Incomplete() || after.Incomplete(),
 	}
 	conv := func(c cost.Change, withComp bool) ChangeView {
 		cv := ChangeView{Name: c.Name, Kind: c.Kind, BeforeMonthly: money(c.Before), AfterMonthly: money(c.After), MonthlyChange: money(c.Delta())}
@@ -68,20 +78,41 @@ func WriteDiff(w io.Writer, d cost.Diff, before, after *cost.Breakdown, f Format
 	case YAML:
 		return WriteYAML(w, NewDiffView(d, before, after))
 	case Markdown:
-		return diffMarkdown(w, d)
+		return diffMarkdown(w, d, before, after)
 	default:
-		return diffTable(w, d)
+		return diffTable(w, d, before, after)
 	}
 }
 
-func diffTable(w io.Writer, d cost.Diff) error {
+// sides prefixes each side's entries with the side's name.
+func sides(before, after []string) []string {
+	var out []string
+	for _, s := range before {
+		out = append(out, "before: "+s)
+	}
+	for _, s := range after {
+		out = append(out, "after: "+s)
+	}
+	return out
+}
+
+// diffTotalLabel says when either side's total is estimated or incomplete.
+func diffTotalLabel(before, after *cost.Breakdown) string {
+	both := &cost.Breakdown{
+		Estimates: append(append([]string(nil), before.Estimates...), after.Estimates...),
+		NotPriced: append(append([]string(nil), before.NotPriced...), after.NotPriced...),
+	}
+	return TotalLabel(both)
+}
+
+func diffTable(w io.Writer, d cost.Diff, before, after *cost.Breakdown) error {
 	fmt.Fprintf(w, "Monthly cost: %s -> %s (%s, %s%%), %s a day\n\n", usd(d.Before), usd(d.After), signedUSD(d.Delta()), d.Percent().StringFixed(1), signedUSD(cost.Daily(d.Delta())))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "COMPONENT\tBEFORE\tAFTER\tCHANGE")
 	for _, c := range d.Components {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Name, usd(c.Before), usd(c.After), signedUSD(c.Delta()))
 	}
-	fmt.Fprintf(tw, "TOTAL\t%s\t%s\t%s\n", usd(d.Before), usd(d.After), signedUSD(d.Delta()))
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", diffTotalLabel(before, after), usd(d.Before), usd(d.After), signedUSD(d.Delta()))
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -94,7 +125,12 @@ func diffTable(w io.Writer, d cost.Diff) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", marker(c.Kind), c.Name, c.Component, usd(c.Before), usd(c.After), signedUSD(c.Delta()))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	writeList(w, "Estimated prices", sides(before.Estimates, after.Estimates))
+	writeList(w, "Not priced (left out of the totals)", sides(before.NotPriced, after.NotPriced))
+	return nil
 }
 
 func marker(kind string) string {
@@ -108,14 +144,14 @@ func marker(kind string) string {
 	}
 }
 
-func diffMarkdown(w io.Writer, d cost.Diff) error {
+func diffMarkdown(w io.Writer, d cost.Diff, before, after *cost.Breakdown) error {
 	fmt.Fprintf(w, "### refit cost diff: %s -> %s a month (%s, %s%%)\n\n", usd(d.Before), usd(d.After), signedUSD(d.Delta()), d.Percent().StringFixed(1))
 	fmt.Fprintln(w, "| Component | Before | After | Change |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|")
 	for _, c := range d.Components {
 		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", c.Name, usd(c.Before), usd(c.After), signedUSD(c.Delta()))
 	}
-	fmt.Fprintf(w, "| **Total** | **%s** | **%s** | **%s** |\n\n", usd(d.Before), usd(d.After), signedUSD(d.Delta()))
+	fmt.Fprintf(w, "| **%s** | **%s** | **%s** | **%s** |\n\n", strings.Replace(diffTotalLabel(before, after), "TOTAL", "Total", 1), usd(d.Before), usd(d.After), signedUSD(d.Delta()))
 	fmt.Fprint(w, "<details><summary>Changed resources</summary>\n\n")
 	fmt.Fprintln(w, "| | Resource | Component | Before | After | Change |")
 	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|")
@@ -126,5 +162,17 @@ func diffMarkdown(w io.Writer, d cost.Diff) error {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", marker(c.Kind), mdEscape(c.Name), c.Component, usd(c.Before), usd(c.After), signedUSD(c.Delta()))
 	}
 	fmt.Fprintln(w, "\n</details>")
+	for _, l := range []struct {
+		title string
+		items []string
+	}{{"Estimated prices", sides(before.Estimates, after.Estimates)}, {"Not priced (left out of the totals)", sides(before.NotPriced, after.NotPriced)}} {
+		if len(l.items) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n**%s**\n", l.title)
+		for _, s := range l.items {
+			fmt.Fprintf(w, "- %s\n", mdEscape(s))
+		}
+	}
 	return nil
 }

@@ -38,6 +38,11 @@ type ScenarioView struct {
 	Eligible          bool            `json:"eligible"`
 	WhyNot            string          `json:"whyNot,omitempty"`
 	Components        []ComponentView `json:"components"`
+	// NotPriced says why the scenario could not be priced (its figures
+	// are then zero and it is never recommended).
+	NotPriced string `json:"notPriced,omitempty"`
+	// Estimates names the prices taken from another region.
+	Estimates []string `json:"estimates,omitempty"`
 }
 
 // NodeView is the capacity a scenario buys.
@@ -88,6 +93,7 @@ func NewPlanView(r *plan.Result) PlanView {
 			SavingMonthly: money(saving), SavingPercent: Number{pct}, LowerBoundMonthly: money(s.LowerBoundMonthly),
 			Risks: nonNil(s.Risks), Explain: nonNil(s.Explain), Eligible: s.Eligible, WhyNot: s.WhyNot, Nodes: []NodeView{},
 			Components: NewCostView(s.Breakdown).Components,
+			NotPriced:  s.NotPriced, Estimates: s.Breakdown.Estimates,
 		}
 		for _, n := range s.Nodes {
 			nv := NodeView{InstanceTypes: nonNil(n.InstanceTypes), Count: n.Count, Purchase: string(n.Purchase)}
@@ -180,17 +186,29 @@ func planTable(w io.Writer, r *plan.Result, explain bool) error {
 		} else if !s.Eligible {
 			mark = "x"
 		}
+		if s.NotPriced != "" {
+			fmt.Fprintf(tw, "%s\t%s\tnot priced\t-\t-\t-\t-\n", mark, s.Name)
+			continue
+		}
 		saving := today.Sub(s.Monthly())
 		pct := "0%"
 		if !today.IsZero() {
 			pct = saving.Mul(decimal.NewFromInt(100)).Div(today).StringFixed(0) + "%"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s (%s)\t%s\t%s\n", mark, s.Name, usd(s.Monthly()), usd(cost.Daily(s.Monthly())), usd(saving), pct, usd(s.LowerBoundMonthly), nodesText(s.Nodes))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s (%s)\t%s\t%s\n", mark, s.Name, scenarioMark(s)+usd(s.Monthly()), usd(cost.Daily(s.Monthly())), usd(saving), pct, usd(s.LowerBoundMonthly), nodesText(s.Nodes))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\n* recommended: %s (the cheapest that meets the constraints); x breaks a constraint\n", r.Recommended)
+	if anyEstimated(r) {
+		fmt.Fprintln(w, "~ includes prices estimated from another region (see Assumptions)")
+	}
+	for _, s := range r.Scenarios {
+		if s.NotPriced != "" {
+			fmt.Fprintf(w, "not priced: %s: %s\n", s.Name, s.NotPriced)
+		}
+	}
 	for _, s := range r.Scenarios {
 		if !explain && s.Name != r.Recommended {
 			continue
@@ -224,6 +242,22 @@ func planTable(w io.Writer, r *plan.Result, explain bool) error {
 	return nil
 }
 
+func scenarioMark(s plan.Scenario) string {
+	if len(s.Breakdown.Estimates) > 0 {
+		return "~"
+	}
+	return ""
+}
+
+func anyEstimated(r *plan.Result) bool {
+	for _, s := range r.Scenarios {
+		if len(s.Breakdown.Estimates) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func planMarkdown(w io.Writer, r *plan.Result, explain bool) error {
 	today := r.Current.Monthly()
 	fmt.Fprintf(w, "### refit plan: %s recommended\n\n", r.Recommended)
@@ -236,8 +270,20 @@ func planMarkdown(w io.Writer, r *plan.Result, explain bool) error {
 		} else if !s.Eligible {
 			mark = "⛔"
 		}
+		if s.NotPriced != "" {
+			fmt.Fprintf(w, "| %s | %s | not priced: %s | - | - | - |\n", mark, s.Name, mdEscape(s.NotPriced))
+			continue
+		}
 		saving := today.Sub(s.Monthly())
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", mark, s.Name, usd(s.Monthly()), usd(cost.Daily(s.Monthly())), usd(saving), mdEscape(nodesText(s.Nodes)))
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", mark, s.Name, scenarioMark(s)+usd(s.Monthly()), usd(cost.Daily(s.Monthly())), usd(saving), mdEscape(nodesText(s.Nodes)))
+	}
+	if anyEstimated(r) {
+		fmt.Fprintln(w, "\n~ includes prices estimated from another region:")
+		for _, a := range r.Assumptions {
+			if strings.Contains(a, ": not in the catalog, estimated from ") {
+				fmt.Fprintf(w, "- %s\n", mdEscape(a))
+			}
+		}
 	}
 	for _, s := range r.Scenarios {
 		if !explain && s.Name != r.Recommended {

@@ -69,6 +69,13 @@ type CostView struct {
 	Items            []ItemView      `json:"items"`
 	Assumptions      []string        `json:"assumptions"`
 	Notes            []string        `json:"notes,omitempty"`
+	// Estimates names the unit prices taken from another region (each
+	// also in assumptions; their items have "estimated": true).
+	Estimates []string `json:"estimates,omitempty"`
+	// NotPriced lists the items left out of the total for want of a price
+	// (with --allow-missing-prices); Incomplete is true when there are any.
+	NotPriced  []string `json:"notPriced,omitempty"`
+	Incomplete bool     `json:"incomplete,omitempty"`
 }
 
 // ComponentView is one component's total.
@@ -88,6 +95,7 @@ type ItemView struct {
 	MonthlyCost Number `json:"monthlyCost"`
 	Origin      string `json:"origin"`
 	Note        string `json:"note,omitempty"`
+	Estimated   bool   `json:"estimated,omitempty"`
 }
 
 // NewCostView builds the JSON view of a breakdown.
@@ -98,6 +106,7 @@ func NewCostView(b *cost.Breakdown) CostView {
 		TotalMonthlyCost: money(total), TotalDailyCost: money(cost.Daily(total)),
 		Components: []ComponentView{}, Items: make([]ItemView, 0, len(b.Items)),
 		Assumptions: b.Assumptions, Notes: b.Notes,
+		Estimates: b.Estimates, NotPriced: b.NotPriced, Incomplete: b.Incomplete(),
 	}
 	for _, c := range b.ComponentTotals() {
 		v.Components = append(v.Components, ComponentView{Name: string(c.Name), MonthlyCost: money(c.MonthlyCost), DailyCost: money(cost.Daily(c.MonthlyCost))})
@@ -106,6 +115,7 @@ func NewCostView(b *cost.Breakdown) CostView {
 		v.Items = append(v.Items, ItemView{
 			Resource: it.Resource, Component: string(it.Component), Quantity: num(it.Quantity), Unit: it.Unit,
 			UnitPrice: num(it.UnitPrice), MonthlyCost: money(it.MonthlyCost), Origin: it.Origin, Note: it.Note,
+			Estimated: it.Estimated,
 		})
 	}
 	return v
@@ -114,11 +124,13 @@ func NewCostView(b *cost.Breakdown) CostView {
 // Breakdown turns a decoded view back into a breakdown (for `cost diff`
 // against a saved JSON report).
 func (v CostView) Breakdown() *cost.Breakdown {
-	b := &cost.Breakdown{Currency: v.Currency, Region: v.Region, Assumptions: v.Assumptions, Notes: v.Notes}
+	b := &cost.Breakdown{Currency: v.Currency, Region: v.Region, Assumptions: v.Assumptions, Notes: v.Notes,
+		Estimates: v.Estimates, NotPriced: v.NotPriced}
 	for _, it := range v.Items {
 		b.Items = append(b.Items, cost.Item{
 			Resource: it.Resource, Component: cost.Component(it.Component), Quantity: it.Quantity.Decimal,
 			Unit: it.Unit, UnitPrice: it.UnitPrice.Decimal, MonthlyCost: it.MonthlyCost.Decimal, Origin: it.Origin, Note: it.Note,
+			Estimated: it.Estimated,
 		})
 	}
 	return b

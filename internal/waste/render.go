@@ -20,6 +20,9 @@ type View struct {
 	Findings           []FindingView `json:"findings"`
 	// NotChecked lists the rules that need data the input does not carry.
 	NotChecked []string `json:"notChecked"`
+	// Estimates names the prices behind the savings that the catalog lacks
+	// in the region and that were estimated from the nearest region.
+	Estimates []string `json:"estimates,omitempty"`
 }
 
 // FindingView is one finding, with the saving as a JSON number.
@@ -34,8 +37,11 @@ type FindingView struct {
 }
 
 // NewView builds the machine-readable view of findings priced in region.
-func NewView(region string, fs []Finding) View {
-	v := View{Currency: "USD", Region: region, TotalMonthlySaving: money(Total(fs)), Findings: []FindingView{}, NotChecked: NotChecked()}
+func NewView(region string, fs []Finding) View { return newView(region, Result{Findings: fs}) }
+
+func newView(region string, r Result) View {
+	fs := r.Findings
+	v := View{Currency: "USD", Region: region, TotalMonthlySaving: money(Total(fs)), Findings: []FindingView{}, NotChecked: NotChecked(), Estimates: r.Estimates}
 	for _, f := range fs {
 		v.Findings = append(v.Findings, FindingView{
 			Rule: f.Rule, Resource: f.Resource, MonthlySaving: money(f.MonthlySaving), Confidence: f.Confidence,
@@ -50,16 +56,30 @@ func money(d decimal.Decimal) report.Number { return report.Number{Decimal: d.Ro
 
 // Write renders findings priced in region: table, json, yaml or markdown.
 func Write(w io.Writer, region string, fs []Finding, f report.Format) error {
+	return WriteResult(w, region, Result{Findings: fs}, f)
+}
+
+// WriteResult is Write, saying which prices behind the savings are
+// estimated.
+func WriteResult(w io.Writer, region string, r Result, f report.Format) error {
+	var err error
 	switch f {
 	case report.JSON:
-		return report.WriteJSON(w, NewView(region, fs))
+		return report.WriteJSON(w, newView(region, r))
 	case report.YAML:
-		return report.WriteYAML(w, NewView(region, fs))
+		return report.WriteYAML(w, newView(region, r))
 	case report.Markdown:
-		return writeMarkdown(w, region, fs)
+		err = writeMarkdown(w, region, r.Findings)
 	default:
-		return writeTable(w, region, fs)
+		err = writeTable(w, region, r.Findings)
 	}
+	if err == nil && len(r.Estimates) > 0 {
+		fmt.Fprintln(w, "\nEstimated prices behind these savings:")
+		for _, s := range r.Estimates {
+			fmt.Fprintf(w, "  - %s\n", s)
+		}
+	}
+	return err
 }
 
 func summary(region string, fs []Finding) string {

@@ -154,9 +154,22 @@ func Region(e *estate.Estate, opt Options) string {
 	}
 }
 
+// Result is what Check finds: the findings, and the prices their savings
+// estimated from another region (see cost.Breakdown.Estimates).
+type Result struct {
+	Findings  []Finding
+	Estimates []string
+}
+
 // Find runs every rule over the estate and returns the findings, largest
 // saving first. An estate the cost engine cannot price is an error.
 func Find(e *estate.Estate, cat *pricing.Catalog, opt Options) ([]Finding, error) {
+	r, err := Check(e, cat, opt)
+	return r.Findings, err
+}
+
+// Check is Find, with the estimated prices behind the savings.
+func Check(e *estate.Estate, cat *pricing.Catalog, opt Options) (Result, error) {
 	if opt.MinRootVolumeGiB <= 0 {
 		opt.MinRootVolumeGiB = DefaultMinRootVolumeGiB
 	}
@@ -170,27 +183,27 @@ func Find(e *estate.Estate, cat *pricing.Catalog, opt Options) ([]Finding, error
 		opt.Cost.Usage = cost.DefaultUsage()
 	}
 	if err := e.Validate(); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	region := Region(e, opt)
 	if err := cat.CheckRegion(region); err != nil {
 		if opt.Cost.Region == "" && e.Region != "" {
-			return nil, e.RegionOrigin.Errorf("%v", err)
+			return Result{}, e.RegionOrigin.Errorf("%v", err)
 		}
-		return nil, err
+		return Result{}, err
 	}
 	opt.Cost.Region = region
-	f := &finder{e: e, cat: cat, opt: opt, found: []Finding{}}
+	f := &finder{e: e, cat: cat, opt: opt, found: []Finding{}, seen: map[string]bool{}}
 	for _, r := range Rules {
 		if r.check == nil {
 			continue
 		}
 		if err := r.check(f); err != nil {
-			return nil, err
+			return Result{}, err
 		}
 	}
 	Sort(f.found)
-	return f.found, nil
+	return Result{Findings: f.found, Estimates: f.estimates}, nil
 }
 
 // Sort orders findings by saving (largest first), then rule and resource.
@@ -234,6 +247,10 @@ type finder struct {
 	cat   *pricing.Catalog
 	opt   Options
 	found []Finding
+	// estimates are the prices estimated from another region while
+	// pricing savings, once each.
+	estimates []string
+	seen      map[string]bool
 }
 
 func (f *finder) add(rule, resource string, saving decimal.Decimal, confidence string, o estate.Origin, fix, why string, args ...any) {
@@ -253,6 +270,12 @@ func (f *finder) monthlyWith(e *estate.Estate, opt cost.Options) (decimal.Decima
 	b, err := cost.Estimate(e, f.cat, opt)
 	if err != nil {
 		return decimal.Zero, err
+	}
+	for _, est := range b.Estimates {
+		if !f.seen[est] {
+			f.seen[est] = true
+			f.estimates = append(f.estimates, est)
+		}
 	}
 	return b.Total(), nil
 }
