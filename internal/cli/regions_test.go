@@ -17,9 +17,9 @@ type regionCost struct {
 	Assumptions []string `json:"assumptions"`
 	Estimates   []string `json:"estimates"`
 	Items       []struct {
-		Resource  string `json:"resource"`
+		Resource  string      `json:"resource"`
 		UnitPrice json.Number `json:"unitPrice"`
-		Estimated bool   `json:"estimated"`
+		Estimated bool        `json:"estimated"`
 	} `json:"items"`
 }
 
