@@ -342,3 +342,77 @@ func TestEachScenario(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) { tt.check(t, get(tt.name)) })
 	}
 }
+
+// Every eksctl config plan writes, for every scenario of every example and
+// architecture choice, names only instance types the EKS-optimized AMIs run
+// (eksami.go): no t1.micro, no A1.
+func TestWrittenInstanceTypesRunTheEKSAMI(t *testing.T) {
+	cat := catalog(t)
+	for _, example := range examples.Names() {
+		for _, arch := range [][]string{{"amd64"}, {"amd64", "arm64"}, {"arm64"}} {
+			r, err := Make(load(t, example), cat, Options{At: at, Arch: arch})
+			if err != nil {
+				t.Fatalf("%s %v: %v", example, arch, err)
+			}
+			written := 0
+			for _, s := range r.Scenarios {
+				if s.Eksctl == nil {
+					continue
+				}
+				var buf bytes.Buffer
+				if err := eksctlcfg.Write(&buf, *s.Eksctl); err != nil {
+					t.Fatalf("%s/%s: %v", example, s.Name, err)
+				}
+				cfg, err := eksctltest.Load(buf.Bytes())
+				if err != nil {
+					t.Fatalf("%s/%s: %v", example, s.Name, err)
+				}
+				var types []string
+				for _, ng := range cfg.ManagedNodeGroups {
+					types = append(append(types, ng.InstanceTypes...), ng.InstanceType)
+				}
+				for _, ng := range cfg.NodeGroups {
+					types = append(types, ng.InstanceType)
+					if ng.InstancesDistribution != nil {
+						types = append(types, ng.InstancesDistribution.InstanceTypes...)
+					}
+				}
+				for _, typ := range types {
+					if typ == "" {
+						continue
+					}
+					written++
+					it, err := cat.InstanceType(typ)
+					if err != nil {
+						t.Errorf("%s %v/%s: %s: %v", example, arch, s.Name, typ, err)
+						continue
+					}
+					if ok, why := EKSAMISupports(it); !ok {
+						t.Errorf("%s %v/%s writes %s, which the EKS-optimized AMIs do not run: %s", example, arch, s.Name, typ, why)
+					}
+				}
+			}
+			if written == 0 {
+				t.Errorf("%s %v: no instance type written, nothing checked", example, arch)
+			}
+		}
+	}
+}
+
+func TestEKSAMISupports(t *testing.T) {
+	cat := catalog(t)
+	for typ, want := range map[string]bool{
+		"t1.micro": false, "m1.small": false, "m3.medium": false, "c3.large": false, "r3.large": false, "i2.xlarge": false,
+		"a1.large": false, "p2.xlarge": false,
+		"t2.micro": true, "t3.small": true, "t3a.medium": true, "m4.large": true, "c4.large": true, "m5.large": true,
+		"t4g.small": true, "m6g.large": true, "m7i.large": true, "m5.metal": true,
+	} {
+		it, err := cat.InstanceType(typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, why := EKSAMISupports(it); got != want {
+			t.Errorf("%s: supported = %v (%s), want %v", typ, got, why, want)
+		}
+	}
+}

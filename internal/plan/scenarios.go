@@ -37,6 +37,9 @@ func (p *planner) candidates(purchase estate.Purchase) []pack.NodeType {
 		if len(p.opt.Families) == 0 && accelerated.MatchString(t.Family()) {
 			continue // GPU, Inferentia, Trainium, FPGA, video: only when asked for by --families
 		}
+		if ok, _ := EKSAMISupports(t); !ok {
+			continue // the EKS-optimized AMIs do not run on it (eksami.go)
+		}
 		// The kubelet sees about 7.5% less memory than EC2 lists; with that
 		// overhead the AMI formula gives Karpenter's published allocatable.
 		capacity, err := pack.AllocatableWithVMOverhead(t, pack.KarpenterVMMemoryOverhead)
@@ -93,7 +96,7 @@ func (p *planner) solve(groups []PodGroup, purchase estate.Purchase) (pack.Solut
 	}
 	prob := pack.Problem{Pods: pods, PerNode: perNode, Types: p.candidates(purchase), MinNodes: p.opt.MinNodes, Headroom: p.opt.Headroom, GroupTypes: group}
 	if len(prob.Types) == 0 {
-		return pack.Solution{}, fmt.Errorf("no instance type in %s matches the allowed architectures (%s) and families (%s)",
+		return pack.Solution{}, fmt.Errorf("no instance type in %s that the EKS-optimized AMIs run matches the allowed architectures (%s) and families (%s)",
 			p.opt.Region, strings.Join(p.opt.Arch, ","), strings.Join(p.opt.Families, ","))
 	}
 	sol, err := pack.Solve(prob)
