@@ -146,6 +146,9 @@ type NodeGroup struct {
 	Labels   map[string]string `json:"labels,omitempty"`
 	Taints   []string          `json:"taints,omitempty"`
 	Managed  bool              `json:"managed,omitempty"`
+	// MaxPods caps the pods each node runs (eksctl's maxPodsPerNode, the
+	// kubelet's --max-pods); 0 when unset: the VPC CNI's limit applies.
+	MaxPods int `json:"maxPods,omitempty"`
 	// Nodes lists the group's nodes with what their pods request, when a
 	// live cluster reports them (nil from files and from AWS).
 	Nodes []NodeUsage `json:"nodes,omitempty"`

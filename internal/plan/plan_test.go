@@ -416,3 +416,54 @@ func TestEKSAMISupports(t *testing.T) {
 		}
 	}
 }
+
+// "today" places pods as the cost engine does: the pods a Fargate profile
+// selects run on Fargate, not on the nodes; and a node group's
+// maxPodsPerNode caps its pod slots.
+func TestTodayPlacesPodsLikeCost(t *testing.T) {
+	loadDir := func(t *testing.T, dir string) *estate.Estate {
+		t.Helper()
+		e, err := (&source.Loader{FS: source.OS}).Load([]string{"testdata/" + dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	t.Run("fargate profiles", func(t *testing.T) {
+		e := loadDir(t, "fargate-today")
+		r, err := Make(e, catalog(t), Options{At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		today, _ := r.Scenario("today")
+		if !today.Eligible {
+			t.Errorf("today is not eligible: %s", today.WhyNot)
+		}
+		if fg := componentCost(today.Breakdown, cost.ComputeFargate); fg.IsZero() {
+			t.Fatal("cost prices no pod on Fargate")
+		}
+		var fargatePods int
+		for _, n := range today.Nodes {
+			if n.Purchase == estate.Fargate {
+				fargatePods += n.Pods
+			}
+		}
+		if fargatePods != 15 {
+			t.Errorf("today shows %d pods on Fargate, want the 15 cost prices there (nodes %+v)", fargatePods, today.Nodes)
+		}
+	})
+	t.Run("maxPodsPerNode", func(t *testing.T) {
+		e := loadDir(t, "max-pods")
+		if e.NodeGroups[0].MaxPods != 4 {
+			t.Fatalf("node group max pods = %d, want 4 from maxPodsPerNode", e.NodeGroups[0].MaxPods)
+		}
+		r, err := Make(e, catalog(t), Options{At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		today, _ := r.Scenario("today")
+		if today.Eligible || !strings.Contains(today.WhyNot, "4 pod slots") {
+			t.Errorf("today eligible=%v (%q), want it to break the 4 pod slots maxPodsPerNode leaves", today.Eligible, today.WhyNot)
+		}
+	})
+}
