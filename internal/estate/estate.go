@@ -285,6 +285,10 @@ type LoadBalancer struct {
 	// Purpose is "api" or "bastion" for a self-managed cluster's own load
 	// balancers, "" for the workloads'.
 	Purpose string `json:"purpose,omitempty"`
+	// Service is true when a Kubernetes Service of type LoadBalancer makes
+	// it (from manifests, a kustomization or a live cluster): its type is
+	// then changed by the Service's annotations, not by Terraform.
+	Service bool `json:"service,omitempty"`
 	// Targets and HealthyTargets count registered and healthy targets when a
 	// live source knows them (nil from files).
 	Targets        *int `json:"targets,omitempty"`
