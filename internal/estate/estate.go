@@ -146,6 +146,9 @@ type NodeGroup struct {
 	Labels   map[string]string `json:"labels,omitempty"`
 	Taints   []string          `json:"taints,omitempty"`
 	Managed  bool              `json:"managed,omitempty"`
+	// MaxPods caps the pods each node runs (eksctl's maxPodsPerNode, the
+	// kubelet's --max-pods); 0 when unset: the VPC CNI's limit applies.
+	MaxPods int `json:"maxPods,omitempty"`
 	// Nodes lists the group's nodes with what their pods request, when a
 	// live cluster reports them (nil from files and from AWS).
 	Nodes []NodeUsage `json:"nodes,omitempty"`
@@ -282,6 +285,10 @@ type LoadBalancer struct {
 	// Purpose is "api" or "bastion" for a self-managed cluster's own load
 	// balancers, "" for the workloads'.
 	Purpose string `json:"purpose,omitempty"`
+	// Service is true when a Kubernetes Service of type LoadBalancer makes
+	// it (from manifests, a kustomization or a live cluster): its type is
+	// then changed by the Service's annotations, not by Terraform.
+	Service bool `json:"service,omitempty"`
 	// Targets and HealthyTargets count registered and healthy targets when a
 	// live source knows them (nil from files).
 	Targets        *int `json:"targets,omitempty"`

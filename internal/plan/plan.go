@@ -252,11 +252,11 @@ func (p *planner) run() (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	current.Nodes = currentNodes(p.e, current.Breakdown)
 	current.Risks = currentRisks(p.e)
-	p.res.Current = current
 	p.demand = DemandOf(p.e, p.opt.DefaultMilliCPU, p.opt.DefaultMemory, true)
 	p.res.Demand = p.demand
+	current.Nodes = p.withFargate(p.e, currentNodes(p.e, current.Breakdown))
+	p.res.Current = current
 	if why := p.fitsToday(p.e); why != "" {
 		current.Eligible, current.WhyNot = false, why
 	}

@@ -342,3 +342,128 @@ func TestEachScenario(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) { tt.check(t, get(tt.name)) })
 	}
 }
+
+// Every eksctl config plan writes, for every scenario of every example and
+// architecture choice, names only instance types the EKS-optimized AMIs run
+// (eksami.go): no t1.micro, no A1.
+func TestWrittenInstanceTypesRunTheEKSAMI(t *testing.T) {
+	cat := catalog(t)
+	for _, example := range examples.Names() {
+		for _, arch := range [][]string{{"amd64"}, {"amd64", "arm64"}, {"arm64"}} {
+			r, err := Make(load(t, example), cat, Options{At: at, Arch: arch})
+			if err != nil {
+				t.Fatalf("%s %v: %v", example, arch, err)
+			}
+			written := 0
+			for _, s := range r.Scenarios {
+				if s.Eksctl == nil {
+					continue
+				}
+				var buf bytes.Buffer
+				if err := eksctlcfg.Write(&buf, *s.Eksctl); err != nil {
+					t.Fatalf("%s/%s: %v", example, s.Name, err)
+				}
+				cfg, err := eksctltest.Load(buf.Bytes())
+				if err != nil {
+					t.Fatalf("%s/%s: %v", example, s.Name, err)
+				}
+				var types []string
+				for _, ng := range cfg.ManagedNodeGroups {
+					types = append(append(types, ng.InstanceTypes...), ng.InstanceType)
+				}
+				for _, ng := range cfg.NodeGroups {
+					types = append(types, ng.InstanceType)
+					if ng.InstancesDistribution != nil {
+						types = append(types, ng.InstancesDistribution.InstanceTypes...)
+					}
+				}
+				for _, typ := range types {
+					if typ == "" {
+						continue
+					}
+					written++
+					it, err := cat.InstanceType(typ)
+					if err != nil {
+						t.Errorf("%s %v/%s: %s: %v", example, arch, s.Name, typ, err)
+						continue
+					}
+					if ok, why := EKSAMISupports(it); !ok {
+						t.Errorf("%s %v/%s writes %s, which the EKS-optimized AMIs do not run: %s", example, arch, s.Name, typ, why)
+					}
+				}
+			}
+			if written == 0 {
+				t.Errorf("%s %v: no instance type written, nothing checked", example, arch)
+			}
+		}
+	}
+}
+
+func TestEKSAMISupports(t *testing.T) {
+	cat := catalog(t)
+	for typ, want := range map[string]bool{
+		"t1.micro": false, "m1.small": false, "m3.medium": false, "c3.large": false, "r3.large": false, "i2.xlarge": false,
+		"a1.large": false, "p2.xlarge": false,
+		"t2.micro": true, "t3.small": true, "t3a.medium": true, "m4.large": true, "c4.large": true, "m5.large": true,
+		"t4g.small": true, "m6g.large": true, "m7i.large": true, "m5.metal": true,
+	} {
+		it, err := cat.InstanceType(typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, why := EKSAMISupports(it); got != want {
+			t.Errorf("%s: supported = %v (%s), want %v", typ, got, why, want)
+		}
+	}
+}
+
+// "today" places pods as the cost engine does: the pods a Fargate profile
+// selects run on Fargate, not on the nodes; and a node group's
+// maxPodsPerNode caps its pod slots.
+func TestTodayPlacesPodsLikeCost(t *testing.T) {
+	loadDir := func(t *testing.T, dir string) *estate.Estate {
+		t.Helper()
+		e, err := (&source.Loader{FS: source.OS}).Load([]string{"testdata/" + dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	t.Run("fargate profiles", func(t *testing.T) {
+		e := loadDir(t, "fargate-today")
+		r, err := Make(e, catalog(t), Options{At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		today, _ := r.Scenario("today")
+		if !today.Eligible {
+			t.Errorf("today is not eligible: %s", today.WhyNot)
+		}
+		if fg := componentCost(today.Breakdown, cost.ComputeFargate); fg.IsZero() {
+			t.Fatal("cost prices no pod on Fargate")
+		}
+		var fargatePods int
+		for _, n := range today.Nodes {
+			if n.Purchase == estate.Fargate {
+				fargatePods += n.Pods
+			}
+		}
+		if fargatePods != 15 {
+			t.Errorf("today shows %d pods on Fargate, want the 15 cost prices there (nodes %+v)", fargatePods, today.Nodes)
+		}
+	})
+	t.Run("maxPodsPerNode", func(t *testing.T) {
+		e := loadDir(t, "max-pods")
+		if e.NodeGroups[0].MaxPods != 4 {
+			t.Fatalf("node group max pods = %d, want 4 from maxPodsPerNode", e.NodeGroups[0].MaxPods)
+		}
+		r, err := Make(e, catalog(t), Options{At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		today, _ := r.Scenario("today")
+		if today.Eligible || !strings.Contains(today.WhyNot, "4 pod slots") {
+			t.Errorf("today eligible=%v (%q), want it to break the 4 pod slots maxPodsPerNode leaves", today.Eligible, today.WhyNot)
+		}
+	})
+}

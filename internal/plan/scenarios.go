@@ -36,6 +36,9 @@ func (p *planner) candidates(purchase estate.Purchase) []pack.NodeType {
 		if len(p.opt.Families) == 0 && accelerated.MatchString(t.Family()) {
 			continue // GPU, Inferentia, Trainium, FPGA, video: only when asked for by --families
 		}
+		if ok, _ := EKSAMISupports(t); !ok {
+			continue // the EKS-optimized AMIs do not run on it (eksami.go)
+		}
 		// The kubelet sees about 7.5% less memory than EC2 lists; with that
 		// overhead the AMI formula gives Karpenter's published allocatable.
 		capacity, err := pack.AllocatableWithVMOverhead(t, pack.KarpenterVMMemoryOverhead)
@@ -92,7 +95,7 @@ func (p *planner) solve(groups []PodGroup, purchase estate.Purchase) (pack.Solut
 	}
 	prob := pack.Problem{Pods: pods, PerNode: perNode, Types: p.candidates(purchase), MinNodes: p.opt.MinNodes, Headroom: p.opt.Headroom, GroupTypes: group}
 	if len(prob.Types) == 0 {
-		return pack.Solution{}, fmt.Errorf("no instance type in %s matches the allowed architectures (%s) and families (%s)",
+		return pack.Solution{}, fmt.Errorf("no instance type in %s that the EKS-optimized AMIs run matches the allowed architectures (%s) and families (%s)",
 			p.opt.Region, strings.Join(p.opt.Arch, ","), strings.Join(p.opt.Families, ","))
 	}
 	sol, err := pack.Solve(prob)
@@ -492,9 +495,50 @@ func (p *planner) nodeRisks(sol pack.Solution, purchase estate.Purchase) []strin
 	return risks
 }
 
+// onFargate splits the demand's user pods (EKS's system pods left out) as
+// the cost engine places them in an estate: pods a Fargate profile selects
+// run on Fargate, the others (and every DaemonSet) on the nodes.
+func (p *planner) onFargate(e *estate.Estate) (fargate, nodes []PodGroup) {
+	for _, g := range p.demand.Groups {
+		if g.System {
+			continue
+		}
+		if !g.PerNode && fargateSelects(e, g) {
+			fargate = append(fargate, g)
+		} else {
+			nodes = append(nodes, g)
+		}
+	}
+	return fargate, nodes
+}
+
+// fargateSelects reports whether a Fargate profile of the estate selects the
+// group's pods (the rule cost.Estimate prices them by).
+func fargateSelects(e *estate.Estate, g PodGroup) bool {
+	for _, prof := range e.FargateProfiles {
+		if prof.Matches(g.Namespace, g.Labels) {
+			return true
+		}
+	}
+	return false
+}
+
+// withFargate adds to a scenario's nodes the pods its Fargate profiles run.
+func (p *planner) withFargate(e *estate.Estate, nodes []NodePlan) []NodePlan {
+	if fg, _ := p.onFargate(e); len(fg) > 0 {
+		n := podCount(fg)
+		nodes = append(nodes, NodePlan{Purchase: estate.Fargate, Count: n, InstanceTypes: []string{}, Pods: n})
+	}
+	return nodes
+}
+
 // fitsToday checks, as a fractional test, whether the worker nodes of an
 // estate offer the capacity the workloads request (with DaemonSets on every
-// node); it returns why not.
+// node); it returns why not. Pods that the estate's Fargate profiles select
+// run on Fargate, as the cost engine prices them, and need no node. A node
+// group's MaxPods (eksctl's maxPodsPerNode) caps its pod slots below the VPC
+// CNI's limit; a higher value needs prefix delegation, which the input does
+// not show, so the CNI's limit stays.
 func (p *planner) fitsToday(e *estate.Estate) string {
 	var cpu, mem int64
 	var pods, nodes int
@@ -510,17 +554,16 @@ func (p *planner) fitsToday(e *estate.Estate) string {
 		if err != nil {
 			continue
 		}
+		slots := c.Pods
+		if g.MaxPods > 0 && g.MaxPods < slots {
+			slots = g.MaxPods
+		}
 		nodes += g.Count
 		cpu += int64(g.Count) * c.MilliCPU
 		mem += int64(g.Count) * c.MemoryBytes
-		pods += g.Count * c.Pods
+		pods += g.Count * slots
 	}
-	var user []PodGroup
-	for _, g := range p.demand.Groups {
-		if !g.System {
-			user = append(user, g)
-		}
-	}
+	fargate, user := p.onFargate(e)
 	n, wantCPU, wantMem := totals(user)
 	for _, g := range user {
 		if g.PerNode {
@@ -532,8 +575,12 @@ func (p *planner) fitsToday(e *estate.Estate) string {
 	if wantCPU <= cpu && wantMem <= mem && n <= pods {
 		return ""
 	}
-	return fmt.Sprintf("today's %d worker nodes offer %.1f vCPU, %.1f GiB and %d pod slots; the workloads request %.1f vCPU, %.1f GiB and %d pods",
+	why := fmt.Sprintf("today's %d worker nodes offer %.1f vCPU, %.1f GiB and %d pod slots; the workloads request %.1f vCPU, %.1f GiB and %d pods",
 		nodes, float64(cpu)/1000, float64(mem)/(1<<30), pods, float64(wantCPU)/1000, float64(wantMem)/(1<<30), n)
+	if len(fargate) > 0 {
+		why += fmt.Sprintf(" (besides the %d pods on Fargate)", podCount(fargate))
+	}
+	return why
 }
 
 // tuned keeps today's platform and applies the changes that need no
@@ -594,7 +641,7 @@ func (p *planner) tuned() (Scenario, error) {
 	if err != nil {
 		return s, err
 	}
-	s.Nodes = currentNodes(e, s.Breakdown)
+	s.Nodes = p.withFargate(e, currentNodes(e, s.Breakdown))
 	s.Explain = explain
 	s.Risks = currentRisks(e)
 	if why := p.fitsToday(e); why != "" {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/refit-dev/refit/internal/awslb"
 	"github.com/refit-dev/refit/internal/estate"
 	"github.com/refit-dev/refit/internal/pricing"
 )
@@ -511,6 +512,9 @@ func (f *finder) unmountedClaims() error {
 }
 
 // classicELBs: internet-facing Classic ELBs, when the replacement costs less.
+// A Classic ELB a Kubernetes Service makes is replaced by annotating the
+// Service for an NLB (a Service balances TCP, so an ALB does not fit), the
+// kops API's by kops, the others (Terraform, the AWS account) by an aws_lb.
 func (f *finder) classicELBs() error {
 	for _, lb := range f.e.LoadBalancers {
 		if lb.Type != estate.CLB || lb.Internal {
@@ -518,6 +522,7 @@ func (f *finder) classicELBs() error {
 		}
 		repl := lb
 		var fix string
+		why := "Classic Load Balancers are the previous generation; an %s costs less at the usage assumptions (--usage) and supports current TLS policies and target types; its DNS name changes, so update DNS records and clients"
 		switch {
 		case lb.Purpose == "api" && toolOf(f.e, "", lb.Origin) == toolKops:
 			repl.Type = estate.NLB
@@ -526,9 +531,12 @@ func (f *finder) classicELBs() error {
 				c = " --name " + f.e.Clusters[0].Name
 			}
 			fix = fmt.Sprintf("kops edit cluster%s: set spec.api.loadBalancer.class: Network%s; then kops update cluster%s --yes && kops rolling-update cluster%s --yes", c, at(lb.Origin), c, c)
-		case lb.Purpose == "" && lb.Origin.Ref == "":
+		case lb.Purpose == "" && (lb.Service || lb.Origin.Ref == ""):
 			repl.Type = estate.NLB
-			fix = fmt.Sprintf("annotate the Service service.beta.kubernetes.io/aws-load-balancer-type: nlb (or \"external\" with the AWS Load Balancer Controller)%s; the Service gets a new DNS name", at(lb.Origin))
+			fix = fmt.Sprintf("annotate the Service %s with %s: nlb (or \"external\" with the AWS Load Balancer Controller)%s; the Service gets a new DNS name",
+				lb.Name, awslb.AnnLBType, at(lb.Origin))
+			why = "a Service of type LoadBalancer without the " + awslb.AnnLBType + " annotation gets a Classic ELB, the previous generation" + f.lbHours() +
+				"; an %s passes the Service's TCP traffic through as the Classic ELB does and costs less at the usage assumptions (--usage); its DNS name changes, so update DNS records and clients"
 		default:
 			repl.Type = estate.ALB
 			fix = fmt.Sprintf("replace %s with an aws_lb (load_balancer_type \"application\" for HTTP, \"network\" for TCP)%s", orName(lb.Origin.Ref, lb.Name), at(lb.Origin))
@@ -540,11 +548,22 @@ func (f *finder) classicELBs() error {
 		if saving.IsNegative() {
 			continue
 		}
-		f.add(RuleClassicELB, "Classic ELB "+lb.Name, saving, Low, lb.Origin, fix,
-			"Classic Load Balancers are the previous generation; an %s costs less at the usage assumptions (--usage) and supports current TLS policies and target types; its DNS name changes, so update DNS records and clients",
-			strings.ToUpper(string(repl.Type)))
+		f.add(RuleClassicELB, "Classic ELB "+lb.Name, saving, Low, lb.Origin, fix, why, strings.ToUpper(string(repl.Type)))
 	}
 	return nil
+}
+
+// lbHours is ": $0.025 an hour in us-east-1 against $0.0225 for an NLB, …",
+// the hourly prices of a Classic ELB and an NLB in the finder's region
+// ("" when the catalog lacks one).
+func (f *finder) lbHours() string {
+	region := f.opt.Cost.Region
+	clb, err1 := f.cat.Service("elb_classic", "load_balancer_hour", region)
+	nlb, err2 := f.cat.Service("elb_network", "load_balancer_hour", region)
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	return fmt.Sprintf(": $%s an hour in %s against $%s for an NLB, before GB processed (Classic ELB) and capacity units (NLB)", clb.USD, region, nlb.USD)
 }
 
 func orName(ref, name string) string {

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/refit-dev/refit/examples"
+	"github.com/refit-dev/refit/internal/awslb"
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/estate"
 	"github.com/refit-dev/refit/internal/pricing"
@@ -380,5 +381,85 @@ func TestLiveOnlyRules(t *testing.T) {
 	}
 	if len(got) != 3 {
 		t.Errorf("findings %v, want exactly 3", got)
+	}
+}
+
+// A Classic ELB is fixed where it is defined: a Kubernetes Service's (from a
+// kustomization, a manifest or a live cluster) by the NLB annotation, with the
+// hourly prices behind the saving; a Terraform one by an aws_lb.
+func TestClassicELBAdviceByOrigin(t *testing.T) {
+	cat := catalog(t)
+	built, err := (&source.Loader{FS: source.OS}).Load([]string{"testdata/kustomize-service"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(built.LoadBalancers) != 1 || built.LoadBalancers[0].Type != estate.CLB || built.LoadBalancers[0].Origin.Ref == "" {
+		t.Fatalf("kustomize build: load balancers %+v, want one Classic ELB with a Ref", built.LoadBalancers)
+	}
+	clbHour := price(t, cat, "elb_classic", "load_balancer_hour")
+	nlbHour := price(t, cat, "elb_network", "load_balancer_hour")
+	service := []string{"annotate the Service shop/mqtt with " + awslb.AnnLBType + ": nlb", `(or "external" with the AWS Load Balancer Controller)`}
+	serviceWhy := []string{"an NLB passes the Service's TCP traffic", "$" + clbHour.String() + " an hour in us-east-1", "$" + nlbHour.String() + " for an NLB"}
+	tests := []struct {
+		name            string
+		lb              estate.LoadBalancer
+		fixHas, whyHas  []string
+		fixNot, whyNot  []string
+		wantReplacement estate.LoadBalancerType
+	}{
+		{name: "kustomized Service", lb: built.LoadBalancers[0], fixHas: service, whyHas: serviceWhy,
+			fixNot: []string{"aws_lb"}, whyNot: []string{"ALB"}, wantReplacement: estate.NLB},
+		{name: "live Service", lb: estate.LoadBalancer{Name: "shop/mqtt", Type: estate.CLB, Service: true, Origin: estate.Origin{Ref: "kube:prod/service/shop/mqtt"}},
+			fixHas: service, whyHas: serviceWhy, fixNot: []string{"aws_lb"}, whyNot: []string{"ALB"}, wantReplacement: estate.NLB},
+		{name: "manifest Service", lb: estate.LoadBalancer{Name: "shop/mqtt", Type: estate.CLB, Service: true, Origin: estate.Origin{File: "svc.yaml", Line: 1}},
+			fixHas: append(service, "(svc.yaml:1)"), whyHas: serviceWhy, fixNot: []string{"aws_lb"}, whyNot: []string{"ALB"}, wantReplacement: estate.NLB},
+		{name: "Terraform", lb: estate.LoadBalancer{Name: "web", Type: estate.CLB, Origin: estate.Origin{File: "plan.json", Ref: "aws_elb.web"}},
+			fixHas: []string{"replace aws_elb.web with an aws_lb"}, fixNot: []string{awslb.AnnLBType}, wantReplacement: estate.ALB},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &estate.Estate{Region: region, LoadBalancers: []estate.LoadBalancer{tt.lb}}
+			found, err := Find(e, cat, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var f *Finding
+			for i := range found {
+				if found[i].Rule == RuleClassicELB {
+					f = &found[i]
+				}
+			}
+			if f == nil {
+				t.Fatalf("no %s finding in %+v", RuleClassicELB, found)
+			}
+			for _, w := range tt.fixHas {
+				if !strings.Contains(f.Fix, w) {
+					t.Errorf("fix %q lacks %q", f.Fix, w)
+				}
+			}
+			for _, w := range tt.fixNot {
+				if strings.Contains(f.Fix, w) {
+					t.Errorf("fix %q has %q", f.Fix, w)
+				}
+			}
+			for _, w := range tt.whyHas {
+				if !strings.Contains(f.Why, w) {
+					t.Errorf("why %q lacks %q", f.Why, w)
+				}
+			}
+			for _, w := range tt.whyNot {
+				if strings.Contains(f.Why, w) {
+					t.Errorf("why %q has %q", f.Why, w)
+				}
+			}
+			// The saving is the engine's price of the Classic ELB less the replacement's.
+			repl := tt.lb
+			repl.Type = tt.wantReplacement
+			before, _ := cost.Estimate(&estate.Estate{Region: region, LoadBalancers: []estate.LoadBalancer{tt.lb}}, cat, cost.Options{Region: region})
+			after, _ := cost.Estimate(&estate.Estate{Region: region, LoadBalancers: []estate.LoadBalancer{repl}}, cat, cost.Options{Region: region})
+			if want := before.Total().Sub(after.Total()); !f.MonthlySaving.Equal(want) || !want.IsPositive() {
+				t.Errorf("saving %s, want %s (%s → %s)", f.MonthlySaving, want, tt.lb.Type, tt.wantReplacement)
+			}
+		})
 	}
 }

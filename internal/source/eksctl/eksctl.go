@@ -241,6 +241,13 @@ func (p *parser) nodeGroup(n *yaml.Node, path string, managed bool) (estate.Node
 	}
 	g.Count, g.MinSize, g.MaxSize = desired, minSize, maxSize
 
+	// maxPodsPerNode sets the kubelet's max pods (pkg/apis/eksctl.io/v1alpha5/types.go,
+	// NodeGroupBase.MaxPodsPerNode); unset, the VPC CNI's limit applies.
+	g.MaxPods, _ = r.Count(n, "maxPodsPerNode")
+	if r.Err != nil {
+		return g, r.Err
+	}
+
 	// Root volume.
 	size, ok := r.Size(n, "volumeSize")
 	if !ok {

@@ -23,6 +23,9 @@ func summary(e *estate.Estate) []string {
 		if g.Distribution != nil {
 			dist = fmt.Sprintf(" base=%d above=%d", g.Distribution.OnDemandBaseCapacity, g.Distribution.OnDemandPercentageAboveBaseCapacity)
 		}
+		if g.MaxPods > 0 {
+			dist += fmt.Sprintf(" maxPods=%d", g.MaxPods)
+		}
 		rv := g.RootVolume
 		out = append(out, fmt.Sprintf("group %s managed=%v %s n=%d [%d,%d] %s%s root=%s/%v/%d/%d pub=%v zones=%s labels=%d taints=%v @%s",
 			g.Name, g.Managed, strings.Join(g.InstanceTypes, ","), g.Count, g.MinSize, g.MaxSize, g.Purchase, dist,
@@ -131,6 +134,8 @@ func TestParseInline(t *testing.T) {
 		{name: "desired only", in: head + "nodeGroups:\n- name: a\n  desiredCapacity: 5\n", want: []string{"group a managed=false m5.large n=5 [5,5] on-demand"}},
 		{name: "min and max only", in: head + "managedNodeGroups:\n- name: a\n  minSize: 1\n  maxSize: 4\n", want: []string{"group a managed=true m5.large n=1 [1,4] on-demand"}},
 		{name: "distribution at 100% is on demand", in: head + "nodeGroups:\n- name: a\n  instancesDistribution:\n    instanceTypes: [t3.large]\n", want: []string{"group a managed=false t3.large n=2 [2,2] on-demand root"}},
+		{name: "max pods per node", in: head + "managedNodeGroups:\n- name: a\n  instanceType: t3.medium\n  maxPodsPerNode: 8\n- name: b\n", want: []string{
+			"group a managed=true t3.medium n=2 [2,2] on-demand maxPods=8 root", "group b managed=true m5.large n=2 [2,2] on-demand root"}},
 		{name: "HA NAT default zones", in: head + "vpc:\n  nat:\n    gateway: HighlyAvailable\n", want: []string{`nat "c 3"  @f.yaml:8`}},
 		{name: "HA NAT us-east-1 picks 2 zones", in: strings.Replace(head, "us-west-2", "us-east-1", 1) + "vpc:\n  nat:\n    gateway: HighlyAvailable\n", want: []string{`nat "c 2"`}},
 		{name: "NAT disabled", in: head + "vpc:\n  nat: {gateway: Disable}\n", want: []string{`cluster c eks`}},
@@ -141,6 +146,7 @@ func TestParseInline(t *testing.T) {
 		{name: "bad region", in: strings.Replace(head, "us-west-2", "mars", 1), wantErr: "f.yaml:5: metadata.region \"mars\""},
 		{name: "negative desired", in: head + "managedNodeGroups:\n- name: a\n  desiredCapacity: -1\n", wantErr: "f.yaml:8: desiredCapacity: -1 is negative"},
 		{name: "negative volume", in: head + "managedNodeGroups:\n- name: a\n  volumeSize: -80\n", wantErr: "f.yaml:8: volumeSize: -80 is negative"},
+		{name: "negative max pods", in: head + "managedNodeGroups:\n- name: a\n  maxPodsPerNode: -3\n", wantErr: "f.yaml:8: maxPodsPerNode: -3 is negative"},
 		{name: "bad count", in: head + "nodeGroups:\n- name: a\n  minSize: 1.5\n", wantErr: "f.yaml:8: minSize: expected a whole number"},
 		{name: "desired above max", in: head + "nodeGroups:\n- name: a\n  desiredCapacity: 9\n  maxSize: 3\n", wantErr: "f.yaml:8: nodeGroups[0] \"a\": desiredCapacity 9 is more than maxSize 3"},
 		{name: "desired below min", in: head + "nodeGroups:\n- name: a\n  desiredCapacity: 1\n  minSize: 3\n  maxSize: 5\n", wantErr: "f.yaml:8: nodeGroups[0] \"a\": desiredCapacity 1 is less than minSize 3"},

@@ -177,7 +177,7 @@ func (s *Snapshot) Estate() *estate.Estate {
 	}
 	for _, v := range s.Services {
 		e.LoadBalancers = append(e.LoadBalancers, estate.LoadBalancer{Name: v.Namespace + "/" + v.Name, Type: v.Type,
-			Internal: v.Internal, DNSName: v.Hostname, Origin: s.ServiceOrigin(v)})
+			Internal: v.Internal, Service: true, DNSName: v.Hostname, Origin: s.ServiceOrigin(v)})
 	}
 	names, members := s.ALBGroups()
 	for _, name := range names {

@@ -25,7 +25,7 @@ func (p *parser) service(d yamldoc.Document) error {
 	if !ok {
 		return nil
 	}
-	lb := estate.LoadBalancer{Name: svc.Metadata.namespace() + "/" + svc.Metadata.Name, Type: typ, Internal: internal, Origin: origin(d)}
+	lb := estate.LoadBalancer{Name: svc.Metadata.namespace() + "/" + svc.Metadata.Name, Type: typ, Internal: internal, Service: true, Origin: origin(d)}
 	p.est.LoadBalancers = append(p.est.LoadBalancers, lb)
 	return nil
 }
