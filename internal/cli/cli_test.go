@@ -384,7 +384,7 @@ func TestMigrateCommands(t *testing.T) {
 			t.Errorf("still removed after fix: %v", f)
 		}
 	}
-	// Paths outside the working directory are written by base name.
+	// Each file is written at its path under the input directory.
 	fixed, err := os.ReadFile(filepath.Join(dir, "app.yaml"))
 	if err != nil {
 		t.Fatal(err)

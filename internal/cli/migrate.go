@@ -2,9 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/refit-dev/refit/internal/source"
 	"github.com/refit-dev/refit/internal/source/awslive"
 	"github.com/refit-dev/refit/internal/source/kubeobjects"
+	"github.com/refit-dev/refit/internal/source/manifest"
 	"github.com/refit-dev/refit/internal/source/yamldoc"
 )
 
@@ -83,7 +83,7 @@ func parseTo(to string) (kubeapi.Version, error) {
 func batchFindings(b source.Batch) []kubeapi.Finding {
 	switch {
 	case b.Err != nil:
-		return []kubeapi.Finding{{Rule: "parse-error", Severity: kubeapi.Error, File: b.File, Message: b.Err.Error()}}
+		return []kubeapi.Finding{errorFinding("parse-error", b.File, b.Err)}
 	case b.Skipped != "":
 		return []kubeapi.Finding{{Rule: "skipped", Severity: kubeapi.Warning, File: b.File, Message: "not checked: " + b.Skipped}}
 	}
@@ -129,8 +129,13 @@ time), as eks:<region>/<cluster>.
 --from defaults to the live cluster's version (the API server's, else the EKS
 clusters' when they all run one). Paths and live sources can be combined.
 
+A file or directory named twice, or reached through a symbolic link as
+well, is checked once.
+
 Exit codes: 0 nothing at --fail-on level, 1 something was found at that level
-(default: removed APIs and readiness errors), 2 bad usage or input.`,
+(default: removed APIs and readiness errors), 2 bad usage or input (a file
+that cannot be read or parsed: the report is still written, with its
+parse-error findings).`,
 		Example: `  # What breaks on EKS 1.33, and what the ALB controller needs
   refit migrate check k8s/ --to 1.33 --target eks --ingress alb
 
@@ -170,6 +175,7 @@ Exit codes: 0 nothing at --fail-on level, 1 something was found at that level
 				return err
 			}
 			var findings []kubeapi.Finding
+			unreadable := 0 // inputs that could not be read or parsed
 			// Readiness relates objects across files (an Ingress here, its
 			// Service there), so with a target the source documents are kept.
 			var sources []yamldoc.Document
@@ -186,6 +192,9 @@ Exit codes: 0 nothing at --fail-on level, 1 something was found at that level
 				l := &source.Loader{FS: source.OS, Stdin: streams.In}
 				err = l.Documents(args, func(b source.Batch) error {
 					findings = append(findings, batchFindings(b)...)
+					if b.Err != nil {
+						unreadable++
+					}
 					if len(b.Docs) == 0 {
 						return nil
 					}
@@ -219,6 +228,9 @@ Exit codes: 0 nothing at --fail-on level, 1 something was found at that level
 			}
 			if err != nil {
 				return err
+			}
+			if unreadable > 0 {
+				return fmt.Errorf("%d input(s) could not be read or parsed (the parse-error findings): the check is incomplete", unreadable)
 			}
 			if n := countAtLeast(findings, fail); n > 0 {
 				return thresholdError("%d finding(s) at --fail-on %s", n, failOn)
@@ -396,9 +408,18 @@ reported, never dropped. With --apply-readiness, the safe readiness fixes are
 applied too (Service type for ALB instance mode, IRSA annotations).
 
 Modes: --diff (the default) prints a unified diff; --dry-run lists what would
-change; --in-place rewrites the files (each written to a temporary file and
-renamed; a .bak copy is kept unless --no-backup); -o DIR writes the converted
-files under DIR, keeping their relative paths.
+change; neither writes anything. --in-place rewrites the files (each written
+to a temporary file and renamed; the original is kept in FILE.bak unless
+--no-backup, or in the first free FILE.N.bak when FILE.bak exists; a
+symbolic link is rewritten through to its target when that is inside the
+input, and refused otherwise). -o DIR writes every file under DIR at its path
+relative to the input it was found under (a file given by name: DIR/NAME);
+two files that would land on one path are an error before anything is
+written. A file named twice is fixed once.
+
+Exit codes: 0 done, 2 bad usage or input (a file that cannot be parsed or
+converted, or a link refused: reported with its line; the other files are
+still fixed).
 
 Only files are rewritten: live objects and Helm releases are listed by
 migrate check --kubeconfig, and fixed in the manifests or charts they come
@@ -435,7 +456,31 @@ from.`,
 			}
 			var findings []kubeapi.Finding
 			changedFiles, changedObjects := 0, 0
+			failed := 0 // files that could not be read, converted or written
 			l := &source.Loader{FS: source.OS, Stdin: streams.In}
+			inputs, err := l.Inputs(args)
+			if err != nil {
+				return err
+			}
+			// -o DIR: every output path is known, and checked, before
+			// anything is written.
+			var outputs map[string]string
+			if outDir != "" {
+				if outputs, err = outputPaths(outDir, inputs); err != nil {
+					return err
+				}
+			}
+			// Files whose selector labels kustomize adds (commonLabels).
+			labelled := map[string]string{}
+			for _, in := range inputs {
+				if in.Kustomize {
+					for f, k := range manifest.SelectorLabelFiles(in.Path) {
+						if _, ok := labelled[f]; !ok {
+							labelled[f] = k
+						}
+					}
+				}
+			}
 			// Readiness fixes need every file's objects as context (an
 			// Ingress here, its Service there): read them first.
 			var context []yamldoc.Document
@@ -454,12 +499,21 @@ from.`,
 					return nil // fixes land in the sources, not in built output
 				}
 				findings = append(findings, batchFindings(b)...)
-				if b.Data == nil || b.Err != nil {
+				if b.Err != nil {
+					failed++
 					return nil
 				}
-				var edit convert.Edit
+				if b.Data == nil {
+					return nil // skipped, and reported
+				}
+				opts := convert.FixOptions{}
+				if b.File != "<stdin>" {
+					if k, ok := labelled[realPath(b.File)]; ok {
+						opts.Convert.SelectorLabelsFrom = k
+					}
+				}
 				if applyReady {
-					edit = func(docs []yamldoc.Document) error {
+					opts.Edit = func(docs []yamldoc.Document) error {
 						var others []yamldoc.Document
 						for _, d := range context {
 							if d.File != b.File {
@@ -471,9 +525,16 @@ from.`,
 						return err
 					}
 				}
-				out, results, err := convert.FixFileEdit(b.File, b.Data, toV, edit)
+				out, results, err := convert.FixFileWith(b.File, b.Data, toV, opts)
 				if err != nil {
-					return err
+					rule := "fix-error"
+					var ye *yamldoc.Error
+					if errors.As(err, &ye) {
+						rule = "parse-error"
+					}
+					findings = append(findings, errorFinding(rule, b.File, err))
+					failed++
+					return nil
 				}
 				for _, r := range results {
 					findings = append(findings, r.Findings()...)
@@ -484,9 +545,12 @@ from.`,
 						findings = append(findings, kubeapi.Finding{Rule: "note", Severity: kubeapi.Info, File: r.File, Line: r.Line, Kind: r.Kind, Name: r.Name, Message: n})
 					}
 				}
+				if inPlace && b.File != "<stdin>" {
+					removeStaleTemps(b.File)
+				}
 				if bytes.Equal(out, b.Data) {
 					if outDir != "" {
-						return writeUnder(outDir, b.File, out)
+						return writeOutput(outputs[b.File], out)
 					}
 					return nil
 				}
@@ -501,9 +565,21 @@ from.`,
 						_, err := streams.Out.Write(out)
 						return err
 					}
-					return replaceFile(b.File, out, !noBackup)
+					notes, err := replaceInPlace(b.File, b.Root, out, !noBackup)
+					for _, n := range notes {
+						findings = append(findings, kubeapi.Finding{Rule: "note", Severity: kubeapi.Info, File: b.File, Message: n})
+					}
+					if errors.Is(err, errLinkOutside) {
+						findings = append(findings, kubeapi.Finding{Rule: "not-rewritten", Severity: kubeapi.Error, File: b.File, Message: strings.TrimPrefix(err.Error(), errLinkOutside.Error()+": ")})
+						changedFiles--
+						failed++
+						return nil
+					}
+					if err != nil {
+						return fmt.Errorf("%s: %w", b.File, err)
+					}
 				case outDir != "":
-					return writeUnder(outDir, b.File, out)
+					return writeOutput(outputs[b.File], out)
 				}
 				return nil
 			})
@@ -515,6 +591,9 @@ from.`,
 			fmt.Fprintln(streams.ErrOut, summary)
 			for _, f := range findings {
 				fmt.Fprintf(streams.ErrOut, "%s: %s: %s\n", f.Location(), f.Severity, f.Message)
+			}
+			if failed > 0 {
+				return fmt.Errorf("%d file(s) could not be read, converted or rewritten (the errors above)", failed)
 			}
 			return nil
 		},
@@ -546,66 +625,4 @@ func writeDiff(streams IO, name string, before, after []byte) error {
 	}
 	_, err = fmt.Fprint(streams.Out, text)
 	return err
-}
-
-// replaceFile writes data to a temporary file beside path and renames it
-// over path, keeping path's mode; with backup, the old file stays as .bak.
-func replaceFile(path string, data []byte, backup bool) error {
-	info, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	if backup {
-		old, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if err := atomicWrite(path+".bak", old, info.Mode().Perm()); err != nil {
-			return err
-		}
-	}
-	return atomicWrite(path, data, info.Mode().Perm())
-}
-
-func atomicWrite(path string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".refit-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	defer os.Remove(name) // no-op after a successful rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := os.Chmod(name, mode); err != nil {
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
-
-// writeUnder writes a converted file under dir, keeping its relative path.
-func writeUnder(dir, name string, data []byte) error {
-	rel := name
-	if filepath.IsAbs(rel) || strings.HasPrefix(filepath.Clean(rel), "..") {
-		rel = filepath.Base(rel)
-	}
-	if name == "<stdin>" {
-		rel = "stdin.yaml"
-	}
-	path := filepath.Join(dir, rel)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return atomicWrite(path, data, 0o644)
 }

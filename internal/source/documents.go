@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os/exec"
 	"path"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -31,6 +32,84 @@ type Batch struct {
 	Skipped string
 	// Err is a parse error; the walk goes on.
 	Err error
+	// Root is the input path (as given) the batch was found under: the
+	// directory walked, or the file itself.
+	Root string
+}
+
+// Input is one thing Documents reads: a file (or "-"), a Kustomize
+// directory (built) or a Helm chart (rendered).
+type Input struct {
+	Path      string
+	Root      string // the input path it was found under
+	Kustomize bool
+	Helm      bool
+}
+
+// Inputs lists what Documents reads for paths, in order, without reading
+// it: a file named twice, or reached both directly and through a symbolic
+// link, is listed once (under the first name).
+func (l *Loader) Inputs(paths []string) ([]Input, error) {
+	units, err := l.documentUnits(paths)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Input, len(units))
+	for i, u := range units {
+		out[i] = Input{Path: u.path, Root: u.root, Kustomize: u.kustomize, Helm: u.helm}
+	}
+	return out, nil
+}
+
+// documentUnits expands paths for Documents and drops repeats: the same
+// file (or directory) by real path, so that it is checked, counted and
+// rewritten once.
+func (l *Loader) documentUnits(paths []string) ([]unit, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("no input: give files, directories or - for stdin")
+	}
+	var units []unit
+	seen := map[string]bool{}
+	for _, p := range paths {
+		us, err := l.expand(p, true)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range us {
+			k := l.unitKey(u)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			u.root = p
+			units = append(units, u)
+		}
+	}
+	if len(units) == 0 {
+		return nil, fmt.Errorf("no .yaml, .yml or .json files in %s", strings.Join(paths, ", "))
+	}
+	return units, nil
+}
+
+// unitKey identifies a unit by what it reads: the real path on disk
+// (symbolic links resolved), the cleaned name elsewhere.
+func (l *Loader) unitKey(u unit) string {
+	k := path.Clean(u.path)
+	if l.FS == OS && u.path != Stdin {
+		if abs, err := filepath.Abs(u.path); err == nil {
+			k = abs
+			if real, err := filepath.EvalSymlinks(abs); err == nil {
+				k = real
+			}
+		}
+	}
+	switch {
+	case u.kustomize:
+		return "kustomize:" + k
+	case u.helm:
+		return "helm:" + k
+	}
+	return "file:" + k
 }
 
 // Documents walks paths like Load, but hands every file's YAML documents to
@@ -42,26 +121,22 @@ type Batch struct {
 // parallel and visited in order, one at a time, so memory stays bounded on
 // repositories of any size.
 func (l *Loader) Documents(paths []string, visit func(Batch) error) error {
-	if len(paths) == 0 {
-		return errors.New("no input: give files, directories or - for stdin")
-	}
-	var units []unit
-	for _, p := range paths {
-		us, err := l.expand(p, true)
-		if err != nil {
-			return err
-		}
-		units = append(units, us...)
-	}
-	if len(units) == 0 {
-		return fmt.Errorf("no .yaml, .yml or .json files in %s", strings.Join(paths, ", "))
+	units, err := l.documentUnits(paths)
+	if err != nil {
+		return err
 	}
 	return l.parseAll(units, l.parseDocs, func(r parsed) error {
-		return visit(Batch{File: r.name, Data: r.data, Docs: r.docs, Built: r.built, Skipped: r.skipped, Err: r.err})
+		return visit(Batch{File: r.name, Data: r.data, Docs: r.docs, Built: r.built, Skipped: r.skipped, Err: r.err, Root: r.root})
 	})
 }
 
 func (l *Loader) parseDocs(u unit) parsed {
+	p := l.parseUnitDocs(u)
+	p.root = u.root
+	return p
+}
+
+func (l *Loader) parseUnitDocs(u unit) parsed {
 	switch {
 	case u.kustomize:
 		docs, err := manifest.BuildKustomize(u.path)

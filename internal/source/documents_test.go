@@ -1,7 +1,9 @@
 package source
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -49,4 +51,37 @@ func walkDocs(t *testing.T, paths []string, f func(Batch)) error {
 	t.Helper()
 	l := &Loader{FS: OS}
 	return l.Documents(paths, func(b Batch) error { f(b); return nil })
+}
+
+// TestDocumentsReadsEachFileOnce: a file named twice, or reached both
+// directly and through a symbolic link, is read once, under the first name
+// and root.
+func TestDocumentsReadsEachFileOnce(t *testing.T) {
+	dir := t.TempDir()
+	tree := filepath.Join(dir, "t")
+	if err := os.MkdirAll(filepath.Join(tree, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pod := []byte("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n")
+	for _, f := range []string{"a.yaml", "sub/b.yaml"} {
+		if err := os.WriteFile(filepath.Join(tree, f), pod, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("a.yaml", filepath.Join(tree, "link.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err := walkDocs(t, []string{tree, filepath.Join(tree, "a.yaml"), filepath.Join(tree, "sub", "..", "sub", "b.yaml")}, func(b Batch) {
+		rel, _ := filepath.Rel(dir, b.File)
+		root, _ := filepath.Rel(dir, b.Root)
+		got = append(got, rel+" in "+root)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "t/a.yaml in t, t/sub/b.yaml in t"
+	if g := strings.Join(got, ", "); g != want {
+		t.Errorf("read %s, want %s", g, want)
+	}
 }

@@ -108,10 +108,13 @@ type unit struct {
 	path      string
 	kustomize bool
 	helm      bool
+	// root is the input path the unit was found under (Documents only).
+	root string
 }
 
 // parsed is what one unit gave.
 type parsed struct {
+	root    string
 	name    string
 	data    []byte
 	docs    []yamldoc.Document

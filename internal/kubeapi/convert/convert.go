@@ -151,9 +151,20 @@ func Supported(apiVersion, kind string) bool { return lookupConversion(apiVersio
 
 // ctx carries the object being converted and the result being built.
 type ctx struct {
-	obj *yaml.Node
-	res *Result
-	to  kubeapi.Version
+	obj  *yaml.Node
+	res  *Result
+	to   kubeapi.Version
+	opts Options
+}
+
+// Options say what Convert cannot see in the object itself.
+type Options struct {
+	// SelectorLabelsFrom names the kustomization whose commonLabels (or
+	// labels with includeSelectors) kustomize build adds to the object's
+	// selector and pod template labels; "" when none does. A workload
+	// without them is then converted with a note instead of an
+	// Unconverted message.
+	SelectorLabelsFrom string
 }
 
 func (c *ctx) notef(format string, args ...any) {
@@ -176,6 +187,11 @@ func (c *ctx) unconvertedf(format string, args ...any) {
 // served yet the object is left alone (and reported when its own version is
 // not served either).
 func Convert(doc *yaml.Node, to kubeapi.Version) (Result, error) {
+	return ConvertWith(doc, to, Options{})
+}
+
+// ConvertWith is Convert with options.
+func ConvertWith(doc *yaml.Node, to kubeapi.Version, opts Options) (Result, error) {
 	if doc == nil {
 		return Result{}, &Error{Msg: "no object"}
 	}
@@ -190,7 +206,7 @@ func Convert(doc *yaml.Node, to kubeapi.Version) (Result, error) {
 	res := Result{From: apiVersion, To: apiVersion}
 
 	work := deepCopy(doc)
-	c := &ctx{obj: work, res: &res, to: to}
+	c := &ctx{obj: work, res: &res, to: to, opts: opts}
 
 	conv := lookupConversion(apiVersion, kind)
 	switch {

@@ -71,6 +71,20 @@ type Edit func(docs []yamldoc.Document) error
 
 // FixFileEdit is FixFile with an Edit applied first.
 func FixFileEdit(name string, data []byte, to kubeapi.Version, edit Edit) (out []byte, results []FileResult, err error) {
+	return FixFileWith(name, data, to, FixOptions{Edit: edit})
+}
+
+// FixOptions are the options of FixFileWith.
+type FixOptions struct {
+	// Edit, when set, changes the documents before they are converted.
+	Edit Edit
+	// Convert applies to every object of the file.
+	Convert Options
+}
+
+// FixFileWith is FixFile with options.
+func FixFileWith(name string, data []byte, to kubeapi.Version, opts FixOptions) (out []byte, results []FileResult, err error) {
+	edit := opts.Edit
 	if _, err := yamldoc.Split(name, data); err != nil {
 		return nil, nil, err
 	}
@@ -134,7 +148,7 @@ func FixFileEdit(name string, data []byte, to kubeapi.Version, edit Edit) (out [
 			}
 		}
 		for _, o := range objs {
-			res, err := Convert(o.node, to)
+			res, err := ConvertWith(o.node, to, opts.Convert)
 			if err != nil {
 				var ce *Error
 				if errors.As(err, &ce) && ce.Line > 0 {

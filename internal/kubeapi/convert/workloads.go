@@ -47,7 +47,9 @@ func convertWorkload(c *ctx, from string) error {
 	// Selector.
 	sel := get(spec, "selector")
 	if sel == nil || isNull(sel) {
-		if tmplLabels == nil || len(tmplLabels.Content) == 0 {
+		if (tmplLabels == nil || len(tmplLabels.Content) == 0) && c.opts.SelectorLabelsFrom != "" {
+			c.notef("spec.selector and the pod template labels come from the labels of %s: kustomize build adds them, as apps/v1 requires (keep them there)", c.opts.SelectorLabelsFrom)
+		} else if tmplLabels == nil || len(tmplLabels.Content) == 0 {
 			c.unconvertedf("apps/v1 %s requires spec.selector and spec.template.metadata.labels, and the template has no labels: add labels and a matching selector", kind)
 		} else {
 			labels, ok := plainCopy(tmplLabels)

@@ -177,6 +177,7 @@ func (ix *index) nodePortIssue(svc *object, ingresses []string) issue {
 			return kubeapi.Finding{}, err
 		}
 		done := f
+		done.Severity = kubeapi.Info // fixed
 		done.Message = fmt.Sprintf("set spec.type: NodePort (was %s) so that the ALB of Ingress %s can reach it in instance mode", typ, strings.Join(ingresses, ", "))
 		return done, nil
 	}}

@@ -10,8 +10,8 @@ import (
 )
 
 // Apply makes the safe fixes in place on the documents' nodes, keeping
-// comments and key order, and returns what it did (or, for a fix it could
-// only start, why it stopped):
+// comments and key order, and returns what it did (severity info), or, for
+// a fix it could only start, why it stopped (the finding's severity):
 //
 //   - a ClusterIP Service behind an ALB in instance mode becomes NodePort;
 //   - a kube2iam/kiam pod annotation gets a note, and the pods'

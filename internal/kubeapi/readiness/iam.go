@@ -158,6 +158,7 @@ func (ix *index) kube2iamPodIssue(w *workload, role string) issue {
 		if err := setAnnotation(sa, annIRSARoleARN, role); err != nil {
 			return kubeapi.Finding{}, err
 		}
+		done.Severity = kubeapi.Info // fixed
 		done.Message = fmt.Sprintf("annotated ServiceAccount %s/%s (%s) with %s: %s and added a note beside the kube2iam/kiam annotation; the role's trust policy must trust the cluster's OIDC provider for system:serviceaccount:%s:%s",
 			k.ns, k.name, sa.doc.Origin(), annIRSARoleARN, role, k.ns, k.name)
 		return done, nil

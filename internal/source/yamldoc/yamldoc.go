@@ -81,10 +81,22 @@ func WrapError(file string, line int, err error) error {
 		}
 		msg = strings.Replace(msg, m[0], "", 1)
 	}
-	if line > 0 {
-		return fmt.Errorf("%s:%d: %s", file, line, msg)
+	return &Error{File: file, Line: line, Msg: msg}
+}
+
+// Error is a YAML error at a line of a file (Line 0 when yaml.v3 did not
+// say where). Its text is "file:line: message".
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	}
-	return fmt.Errorf("%s: %s", file, msg)
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
 // Split parses every document in data. Empty documents are skipped. A
@@ -109,7 +121,7 @@ func Split(file string, data []byte) ([]Document, error) {
 			continue
 		}
 		if root.Kind != yaml.MappingNode {
-			return nil, fmt.Errorf("%s:%d: expected a mapping (an object with apiVersion and kind), found %s", file, root.Line, kindName(root))
+			return nil, &Error{File: file, Line: root.Line, Msg: "expected a mapping (an object with apiVersion and kind), found " + kindName(root)}
 		}
 		d := Document{File: file, Line: root.Line, Node: root}
 		d.APIVersion = Scalar(root, "apiVersion")
