@@ -350,7 +350,7 @@ func TestWrittenInstanceTypesRunTheEKSAMI(t *testing.T) {
 	cat := catalog(t)
 	for _, example := range examples.Names() {
 		for _, arch := range [][]string{{"amd64"}, {"amd64", "arm64"}, {"arm64"}} {
-			r, err := Make(load(t, example), cat, Options{At: at, Arch: arch})
+			r, err := Make(load(t, example), cat, Options{Options: cost.Options{At: at}, Arch: arch})
 			if err != nil {
 				t.Fatalf("%s %v: %v", example, arch, err)
 			}
@@ -431,7 +431,7 @@ func TestTodayPlacesPodsLikeCost(t *testing.T) {
 	}
 	t.Run("fargate profiles", func(t *testing.T) {
 		e := loadDir(t, "fargate-today")
-		r, err := Make(e, catalog(t), Options{At: at})
+		r, err := Make(e, catalog(t), Options{Options: cost.Options{At: at}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -457,7 +457,7 @@ func TestTodayPlacesPodsLikeCost(t *testing.T) {
 		if e.NodeGroups[0].MaxPods != 4 {
 			t.Fatalf("node group max pods = %d, want 4 from maxPodsPerNode", e.NodeGroups[0].MaxPods)
 		}
-		r, err := Make(e, catalog(t), Options{At: at})
+		r, err := Make(e, catalog(t), Options{Options: cost.Options{At: at}})
 		if err != nil {
 			t.Fatal(err)
 		}
