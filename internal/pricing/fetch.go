@@ -3,6 +3,7 @@ package pricing
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -253,7 +254,7 @@ func (f *fetcher) regionIndex(ctx context.Context, service string) (map[string]s
 		return nil, err
 	}
 	var data []byte
-	err = f.get(ctx, u, func(r io.Reader, resp *http.Response) error {
+	err = f.get(ctx, u, false, func(r io.Reader, resp *http.Response) error {
 		var buf bytes.Buffer
 		n, err := io.Copy(&buf, io.LimitReader(r, 64<<20))
 		if err != nil {
@@ -268,6 +269,15 @@ func (f *fetcher) regionIndex(ctx context.Context, service string) (map[string]s
 	if err != nil {
 		return nil, fmt.Errorf("%s region index: %w", service, err)
 	}
+	idx, err := parseRegionIndex(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", u.Redacted(), err)
+	}
+	return idx, nil
+}
+
+// parseRegionIndex reads a region_index.json: region -> currentVersionUrl.
+func parseRegionIndex(data []byte) (map[string]string, error) {
 	var idx struct {
 		Regions map[string]struct {
 			RegionCode        string `json:"regionCode"`
@@ -275,15 +285,15 @@ func (f *fetcher) regionIndex(ctx context.Context, service string) (map[string]s
 		} `json:"regions"`
 	}
 	if err := json.Unmarshal(data, &idx); err != nil {
-		return nil, fmt.Errorf("%s: not a region index: %w", u.Redacted(), err)
+		return nil, fmt.Errorf("not a region index: %w", err)
 	}
 	if idx.Regions == nil {
-		return nil, fmt.Errorf("%s: not a region index (no regions)", u.Redacted())
+		return nil, errors.New("not a region index (no regions)")
 	}
 	out := map[string]string{}
 	for r, v := range idx.Regions {
 		if !regionCodeRE.MatchString(r) || v.CurrentVersionURL == "" {
-			return nil, fmt.Errorf("%s: region %q has no usable currentVersionUrl", u.Redacted(), r)
+			return nil, fmt.Errorf("region %q has no usable currentVersionUrl", r)
 		}
 		out[r] = v.CurrentVersionURL
 	}
@@ -329,8 +339,9 @@ func (f *fetcher) offer(ctx context.Context, service, region, versionURL string)
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 		return off, err
 	}
-	err = f.get(ctx, u, func(r io.Reader, resp *http.Response) error {
-		n, err := f.save(r, resp.ContentLength, dest, u.Redacted())
+	err = f.get(ctx, u, true, func(r io.Reader, resp *http.Response) error {
+		gz := strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip")
+		n, err := f.save(r, resp.ContentLength, gz, dest, u.Redacted())
 		off.Bytes = n
 		return err
 	})
@@ -358,9 +369,10 @@ func verified(dest, url string) (int64, bool) {
 	return m.Bytes, true
 }
 
-// save streams a body into dest.part, checks that it is complete, renames
-// it to dest and writes the dest.ok marker.
-func (f *fetcher) save(r io.Reader, length int64, dest, url string) (int64, error) {
+// save streams a body (gzip-compressed when gzipped) into dest.part,
+// checks that it is complete, renames it to dest and writes the dest.ok
+// marker. length is the body's announced length (-1 if none).
+func (f *fetcher) save(r io.Reader, length int64, gzipped bool, dest, url string) (int64, error) {
 	os.Remove(dest + ".ok")
 	part := dest + ".part"
 	file, err := os.Create(part)
@@ -370,7 +382,19 @@ func (f *fetcher) save(r io.Reader, length int64, dest, url string) (int64, erro
 	defer os.Remove(part) // a no-op after the rename
 	h := sha256.New()
 	cr := &countingReader{r: r, progress: f.progress}
-	n, err := io.Copy(io.MultiWriter(file, h), cr)
+	var src io.Reader = cr
+	var n int64
+	if gzipped {
+		var zr *gzip.Reader
+		if zr, err = gzip.NewReader(cr); err == nil {
+			src = &readErrs{r: zr}
+		} else {
+			err = &readError{err}
+		}
+	}
+	if err == nil {
+		n, err = io.Copy(io.MultiWriter(file, h), src)
+	}
 	if err == nil {
 		err = file.Sync()
 	}
@@ -381,15 +405,18 @@ func (f *fetcher) save(r io.Reader, length int64, dest, url string) (int64, erro
 		f.progress(-cr.n, 0)
 		return n, err
 	}
+	var re *readError
 	switch {
-	case err != nil && cr.err != nil:
-		return fail(retryable(err)) // the body broke off
+	case err != nil && (cr.err != nil || errors.As(err, &re)):
+		return fail(retryable(err)) // the body broke off, or does not decompress
 	case err != nil:
 		return fail(err) // the disk
-	case length >= 0 && n != length:
-		return fail(retryable(fmt.Errorf("truncated: %d of %d bytes", n, length)))
+	case length >= 0 && cr.n != length:
+		return fail(retryable(fmt.Errorf("truncated: %d of %d bytes", cr.n, length)))
 	}
-	if err := checkComplete(part, length < 0); err != nil {
+	// A gzip stream checks its own length and CRC; a plain body with no
+	// length is checked whole.
+	if err := checkComplete(part, length < 0 && !gzipped); err != nil {
 		return fail(retryable(err))
 	}
 	if err := os.Rename(part, dest); err != nil {
@@ -400,6 +427,22 @@ func (f *fetcher) save(r io.Reader, length int64, dest, url string) (int64, erro
 		return n, err
 	}
 	return n, nil
+}
+
+// readError marks an error reading (or decompressing) a body.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }
+
+type readErrs struct{ r io.Reader }
+
+func (r *readErrs) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &readError{err}
+	}
+	return n, err
 }
 
 // checkComplete checks that a downloaded file holds one whole JSON value:
@@ -465,7 +508,7 @@ var errStalled = errors.New("timed out")
 
 // get requests u and hands the body to consume, retrying with exponential
 // backoff while the failure is retryable.
-func (f *fetcher) get(ctx context.Context, u *url.URL, consume func(io.Reader, *http.Response) error) error {
+func (f *fetcher) get(ctx context.Context, u *url.URL, gzipOK bool, consume func(io.Reader, *http.Response) error) error {
 	var err error
 	wait := f.backoff
 	attempt := 1
@@ -478,7 +521,7 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, consume func(io.Reader, *
 			}
 			wait = min(wait*2, time.Minute)
 		}
-		err = f.once(ctx, u, consume)
+		err = f.once(ctx, u, gzipOK, consume)
 		var re *retryableError
 		if err == nil || !errors.As(err, &re) || ctx.Err() != nil {
 			break
@@ -492,7 +535,7 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, consume func(io.Reader, *
 
 // once makes one request. The timeout covers the wait for the response and
 // every stall while reading its body.
-func (f *fetcher) once(parent context.Context, u *url.URL, consume func(io.Reader, *http.Response) error) error {
+func (f *fetcher) once(parent context.Context, u *url.URL, gzipOK bool, consume func(io.Reader, *http.Response) error) error {
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 	timer := time.AfterFunc(f.timeout, func() { cancel(errStalled) })
@@ -509,6 +552,12 @@ func (f *fetcher) once(parent context.Context, u *url.URL, consume func(io.Reade
 		return err
 	}
 	req.Header.Set("User-Agent", "refit (price catalog update)")
+	// Asked for explicitly, a gzip body is not decompressed by the
+	// transport, so its Content-Length can be checked (save decompresses).
+	// Region indexes are small: they are asked for plain.
+	if gzipOK {
+		req.Header.Set("Accept-Encoding", "gzip")
+	}
 	resp, err := f.client.Do(req)
 	if err != nil {
 		if parent.Err() != nil {

@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -56,6 +57,21 @@ func newOfferServer(t *testing.T) *offerServer {
 		case "chunked-truncated": // no length, half a JSON document
 			w.(http.Flusher).Flush()
 			w.Write(data[:len(data)/2])
+		case "gzip", "gzip-cut": // compressed; gzip-cut loses its end but announces the length it sends
+			if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+				t.Error("offer asked for without gzip")
+			}
+			var z bytes.Buffer
+			zw := gzip.NewWriter(&z)
+			zw.Write(data)
+			zw.Close()
+			body := z.Bytes()
+			if fault == "gzip-cut" {
+				body = body[:len(body)-10]
+			}
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			w.Write(body)
 		case "stall": // half the body, then silence
 			w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 			w.Write(data[:len(data)/2])
@@ -160,6 +176,8 @@ func TestFetchOffersRetries(t *testing.T) {
 		hits    int
 	}{
 		{"5xx then ok", []string{"503", "503"}, "", 3},
+		{"gzip", []string{"gzip"}, "", 1},
+		{"cut gzip stream", []string{"gzip-cut"}, "", 2},
 		{"truncated body", []string{"truncated"}, "", 2},
 		{"truncated chunked body", []string{"chunked-truncated"}, "", 2},
 		{"slow server", []string{"slow"}, "", 2},
@@ -199,7 +217,7 @@ func TestFetchOffersRetries(t *testing.T) {
 			if !bytes.Equal(data, served) {
 				t.Error("cached offer differs from the served one")
 			}
-			if bytesSeen != int64(len(served)) {
+			if tt.faults[0] != "gzip" && bytesSeen != int64(len(served)) {
 				t.Errorf("progress counted %d bytes, want %d (failed attempts discounted)", bytesSeen, len(served))
 			}
 		})
@@ -291,4 +309,36 @@ func TestFetchAndUpdate(t *testing.T) {
 	if _, err := c.OnDemand("us-east-2", "c5.large"); err == nil {
 		t.Error("embedded us-east-2 EC2 row came back although the earlier update replaced the region")
 	}
+}
+
+// FuzzParseRegionIndex: a region index parses or is an error, never a
+// panic, and every region it gives has a URL.
+func FuzzParseRegionIndex(f *testing.F) {
+	data, err := os.ReadFile("testdata/fetch" + elbIndex)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte(`{"regions":{"x":{}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		idx, err := parseRegionIndex(data)
+		for r, u := range idx {
+			if err != nil || r == "" || u == "" {
+				t.Fatalf("%q -> %q with err %v", r, u, err)
+			}
+		}
+	})
+}
+
+// FuzzParsePrice: a price parses within its limit or is an error.
+func FuzzParsePrice(f *testing.F) {
+	for _, s := range []string{"0.0225", "1e400", "-0.5", "abc", "NaN", "1e-99", "0x10"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := parsePrice(s, "elb_classic", "usd_per_hour")
+		if err == nil && (d.IsNegative() || d.GreaterThan(limitFor("elb_classic", "usd_per_hour").max)) {
+			t.Fatalf("%q accepted as %s", s, d)
+		}
+	})
 }
