@@ -2,14 +2,19 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/pricing"
+	"github.com/refit-dev/refit/internal/progress"
 	"github.com/refit-dev/refit/internal/report"
 )
 
@@ -229,40 +234,128 @@ func newPricesListCommand(streams IO) *cobra.Command {
 }
 
 func newPricesUpdateCommand(streams IO) *cobra.Command {
-	var from, to string
+	var from, to, offersURL, cacheDir string
+	var fetch bool
+	var services, regions []string
+	var requestTimeout time.Duration
+	var retries int
 	cmd := &cobra.Command{
-		Use:   "update --from OFFERS_DIR [--to CATALOG_DIR]",
+		Use:   "update (--from OFFERS_DIR | --fetch) [--to CATALOG_DIR]",
 		Short: "Rebuild the price catalog from AWS Price List bulk offer files",
 		Long: `Rebuild refit's price CSVs from AWS Price List bulk offer files (the JSON
 files under https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/, for
-example AmazonEC2/current/us-east-1/index.json). Files are streamed, so
-multi-gigabyte offers need little memory. Catalog files that the offers do not
-cover are copied from the embedded catalog. Each file is written to a temporary
-name and renamed, so an interrupted update never leaves a half-written file.
-With no --to, the catalog goes to refit's config directory and every command
-uses it from then on (remove the directory to go back to the embedded one);
-with --to, use it with --prices CATALOG_DIR.`,
-		Example: `  curl -sO https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEKS/current/index.json
+example AmazonEC2/current/us-east-1/index.json), read from a directory
+(--from) or downloaded (--fetch). Files are streamed, so multi-gigabyte offers
+need little memory.
+
+--fetch downloads, with no credentials, each service's region index
+(/offers/v1.0/aws/SERVICE/current/region_index.json) and the current offer file
+of each region it lists, narrowed by --services and --regions, into --cache.
+An offer file downloaded and verified before is not fetched again, so an
+interrupted fetch resumes. Each request is retried with backoff after a 5xx
+answer, a network error, a timeout or a truncated body.
+
+The new catalog is the current one (the catalog in the --to directory, or the
+embedded one) with the offers' prices merged in: every price not in the offers
+keeps its value. Every price read must be a number, not negative, and under a
+limit per unit (see docs/pricing.md), or the update fails naming the offer
+file, SKU and value. The catalog is built beside the --to directory and
+renamed into place whole, so it is never half old, half new, and on any error
+the old one is left as it was. With no --to, the catalog goes to refit's
+config directory and every command uses it from then on (remove the directory
+to go back to the embedded one); with --to, use it with --prices CATALOG_DIR.`,
+		Example: `  refit prices update --fetch --services AWSELB,AmazonEKS --regions us-east-2 --to ./prices
+  refit prices update --fetch
+  curl -sO https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEKS/current/index.json
   refit prices update --from ./offers --to ./prices
   refit cost cluster.yaml --prices ./prices`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if from == "" {
-				return fmt.Errorf("--from is required: a directory of AWS Price List offer files")
+			switch {
+			case from == "" && !fetch:
+				return fmt.Errorf("--from or --fetch is required: a directory of AWS Price List offer files, or download them")
+			case from != "" && fetch:
+				return fmt.Errorf("--from and --fetch cannot be used together")
+			case !fetch:
+				for _, f := range []string{"offers-url", "services", "regions", "cache", "request-timeout", "retries"} {
+					if cmd.Flags().Changed(f) {
+						return fmt.Errorf("--%s goes with --fetch", f)
+					}
+				}
 			}
 			if to == "" {
 				if to = UserCatalogDir(); to == "" {
 					return fmt.Errorf("no user config directory: give --to")
 				}
 			}
-			sum, err := pricing.UpdateFromOffers(from, to)
+			if !fetch {
+				sum, err := pricing.UpdateFromOffers(from, to)
+				if err != nil {
+					return err
+				}
+				return report.WriteYAML(streams.Out, sum)
+			}
+			for _, s := range services {
+				if !slices.Contains(pricing.OfferServices, s) {
+					return fmt.Errorf("--services: refit reads no prices from %q; service codes: %s", s, strings.Join(pricing.OfferServices, ", "))
+				}
+			}
+			if requestTimeout <= 0 {
+				return fmt.Errorf("--request-timeout must be positive")
+			}
+			if retries < 0 {
+				return fmt.Errorf("--retries must be 0 or more")
+			}
+			if cacheDir == "" {
+				if cacheDir = defaultOfferCache(); cacheDir == "" {
+					return fmt.Errorf("no user cache directory: give --cache")
+				}
+			}
+			bar := progress.NewUnits(streams.ErrOut, isTerminal(streams.ErrOut), 0, 200*time.Millisecond, "files")
+			fsum, err := pricing.FetchOffers(cmd.Context(), pricing.FetchOptions{
+				BaseURL: offersURL, Services: services, Regions: regions, CacheDir: cacheDir,
+				RequestTimeout: requestTimeout, Attempts: retries + 1,
+				Progress: func(bytes, files int64) { bar.Add(bytes, files) },
+			})
+			bar.Finish()
 			if err != nil {
 				return err
 			}
-			return report.WriteYAML(streams.Out, sum)
+			paths := make([]string, len(fsum.Offers))
+			for i, o := range fsum.Offers {
+				paths[i] = o.Path
+			}
+			if len(paths) == 0 {
+				return fmt.Errorf("no offer files to read")
+			}
+			sum, err := pricing.UpdateFromFiles(paths, to)
+			if err != nil {
+				return err
+			}
+			return report.WriteYAML(streams.Out, struct {
+				Fetched pricing.FetchSummary `json:"fetched"`
+				pricing.UpdateSummary
+			}{fsum, sum})
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "directory of AWS Price List offer JSON files (searched recursively)")
+	cmd.Flags().BoolVar(&fetch, "fetch", false, "download the offer files from the AWS Price List bulk API (no credentials needed)")
+	cmd.Flags().StringVar(&offersURL, "offers-url", pricing.DefaultOffersURL, "with --fetch: the Price List endpoint")
+	cmd.Flags().StringSliceVar(&services, "services", pricing.OfferServices, "with --fetch: the service codes to fetch")
+	cmd.Flags().StringSliceVar(&regions, "regions", nil, "with --fetch: only these regions (default: every region each service lists)")
+	cmd.Flags().StringVar(&cacheDir, "cache", "", "with --fetch: directory for downloaded offer files (default: "+defaultOfferCache()+")")
+	cmd.Flags().DurationVar(&requestTimeout, "request-timeout", 2*time.Minute, "with --fetch: the longest wait for an answer, or for more bytes of a download")
+	cmd.Flags().IntVar(&retries, "retries", 4, "with --fetch: retries of a request that failed with a 5xx, a network error, a timeout or a truncated body")
 	cmd.Flags().StringVar(&to, "to", "", "directory to write the catalog CSVs to (default: "+UserCatalogDir()+", which refit then uses instead of the embedded catalog)")
 	return cmd
+}
+
+// defaultOfferCache is where `refit prices update --fetch` keeps offer
+// files: $XDG_CACHE_HOME/refit/offers (~/.cache/refit/offers on Linux).
+func defaultOfferCache() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "refit", "offers")
 }

@@ -214,19 +214,8 @@ func readCSV(fsys fs.FS, name string, optional bool, cols []string, row func([]s
 	}
 }
 
-func parseUSD(s string) (decimal.Decimal, error) {
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return d, fmt.Errorf("bad price %q", s)
-	}
-	if d.IsNegative() {
-		return d, fmt.Errorf("negative price %q", s)
-	}
-	return d, nil
-}
-
 func (c *Catalog) addEC2(rec []string) error {
-	usd, err := parseUSD(rec[2])
+	usd, err := parsePrice(rec[2], "ec2", "usd_per_hour") // sanity.go
 	if err != nil {
 		return err
 	}
@@ -276,7 +265,7 @@ func (c *Catalog) addAllocatable(rec []string) error {
 }
 
 func (c *Catalog) addService(rec []string) error {
-	usd, err := parseUSD(rec[4])
+	usd, err := parsePrice(rec[4], rec[0], rec[3])
 	if err != nil {
 		return err
 	}
@@ -303,7 +292,7 @@ func (c *Catalog) addSpot(rec []string) error {
 }
 
 func (c *Catalog) addRDS(rec []string) error {
-	usd, err := parseUSD(rec[4])
+	usd, err := parsePrice(rec[4], "rds", "usd_per_hour")
 	if err != nil {
 		return err
 	}

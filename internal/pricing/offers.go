@@ -60,19 +60,8 @@ type OfferFile struct {
 }
 
 // UpdateFromOffers rebuilds the catalog from the AWS Price List offer files
-// (*.json) found under offerDir and writes it to outDir, which is created if
-// needed. It understands the AmazonEC2 offer (Linux on-demand instances, EBS
-// volumes and snapshots, NAT gateways, load balancers, public IPv4), AWSELB,
-// AmazonVPC (public IPv4), AmazonEKS (cluster hours), AmazonECS (Fargate) and
-// AmazonRDS (PostgreSQL and MySQL instances, gp2/gp3 storage).
-//
-// Rows from offers replace the embedded rows with the same key (for EC2,
-// every embedded row of a region the offers price); the other embedded rows
-// are kept. Files the offers do not touch are copied from EmbeddedFS. The new
-// catalog is checked with Load before any file in outDir is replaced, and
-// each file is replaced by renaming a complete temporary file.
+// (*.json) found under offerDir and writes it to outDir; see UpdateFromFiles.
 func UpdateFromOffers(offerDir, outDir string) (UpdateSummary, error) {
-	sum := UpdateSummary{Rows: map[string]int{}}
 	var paths []string
 	err := filepath.WalkDir(offerDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -84,12 +73,39 @@ func UpdateFromOffers(offerDir, outDir string) (UpdateSummary, error) {
 		return nil
 	})
 	if err != nil {
-		return sum, fmt.Errorf("reading offers: %w", err)
+		return UpdateSummary{Rows: map[string]int{}}, fmt.Errorf("reading offers: %w", err)
 	}
 	if len(paths) == 0 {
-		return sum, fmt.Errorf("%s: no offer files (*.json)", offerDir)
+		return UpdateSummary{Rows: map[string]int{}}, fmt.Errorf("%s: no offer files (*.json)", offerDir)
 	}
 	sort.Strings(paths)
+	return UpdateFromFiles(paths, outDir)
+}
+
+// UpdateFromFiles rebuilds the catalog from AWS Price List offer files and
+// writes it to outDir. It understands the AmazonEC2 offer (Linux on-demand
+// instances, EBS volumes and snapshots, NAT gateways, load balancers, public
+// IPv4), AWSELB, AmazonVPC (public IPv4), AmazonEKS (cluster hours),
+// AmazonECS (Fargate) and AmazonRDS (PostgreSQL and MySQL instances, gp2/gp3
+// storage).
+//
+// The new catalog is the current one merged with the offers' rows: the
+// current one is the catalog already in outDir, if any, file by file over
+// the embedded catalog. Rows from offers replace the current rows with the
+// same key (for EC2, every current row of a region the offers price); the
+// other rows are kept, and files the offers do not touch are copied.
+//
+// Every price read is checked (sanity.go): one that is not a number, is
+// negative or is implausible fails the update, naming the offer file, line
+// and SKU. The new catalog is built in a directory beside outDir, checked
+// with Load, and renamed into place whole; on any error outDir is left as it
+// was.
+func UpdateFromFiles(paths []string, outDir string) (UpdateSummary, error) {
+	sum := UpdateSummary{Rows: map[string]int{}}
+	base, err := currentCatalog(outDir)
+	if err != nil {
+		return sum, err
+	}
 	col := newCollector()
 	for _, p := range paths {
 		open := func() (io.ReadCloser, error) { return os.Open(p) }
@@ -102,44 +118,14 @@ func UpdateFromOffers(offerDir, outDir string) (UpdateSummary, error) {
 	col.finish()
 	sum.Conflicts = col.conflicts
 
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return sum, err
-	}
-	files, err := col.render(EmbeddedFS(), &sum)
+	files, err := col.render(base, &sum)
 	if err != nil {
 		return sum, err
 	}
-	if err := writeCatalog(outDir, files); err != nil {
+	if err := ReplaceCatalog(outDir, files); err != nil {
 		return sum, err
 	}
 	return sum, nil
-}
-
-// writeCatalog writes files into a temporary directory inside outDir,
-// checks that they load, then renames each into outDir.
-func writeCatalog(outDir string, files map[string][]byte) error {
-	tmp, err := os.MkdirTemp(outDir, ".refit-prices-*")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	names := make([]string, 0, len(files))
-	for name, data := range files {
-		if err := os.WriteFile(filepath.Join(tmp, name), data, 0o644); err != nil {
-			return err
-		}
-		names = append(names, name)
-	}
-	if _, err := Load(os.DirFS(tmp)); err != nil {
-		return fmt.Errorf("the rebuilt catalog does not load: %w", err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := os.Rename(filepath.Join(tmp, name), filepath.Join(outDir, name)); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Catalog row kinds produced from offers.
@@ -168,6 +154,25 @@ func (t target) key() string {
 		return "rds " + t.region + " " + t.name + " " + t.engine + " " + t.deploy
 	}
 	return t.service + " " + t.name + " " + t.region
+}
+
+// checkService and checkUnit are the service and unit whose limit
+// (sanity.go) applies to the target's price.
+func (t target) checkService() string {
+	switch t.kind {
+	case kindEC2:
+		return "ec2"
+	case kindRDS:
+		return "rds"
+	}
+	return t.service
+}
+
+func (t target) checkUnit() string {
+	if t.kind == kindService {
+		return t.unit
+	}
+	return "usd_per_hour"
 }
 
 type offerProduct struct {
@@ -294,10 +299,12 @@ func classify(p offerProduct) (target, bool) {
 // pickPrice chooses the price among a SKU's on-demand dimensions: the
 // lowest tier (smallest beginRange) with a non-zero price, so that free-tier
 // allowances priced at zero are passed over; zero if every tier is zero.
-func pickPrice(terms map[string]offerTerm) (decimal.Decimal, bool) {
+// A USD price that is not a number or is negative is an error.
+func pickPrice(terms map[string]offerTerm) (usd decimal.Decimal, raw string, ok bool, err error) {
 	type dim struct {
 		begin decimal.Decimal
 		usd   decimal.Decimal
+		raw   string
 	}
 	var dims []dim
 	for _, t := range terms {
@@ -306,19 +313,22 @@ func pickPrice(terms map[string]offerTerm) (decimal.Decimal, bool) {
 			if !ok {
 				continue
 			}
-			usd, err := decimal.NewFromString(s)
-			if err != nil || usd.IsNegative() {
-				continue
+			usd, err := parseNumber(s)
+			if err != nil {
+				return usd, s, false, err
+			}
+			if usd.IsNegative() {
+				return usd, s, false, fmt.Errorf("negative price %q", s)
 			}
 			begin, err := decimal.NewFromString(d.BeginRange)
 			if err != nil {
 				begin = decimal.Zero
 			}
-			dims = append(dims, dim{begin, usd})
+			dims = append(dims, dim{begin, usd, s})
 		}
 	}
 	if len(dims) == 0 {
-		return decimal.Decimal{}, false
+		return decimal.Decimal{}, "", false, nil
 	}
 	sort.Slice(dims, func(i, j int) bool {
 		if c := dims[i].begin.Cmp(dims[j].begin); c != 0 {
@@ -328,10 +338,10 @@ func pickPrice(terms map[string]offerTerm) (decimal.Decimal, bool) {
 	})
 	for _, d := range dims {
 		if !d.usd.IsZero() {
-			return d.usd, true
+			return d.usd, d.raw, true, nil
 		}
 	}
-	return decimal.Zero, true
+	return decimal.Zero, "0", true, nil
 }
 
 // collector gathers priced rows from all offer files.
@@ -569,7 +579,14 @@ func scanTerms(dec *json.Decoder, info *OfferFile, want map[string]target, col *
 			if err := dec.Decode(&terms); err != nil {
 				return &errAt{dec.InputOffset(), fmt.Errorf("terms of %s: %w", sku, err)}
 			}
-			if usd, ok := pickPrice(terms); ok {
+			usd, raw, ok, err := pickPrice(terms)
+			if err == nil && ok {
+				err = checkPrice(usd, raw, t.checkService(), t.checkUnit())
+			}
+			if err != nil {
+				return &errAt{dec.InputOffset(), fmt.Errorf("SKU %s (%s): %w", sku, t.key(), err)}
+			}
+			if ok {
 				col.add(t, usd, source)
 				info.Priced++
 			}

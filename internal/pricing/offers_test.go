@@ -42,8 +42,8 @@ func TestUpdateFromOffers(t *testing.T) {
 			t.Errorf("%s was not copied unchanged", name)
 		}
 	}
-	if leftovers, _ := filepath.Glob(filepath.Join(out, ".refit-prices-*")); len(leftovers) != 0 {
-		t.Errorf("temporary files left in outDir: %v", leftovers)
+	if leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".*")); len(leftovers) != 0 {
+		t.Errorf("temporary directories left beside outDir: %v", leftovers)
 	}
 
 	c, err := Load(os.DirFS(out))

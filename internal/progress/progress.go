@@ -24,6 +24,7 @@ type Bar struct {
 	done     sync.WaitGroup
 	interval time.Duration
 	now      func() time.Time
+	unit     string // what rows count ("rows", "files")
 }
 
 // IsTerminal reports whether f is a character device (a terminal).
@@ -36,10 +37,15 @@ func IsTerminal(f *os.File) bool {
 // every call) when enabled is false. total is the byte count expected (0
 // when unknown).
 func New(out io.Writer, enabled bool, total int64, interval time.Duration) *Bar {
+	return NewUnits(out, enabled, total, interval, "rows")
+}
+
+// NewUnits is New for a bar that counts unit ("files") instead of rows.
+func NewUnits(out io.Writer, enabled bool, total int64, interval time.Duration, unit string) *Bar {
 	if !enabled {
 		return nil
 	}
-	b := &Bar{out: out, total: total, start: time.Now(), stop: make(chan struct{}), interval: interval, now: time.Now}
+	b := &Bar{out: out, total: total, start: time.Now(), stop: make(chan struct{}), interval: interval, now: time.Now, unit: unit}
 	b.done.Add(1)
 	go func() {
 		defer b.done.Done()
@@ -80,7 +86,7 @@ func (b *Bar) Line() string {
 	if b.total > 0 {
 		s += fmt.Sprintf(" of %s (%d%%)", mib(b.total), by*100/b.total)
 	}
-	return fmt.Sprintf("%s, %d rows, %s/s, %.0f rows/s", s, rows, mib(int64(float64(by)/secs)), float64(rows)/secs)
+	return fmt.Sprintf("%s, %d %s, %s/s, %.0f %s/s", s, rows, b.unit, mib(int64(float64(by)/secs)), float64(rows)/secs, b.unit)
 }
 
 // Finish stops drawing and clears the line.

@@ -29,4 +29,11 @@ func TestLine(t *testing.T) {
 	if !strings.Contains(out.String(), "\033[K") {
 		t.Error("Finish does not clear the line")
 	}
+	f := NewUnits(&out, true, 0, time.Hour, "files")
+	f.now = func() time.Time { return f.start.Add(2 * time.Second) }
+	f.Add(4<<20, 2)
+	if got, want := f.Line(), "4.0 MiB, 2 files, 2.0 MiB/s, 1 files/s"; got != want {
+		t.Errorf("line %q, want %q", got, want)
+	}
+	f.Finish()
 }
