@@ -27,7 +27,7 @@ Linux, spot savings estimates, EBS, NAT gateways, load balancers, EKS, Fargate,
 public IPv4, Route 53, RDS, data transfer). Every row names its source and date;
 see internal/pricing/data/SOURCES.md.`,
 	}
-	cmd.AddCommand(newPricesShowCommand(streams), newPricesListCommand(streams), newPricesUpdateCommand(streams))
+	cmd.AddCommand(newPricesShowCommand(streams), newPricesListCommand(streams), newPricesUpdateCommand(streams), newPricesCoverageCommand(streams))
 	return cmd
 }
 

@@ -276,3 +276,28 @@ func TestMissingPricesSaid(t *testing.T) {
 		t.Errorf("diff table drops the not-priced items:\n%s", table)
 	}
 }
+
+func TestPricesCoverage(t *testing.T) {
+	out, errOut, code := run(t, "", "prices", "coverage", "--region", "us-east-2,mx-central-1", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var v []struct {
+		Region        string            `json:"region"`
+		Missing       []string          `json:"missing"`
+		EstimatedFrom map[string]string `json:"estimatedFrom"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v) != 2 || len(v[0].Missing) != 0 || v[1].EstimatedFrom["nat_gateway gateway_hour"] != "us-east-1" {
+		t.Errorf("coverage = %+v", v)
+	}
+	table, _, code := run(t, "", "prices", "coverage")
+	if code != 0 || !strings.Contains(table, "| us-east-2 |") || !strings.Contains(table, "| region | EC2 types |") {
+		t.Errorf("exit %d, table:\n%s", code, table)
+	}
+	if _, errOut, code := run(t, "", "prices", "coverage", "--region", "us-est-2"); code != 2 || !strings.Contains(errOut, `did you mean "us-east-2"`) {
+		t.Errorf("bad region: exit %d: %s", code, errOut)
+	}
+}
