@@ -45,6 +45,10 @@ type Breakdown struct {
 	Assumptions []string `json:"assumptions"`
 	// Notes are facts worth knowing that are not priced (capacity, skipped objects).
 	Notes []string `json:"notes,omitempty"`
+	// Partial is true when some input could not be read; Unread lists
+	// each as "file: reason". The rest was priced.
+	Partial bool     `json:"partial,omitempty"`
+	Unread  []string `json:"unread,omitempty"`
 }
 
 // Total is the monthly total.

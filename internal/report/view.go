@@ -69,6 +69,10 @@ type CostView struct {
 	Items            []ItemView      `json:"items"`
 	Assumptions      []string        `json:"assumptions"`
 	Notes            []string        `json:"notes,omitempty"`
+	// Partial is true when some input could not be read; Unread lists
+	// each as "file: reason".
+	Partial bool     `json:"partial,omitempty"`
+	Unread  []string `json:"unread,omitempty"`
 }
 
 // ComponentView is one component's total.
@@ -97,7 +101,7 @@ func NewCostView(b *cost.Breakdown) CostView {
 		Currency: b.Currency, Region: b.Region,
 		TotalMonthlyCost: money(total), TotalDailyCost: money(cost.Daily(total)),
 		Components: []ComponentView{}, Items: make([]ItemView, 0, len(b.Items)),
-		Assumptions: b.Assumptions, Notes: b.Notes,
+		Assumptions: b.Assumptions, Notes: b.Notes, Partial: b.Partial, Unread: b.Unread,
 	}
 	for _, c := range b.ComponentTotals() {
 		v.Components = append(v.Components, ComponentView{Name: string(c.Name), MonthlyCost: money(c.MonthlyCost), DailyCost: money(cost.Daily(c.MonthlyCost))})
@@ -114,7 +118,7 @@ func NewCostView(b *cost.Breakdown) CostView {
 // Breakdown turns a decoded view back into a breakdown (for `cost diff`
 // against a saved JSON report).
 func (v CostView) Breakdown() *cost.Breakdown {
-	b := &cost.Breakdown{Currency: v.Currency, Region: v.Region, Assumptions: v.Assumptions, Notes: v.Notes}
+	b := &cost.Breakdown{Currency: v.Currency, Region: v.Region, Assumptions: v.Assumptions, Notes: v.Notes, Partial: v.Partial, Unread: v.Unread}
 	for _, it := range v.Items {
 		b.Items = append(b.Items, cost.Item{
 			Resource: it.Resource, Component: cost.Component(it.Component), Quantity: it.Quantity.Decimal,

@@ -20,6 +20,20 @@ type View struct {
 	Findings           []FindingView `json:"findings"`
 	// NotChecked lists the rules that need data the input does not carry.
 	NotChecked []string `json:"notChecked"`
+	// Assumptions are what the sources supposed where the input did not
+	// say (a namespace, a volume type).
+	Assumptions []string `json:"assumptions,omitempty"`
+	// Partial is true when some input could not be read; Unread lists
+	// each as "file: reason".
+	Partial bool     `json:"partial,omitempty"`
+	Unread  []string `json:"unread,omitempty"`
+}
+
+// Input is what the sources said about the input: their assumptions and
+// the inputs they could not read.
+type Input struct {
+	Assumptions []string
+	Unread      []string
 }
 
 // FindingView is one finding, with the saving as a JSON number.
@@ -50,16 +64,45 @@ func money(d decimal.Decimal) report.Number { return report.Number{Decimal: d.Ro
 
 // Write renders findings priced in region: table, json, yaml or markdown.
 func Write(w io.Writer, region string, fs []Finding, f report.Format) error {
+	return WriteInput(w, region, fs, f, Input{})
+}
+
+// WriteInput is Write, with what the sources said about the input: their
+// assumptions, and the inputs they could not read (a partial result).
+func WriteInput(w io.Writer, region string, fs []Finding, f report.Format, in Input) error {
 	switch f {
-	case report.JSON:
-		return report.WriteJSON(w, NewView(region, fs))
-	case report.YAML:
-		return report.WriteYAML(w, NewView(region, fs))
-	case report.Markdown:
-		return writeMarkdown(w, region, fs)
-	default:
-		return writeTable(w, region, fs)
+	case report.JSON, report.YAML:
+		v := NewView(region, fs)
+		v.Assumptions, v.Unread, v.Partial = in.Assumptions, in.Unread, len(in.Unread) > 0
+		if f == report.JSON {
+			return report.WriteJSON(w, v)
+		}
+		return report.WriteYAML(w, v)
 	}
+	if len(in.Unread) > 0 {
+		line := report.PartialLine(in.Unread)
+		if f == report.Markdown {
+			line = "**" + line + "**\n"
+		}
+		fmt.Fprintln(w, line)
+	}
+	var err error
+	if f == report.Markdown {
+		err = writeMarkdown(w, region, fs)
+	} else {
+		err = writeTable(w, region, fs)
+	}
+	if err != nil {
+		return err
+	}
+	if len(in.Assumptions) > 0 {
+		fmt.Fprintln(w, "\nAssumptions:")
+		for _, a := range in.Assumptions {
+			fmt.Fprintf(w, "  - %s\n", a)
+		}
+	}
+	report.WriteUnread(w, in.Unread)
+	return nil
 }
 
 func summary(region string, fs []Finding) string {
