@@ -85,7 +85,7 @@ Rules:
 			if err != nil {
 				return err
 			}
-			e, err := loadAll(cmd, args, example, &live, streams)
+			e, err := loadAll(cmd, args, example, flags.input, &live, streams)
 			if err != nil {
 				return err
 			}
@@ -94,7 +94,7 @@ Rules:
 			if err != nil {
 				return err
 			}
-			if err := waste.Write(streams.Out, waste.Region(e, opt), found, f); err != nil {
+			if err := waste.WriteInput(streams.Out, waste.Region(e, opt), found, f, waste.Input{Assumptions: e.Assumptions, Unread: e.Unread}); err != nil {
 				return err
 			}
 			if total := waste.Total(found); failOver != "" && total.GreaterThan(limit) {
