@@ -406,7 +406,7 @@ the biggest differences come with hints (a usage assumption to set with
 			if err != nil {
 				return err
 			}
-			e, err := loadEstate(estimate, false, streams)
+			e, err := loadEstate(estimate, false, estFlags.input, streams)
 			if err != nil {
 				return err
 			}

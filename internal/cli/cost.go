@@ -29,6 +29,35 @@ type estimateFlags struct {
 	at           string
 	allowMissing bool
 	strictPrices bool
+	input        inputFlags
+}
+
+// inputFlags say how files are read: which Kustomize overlays, and whether
+// an input that cannot be read fails the command.
+type inputFlags struct {
+	overlay string
+	strict  bool
+}
+
+func (f *inputFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.overlay, "overlay", "", "price only the Kustomize overlays with a directory of this name (prod keeps k8s/app/overlays/prod); default: every overlay, named in the notes")
+	fl.BoolVar(&f.strict, "strict", false, "exit with code 2 when an input cannot be read (a broken kustomization), instead of pricing the rest as a partial result")
+}
+
+// check reports what could not be read: an error with --strict, else a
+// warning on stderr (the result says it is partial).
+func (f *inputFlags) check(e *estate.Estate, streams IO) error {
+	if !e.Partial() {
+		return nil
+	}
+	if f.strict {
+		return fmt.Errorf("--strict: %d input(s) could not be read:\n  %s", len(e.Unread), strings.Join(e.Unread, "\n  "))
+	}
+	for _, u := range e.Unread {
+		fmt.Fprintf(streams.ErrOut, "warning: partial result: not read: %s\n", u)
+	}
+	return nil
 }
 
 func (f *estimateFlags) register(cmd *cobra.Command) {
@@ -39,6 +68,7 @@ func (f *estimateFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.at, "at", "", "date (YYYY-MM-DD) that decides EKS standard vs extended support (default: today)")
 	fl.BoolVar(&f.allowMissing, "allow-missing-prices", false, "list items no region of the catalog prices as \"not priced\" (left out of the total) instead of failing")
 	fl.BoolVar(&f.strictPrices, "strict-prices", false, "fail (exit 2) naming every price the catalog lacks in the region, instead of estimating it from the nearest region that has it")
+	f.input.register(cmd)
 }
 
 // setup loads the catalog and the options.
@@ -100,7 +130,7 @@ func loadCatalog(dir string) (*pricing.Catalog, string, error) {
 
 // loadEstate reads paths, or with example set, the bundled examples they name
 // (kops-before when none is named).
-func loadEstate(paths []string, example bool, streams IO) (*estate.Estate, error) {
+func loadEstate(paths []string, example bool, in inputFlags, streams IO) (*estate.Estate, error) {
 	if example {
 		switch len(paths) {
 		case 0:
@@ -114,7 +144,11 @@ func loadEstate(paths []string, example bool, streams IO) (*estate.Estate, error
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("no input: give files or directories (or - for stdin), or try --example (one of %s)", strings.Join(examples.Names(), ", "))
 	}
-	return source.Load(paths, streams.In)
+	e, err := (&source.Loader{FS: source.OS, Stdin: streams.In, Overlay: in.overlay}).Load(paths)
+	if err != nil {
+		return nil, err
+	}
+	return e, in.check(e, streams)
 }
 
 func loadExample(name string) (*estate.Estate, error) {
@@ -182,7 +216,7 @@ from --usage, and every assumption made is listed with the result.`,
 			if by != "" && !live.active(cmd) {
 				return fmt.Errorf("--by allocates a live cluster's nodes to its pods: give --kubeconfig or --context")
 			}
-			e, err := loadAll(cmd, args, example, &live, streams)
+			e, err := loadAll(cmd, args, example, flags.input, &live, streams)
 			if err != nil {
 				return err
 			}
@@ -263,7 +297,7 @@ refit cost -o json — handy in CI to compare a pull request with main.`,
 					}
 					return cost.Estimate(e, cat, opt)
 				}
-				return breakdownOf(args[i], cat, opt, streams)
+				return breakdownOf(args[i], cat, opt, flags.input, streams)
 			}
 			before, err := side(0)
 			if err != nil {
@@ -288,7 +322,7 @@ refit cost -o json — handy in CI to compare a pull request with main.`,
 }
 
 // breakdownOf prices a path, or reads a saved `refit cost -o json` report.
-func breakdownOf(path string, cat *pricing.Catalog, opt cost.Options, streams IO) (*cost.Breakdown, error) {
+func breakdownOf(path string, cat *pricing.Catalog, opt cost.Options, in inputFlags, streams IO) (*cost.Breakdown, error) {
 	if strings.HasSuffix(strings.ToLower(path), ".json") {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -305,7 +339,7 @@ func breakdownOf(path string, cat *pricing.Catalog, opt cost.Options, streams IO
 			}
 		}
 	}
-	e, err := source.Load([]string{path}, streams.In)
+	e, err := loadEstate([]string{path}, false, in, streams)
 	if err != nil {
 		return nil, err
 	}

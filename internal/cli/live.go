@@ -91,16 +91,16 @@ func (l *liveFlags) exclusive(cmd *cobra.Command) error {
 }
 
 // loadAll reads files (or an example) and the live sources into one estate.
-func loadAll(cmd *cobra.Command, args []string, example bool, live *liveFlags, streams IO) (*estate.Estate, error) {
+func loadAll(cmd *cobra.Command, args []string, example bool, in inputFlags, live *liveFlags, streams IO) (*estate.Estate, error) {
 	if !live.active(cmd) {
-		return loadEstate(args, example, streams)
+		return loadEstate(args, example, in, streams)
 	}
 	e, err := live.load(cmd.Context(), streams)
 	if err != nil {
 		return nil, err
 	}
 	if len(args) > 0 || example {
-		files, err := loadEstate(args, example, streams)
+		files, err := loadEstate(args, example, in, streams)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -78,13 +79,18 @@ The recommended scenario is the cheapest that meets the constraints.
 			if err := live.exclusive(cmd); err != nil {
 				return err
 			}
-			e, err := loadAll(cmd, args, example, &live, streams)
+			e, err := loadAll(cmd, args, example, flags.input, &live, streams)
 			if err != nil {
 				return err
 			}
 			res, err := plan.Make(e, cat, opt)
 			if err != nil {
 				return err
+			}
+			for _, a := range e.Assumptions {
+				if !slices.Contains(res.Assumptions, a) {
+					res.Assumptions = append(res.Assumptions, a)
+				}
 			}
 			if writeEksctl != "" {
 				name := scenarioName

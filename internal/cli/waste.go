@@ -85,7 +85,7 @@ Rules:
 			if err != nil {
 				return err
 			}
-			e, err := loadAll(cmd, args, example, &live, streams)
+			e, err := loadAll(cmd, args, example, flags.input, &live, streams)
 			if err != nil {
 				return err
 			}
@@ -94,6 +94,7 @@ Rules:
 			if err != nil {
 				return err
 			}
+			found.Assumptions, found.Unread = e.Assumptions, e.Unread
 			if err := waste.WriteResult(streams.Out, waste.Region(e, opt), found, f); err != nil {
 				return err
 			}

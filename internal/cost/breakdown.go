@@ -56,6 +56,10 @@ type Breakdown struct {
 	// catalog has a price for (only with AllowMissingPrices; the total
 	// leaves them out).
 	NotPriced []string `json:"notPriced,omitempty"`
+	// Partial is true when some input could not be read; Unread lists
+	// each as "file: reason". The rest was priced.
+	Partial bool     `json:"partial,omitempty"`
+	Unread  []string `json:"unread,omitempty"`
 }
 
 // Incomplete is true when items were left out of the total for want of a

@@ -69,6 +69,7 @@ func Estimate(e *estate.Estate, cat *pricing.Catalog, opt Options) (*Breakdown, 
 	if opt.Usage.Origin != "" {
 		p.assume("usage assumptions from %s", opt.Usage.Origin)
 	}
+	p.fromSources(e)
 
 	e, merged := dedupe(e)
 	for _, n := range merged {

@@ -3,7 +3,9 @@ package cost
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -66,7 +68,16 @@ func LoadUsage(path string) (Usage, error) {
 	return ParseUsage(path, data)
 }
 
-// ParseUsage is LoadUsage on bytes.
+// Bounds on usage figures: far above any real cluster's month, low enough
+// that no price times them loses meaning.
+const (
+	maxUsageGB   = 1e12 // GB a month: an exabyte
+	maxUsageLCUs = 1e9  // LCUs an hour
+	maxUsageZone = 64
+)
+
+// ParseUsage is LoadUsage on bytes. Every figure must be a finite,
+// non-negative number within its bound; errors name the file and line.
 func ParseUsage(name string, data []byte) (Usage, error) {
 	u := DefaultUsage()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -75,24 +86,50 @@ func ParseUsage(name string, data []byte) (Usage, error) {
 		return Usage{}, yamldoc.WrapError(name, 0, err)
 	}
 	u.Origin = name
+	var root yaml.Node
+	_ = yaml.Unmarshal(data, &root) // it decoded above: only lines are read
+	doc := &root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+		doc = doc.Content[0]
+	}
 	for _, f := range []struct {
-		name string
+		path []string
 		v    float64
+		max  float64
 	}{
-		{"natGateway.dataProcessedGB", u.NATGateway.DataProcessedGB},
-		{"loadBalancer.albLCUs", u.LoadBalancer.ALBLCUs},
-		{"loadBalancer.nlbNLCUs", u.LoadBalancer.NLBNLCUs},
-		{"loadBalancer.clbDataProcessedGB", u.LoadBalancer.CLBDataProcessedGB},
-		{"loadBalancer.zones", float64(u.LoadBalancer.Zones)},
-		{"dataTransfer.internetOutGB", u.DataTransfer.InternetOutGB},
-		{"dataTransfer.interAZGB", u.DataTransfer.InterAZGB},
+		{[]string{"natGateway", "dataProcessedGB"}, u.NATGateway.DataProcessedGB, maxUsageGB},
+		{[]string{"loadBalancer", "albLCUs"}, u.LoadBalancer.ALBLCUs, maxUsageLCUs},
+		{[]string{"loadBalancer", "nlbNLCUs"}, u.LoadBalancer.NLBNLCUs, maxUsageLCUs},
+		{[]string{"loadBalancer", "clbDataProcessedGB"}, u.LoadBalancer.CLBDataProcessedGB, maxUsageGB},
+		{[]string{"loadBalancer", "zones"}, float64(u.LoadBalancer.Zones), maxUsageZone},
+		{[]string{"dataTransfer", "internetOutGB"}, u.DataTransfer.InternetOutGB, maxUsageGB},
+		{[]string{"dataTransfer", "interAZGB"}, u.DataTransfer.InterAZGB, maxUsageGB},
 	} {
-		if f.v < 0 {
-			return Usage{}, fmt.Errorf("%s: %s is negative (%v)", name, f.name, f.v)
+		var problem string
+		switch {
+		case math.IsNaN(f.v) || math.IsInf(f.v, 0):
+			problem = "is not a number"
+		case f.v < 0:
+			problem = "is negative"
+		case f.v > f.max:
+			problem = fmt.Sprintf("is out of range (at most %g)", f.max)
+		default:
+			continue
 		}
+		at := name
+		value := fmt.Sprint(f.v)
+		if n := yamldoc.Lookup(doc, f.path...); n != nil {
+			at = fmt.Sprintf("%s:%d", name, n.Line)
+			value = n.Value
+		}
+		return Usage{}, fmt.Errorf("%s: %s %s (%s)", at, strings.Join(f.path, "."), problem, value)
 	}
 	if _, ok := ebsStorageItem[u.Storage.DefaultVolumeType]; !ok {
-		return Usage{}, fmt.Errorf("%s: storage.defaultVolumeType %q is not an EBS volume type (gp2, gp3, io1, io2, st1, sc1, standard)", name, u.Storage.DefaultVolumeType)
+		at := name
+		if n := yamldoc.Lookup(doc, "storage", "defaultVolumeType"); n != nil {
+			at = fmt.Sprintf("%s:%d", name, n.Line)
+		}
+		return Usage{}, fmt.Errorf("%s: storage.defaultVolumeType %q is not an EBS volume type (gp2, gp3, io1, io2, st1, sc1, standard)", at, u.Storage.DefaultVolumeType)
 	}
 	return u, nil
 }

@@ -441,7 +441,19 @@ type Estate struct {
 	StoppedInstances []StoppedInstance `json:"stoppedInstances,omitempty"`
 	// RegionOrigin is where Region was set.
 	RegionOrigin Origin `json:"-"`
+	// Assumptions are what a source supposed where its input did not say
+	// (a default namespace, a default volume type); they are printed with
+	// every result. Notes are facts about how the input was read (which
+	// kustomizations were built). Unread lists inputs that could not be
+	// read, each as "file: reason": the result is partial when it is not
+	// empty.
+	Assumptions []string `json:"assumptions,omitempty"`
+	Notes       []string `json:"notes,omitempty"`
+	Unread      []string `json:"unread,omitempty"`
 }
+
+// Partial reports whether some input could not be read.
+func (e *Estate) Partial() bool { return len(e.Unread) > 0 }
 
 // Merge adds everything in o to e. A region set in both must agree.
 func (e *Estate) Merge(o *Estate) error {
@@ -469,6 +481,9 @@ func (e *Estate) Merge(o *Estate) error {
 	e.VPCEndpoints = append(e.VPCEndpoints, o.VPCEndpoints...)
 	e.Environments = append(e.Environments, o.Environments...)
 	e.StoppedInstances = append(e.StoppedInstances, o.StoppedInstances...)
+	e.Assumptions = append(e.Assumptions, o.Assumptions...)
+	e.Notes = append(e.Notes, o.Notes...)
+	e.Unread = append(e.Unread, o.Unread...)
 	return nil
 }
 

@@ -27,7 +27,11 @@ func WriteCost(w io.Writer, b *cost.Breakdown, f Format) error {
 
 func costTable(w io.Writer, b *cost.Breakdown, wide bool) error {
 	total := b.Total()
-	fmt.Fprintf(w, "Estimated cost in %s (%s, 730 hours a month): %s a month, %s a day\n\n", b.Region, b.Currency, usd(total), usd(cost.Daily(total)))
+	fmt.Fprintf(w, "Estimated cost in %s (%s, 730 hours a month): %s a month, %s a day\n", b.Region, b.Currency, usd(total), usd(cost.Daily(total)))
+	if b.Partial {
+		fmt.Fprintln(w, PartialLine(b.Unread))
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	header := "COMPONENT / RESOURCE\tQUANTITY\tUNIT\tUNIT PRICE\tMONTHLY\tDAILY\t"
 	if wide {
@@ -74,6 +78,7 @@ func costTable(w io.Writer, b *cost.Breakdown, wide bool) error {
 	writeList(w, "Assumptions", b.Assumptions)
 	writeList(w, "Not priced (left out of the total)", b.NotPriced)
 	writeList(w, "Notes", b.Notes)
+	writeList(w, UnreadTitle, b.Unread)
 	return nil
 }
 
@@ -100,6 +105,17 @@ func estMark(it cost.Item) string {
 	return ""
 }
 
+// UnreadTitle heads the list of inputs that could not be read.
+const UnreadTitle = "Not read (the result leaves them out)"
+
+// PartialLine says a result is partial, in tables.
+func PartialLine(unread []string) string {
+	return fmt.Sprintf("PARTIAL: %d input(s) could not be read and are left out (listed below; --strict makes this an error)", len(unread))
+}
+
+// WriteUnread lists unread inputs after a table; nothing when there are none.
+func WriteUnread(w io.Writer, unread []string) { writeList(w, UnreadTitle, unread) }
+
 func writeList(w io.Writer, title string, items []string) {
 	if len(items) == 0 {
 		return
@@ -113,6 +129,9 @@ func writeList(w io.Writer, title string, items []string) {
 func costMarkdown(w io.Writer, b *cost.Breakdown) error {
 	total := b.Total()
 	fmt.Fprintf(w, "### refit cost: %s a month (%s a day) in %s\n\n", usd(total), usd(cost.Daily(total)), b.Region)
+	if b.Partial {
+		fmt.Fprintf(w, "**%s**\n\n", PartialLine(b.Unread))
+	}
 	fmt.Fprintln(w, "| Component | Monthly | Daily |")
 	fmt.Fprintln(w, "|---|---:|---:|")
 	for _, ct := range b.ComponentTotals() {
@@ -141,6 +160,12 @@ func costMarkdown(w io.Writer, b *cost.Breakdown) error {
 	if len(b.Notes) > 0 {
 		fmt.Fprintln(w, "\n**Notes**")
 		for _, a := range b.Notes {
+			fmt.Fprintf(w, "- %s\n", mdEscape(a))
+		}
+	}
+	if len(b.Unread) > 0 {
+		fmt.Fprintf(w, "\n**%s**\n", UnreadTitle)
+		for _, a := range b.Unread {
 			fmt.Fprintf(w, "- %s\n", mdEscape(a))
 		}
 	}

@@ -28,6 +28,10 @@ type DiffView struct {
 	Estimates  []string `json:"estimates,omitempty"`
 	NotPriced  []string `json:"notPriced,omitempty"`
 	Incomplete bool     `json:"incomplete,omitempty"`
+	// Partial is true when some input of either side could not be read;
+	// Unread lists each as "file: reason".
+	Partial bool     `json:"partial,omitempty"`
+	Unread  []string `json:"unread,omitempty"`
 }
 
 // ChangeView is one row of a diff.
@@ -52,6 +56,8 @@ func NewDiffView(d cost.Diff, before, after *cost.Breakdown) DiffView {
 		NotPriced:          sides(before.NotPriced, after.NotPriced),
 		Incomplete:         before.Incomplete() || after.Incomplete(),
 	}
+	v.Unread = append(append(v.Unread, before.Unread...), after.Unread...)
+	v.Partial = before.Partial || after.Partial
 	conv := func(c cost.Change, withComp bool) ChangeView {
 		cv := ChangeView{Name: c.Name, Kind: c.Kind, BeforeMonthly: money(c.Before), AfterMonthly: money(c.After), MonthlyChange: money(c.Delta())}
 		if withComp {
@@ -77,11 +83,22 @@ func WriteDiff(w io.Writer, d cost.Diff, before, after *cost.Breakdown, f Format
 		return WriteJSON(w, NewDiffView(d, before, after))
 	case YAML:
 		return WriteYAML(w, NewDiffView(d, before, after))
-	case Markdown:
-		return diffMarkdown(w, d, before, after)
-	default:
-		return diffTable(w, d, before, after)
 	}
+	unread := append(append([]string(nil), before.Unread...), after.Unread...)
+	var err error
+	if f == Markdown {
+		if len(unread) > 0 {
+			fmt.Fprintf(w, "**%s**\n\n", PartialLine(unread))
+		}
+		err = diffMarkdown(w, d, before, after)
+	} else {
+		err = diffTable(w, d, before, after, unread)
+	}
+	if err != nil {
+		return err
+	}
+	WriteUnread(w, unread)
+	return nil
 }
 
 // sides prefixes each side's entries with the side's name.
@@ -105,8 +122,12 @@ func diffTotalLabel(before, after *cost.Breakdown) string {
 	return TotalLabel(both)
 }
 
-func diffTable(w io.Writer, d cost.Diff, before, after *cost.Breakdown) error {
-	fmt.Fprintf(w, "Monthly cost: %s -> %s (%s, %s%%), %s a day\n\n", usd(d.Before), usd(d.After), signedUSD(d.Delta()), d.Percent().StringFixed(1), signedUSD(cost.Daily(d.Delta())))
+func diffTable(w io.Writer, d cost.Diff, before, after *cost.Breakdown, unread []string) error {
+	fmt.Fprintf(w, "Monthly cost: %s -> %s (%s, %s%%), %s a day\n", usd(d.Before), usd(d.After), signedUSD(d.Delta()), d.Percent().StringFixed(1), signedUSD(cost.Daily(d.Delta())))
+	if len(unread) > 0 {
+		fmt.Fprintln(w, PartialLine(unread))
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "COMPONENT\tBEFORE\tAFTER\tCHANGE")
 	for _, c := range d.Components {

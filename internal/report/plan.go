@@ -21,6 +21,10 @@ type PlanView struct {
 	Demand      DemandView     `json:"demand"`
 	KopsMapping *KopsMapping   `json:"kopsMapping,omitempty"`
 	Assumptions []string       `json:"assumptions"`
+	// Partial is true when some input could not be read; Unread lists
+	// each as "file: reason".
+	Partial bool     `json:"partial,omitempty"`
+	Unread  []string `json:"unread,omitempty"`
 }
 
 // ScenarioView is one priced design.
@@ -80,6 +84,9 @@ func NewPlanView(r *plan.Result) PlanView {
 	v := PlanView{Current: NewCostView(r.Current.Breakdown), Recommended: r.Recommended, Assumptions: r.Assumptions}
 	if v.Assumptions == nil {
 		v.Assumptions = []string{}
+	}
+	if b := r.Current.Breakdown; b != nil {
+		v.Partial, v.Unread = b.Partial, b.Unread
 	}
 	for _, s := range r.Scenarios {
 		total := s.Monthly()
@@ -177,6 +184,9 @@ func planTable(w io.Writer, r *plan.Result, explain bool) error {
 	}
 	fmt.Fprintf(w, "Workloads: %d pods requesting %.2f vCPU and %.2f GiB (with EKS system pods). Today: %s a month, %s a day.\n\n",
 		pods, float64(cpu)/1000, float64(mem)/(1<<30), usd(today), usd(cost.Daily(today)))
+	if b := r.Current.Breakdown; b != nil && b.Partial {
+		fmt.Fprintf(w, "%s\n\n", PartialLine(b.Unread))
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "\tSCENARIO\tMONTHLY\tDAILY\tSAVING\tLOWER BOUND\tNODES")
 	for _, s := range r.Scenarios {
@@ -239,6 +249,9 @@ func planTable(w io.Writer, r *plan.Result, explain bool) error {
 		}
 	}
 	writeList(w, "Assumptions", r.Assumptions)
+	if b := r.Current.Breakdown; b != nil {
+		WriteUnread(w, b.Unread)
+	}
 	return nil
 }
 
@@ -261,6 +274,9 @@ func anyEstimated(r *plan.Result) bool {
 func planMarkdown(w io.Writer, r *plan.Result, explain bool) error {
 	today := r.Current.Monthly()
 	fmt.Fprintf(w, "### refit plan: %s recommended\n\n", r.Recommended)
+	if b := r.Current.Breakdown; b != nil && b.Partial {
+		fmt.Fprintf(w, "**%s**\n\n", PartialLine(b.Unread))
+	}
 	fmt.Fprintln(w, "| | Scenario | Monthly | Daily | Saving | Nodes |")
 	fmt.Fprintln(w, "|---|---|---:|---:|---:|---|")
 	for _, s := range r.Scenarios {

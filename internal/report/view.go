@@ -76,6 +76,10 @@ type CostView struct {
 	// (with --allow-missing-prices); Incomplete is true when there are any.
 	NotPriced  []string `json:"notPriced,omitempty"`
 	Incomplete bool     `json:"incomplete,omitempty"`
+	// Partial is true when some input could not be read; Unread lists
+	// each as "file: reason".
+	Partial bool     `json:"partial,omitempty"`
+	Unread  []string `json:"unread,omitempty"`
 }
 
 // ComponentView is one component's total.
@@ -105,7 +109,7 @@ func NewCostView(b *cost.Breakdown) CostView {
 		Currency: b.Currency, Region: b.Region,
 		TotalMonthlyCost: money(total), TotalDailyCost: money(cost.Daily(total)),
 		Components: []ComponentView{}, Items: make([]ItemView, 0, len(b.Items)),
-		Assumptions: b.Assumptions, Notes: b.Notes,
+		Assumptions: b.Assumptions, Notes: b.Notes, Partial: b.Partial, Unread: b.Unread,
 		Estimates: b.Estimates, NotPriced: b.NotPriced, Incomplete: b.Incomplete(),
 	}
 	for _, c := range b.ComponentTotals() {
@@ -124,7 +128,7 @@ func NewCostView(b *cost.Breakdown) CostView {
 // Breakdown turns a decoded view back into a breakdown (for `cost diff`
 // against a saved JSON report).
 func (v CostView) Breakdown() *cost.Breakdown {
-	b := &cost.Breakdown{Currency: v.Currency, Region: v.Region, Assumptions: v.Assumptions, Notes: v.Notes,
+	b := &cost.Breakdown{Currency: v.Currency, Region: v.Region, Assumptions: v.Assumptions, Notes: v.Notes, Partial: v.Partial, Unread: v.Unread,
 		Estimates: v.Estimates, NotPriced: v.NotPriced}
 	for _, it := range v.Items {
 		b.Items = append(b.Items, cost.Item{

@@ -95,6 +95,9 @@ type Loader struct {
 	Stdin io.Reader
 	// Workers bounds parallel file parsing (default GOMAXPROCS).
 	Workers int
+	// Overlay, when set, keeps only the Kustomize overlays (kustomizations
+	// that build another one) with a path element of that name.
+	Overlay string
 }
 
 // Load reads paths from the disk (and "-" from stdin).
@@ -110,11 +113,15 @@ type unit struct {
 	helm      bool
 	// root is the input path the unit was found under (Documents only).
 	root string
+	// namespace is the one the kustomization that builds this file sets
+	// ("" when none does).
+	namespace string
 }
 
 // parsed is what one unit gave.
 type parsed struct {
 	root    string
+	unit    unit
 	name    string
 	data    []byte
 	docs    []yamldoc.Document
@@ -140,15 +147,35 @@ func (l *Loader) Load(paths []string) (*estate.Estate, error) {
 	if len(units) == 0 {
 		return nil, fmt.Errorf("no .yaml, .yml or .json files in %s", strings.Join(paths, ", "))
 	}
+	out := &estate.Estate{}
+	if l.FS == OS {
+		ks := kustomizations{}
+		var err error
+		if units, out.Notes, err = selectKustomize(units, l.Overlay, ks); err != nil {
+			return nil, err
+		}
+		for i, u := range units {
+			if !u.kustomize && u.path != Stdin {
+				units[i].namespace = ks.namespaceOf(u.path)
+			}
+		}
+	} else if l.Overlay != "" {
+		return nil, fmt.Errorf("--overlay %s: the input has no Kustomize overlay", l.Overlay)
+	}
 	var kopsDocs []yamldoc.Document
 	manifests := manifest.NewParser()
 	hasManifests := false
-	out := &estate.Estate{}
 	var parts []*estate.Estate
 	// Files are parsed in parallel and consumed in order; each file's YAML
 	// tree is dropped as soon as it is translated, so memory follows the
 	// largest file, not the whole input.
 	err := l.parseAll(units, l.parse, func(r parsed) error {
+		if r.err != nil && r.unit.kustomize {
+			// One broken kustomization leaves the rest to price; the
+			// result says it is partial.
+			out.Unread = append(out.Unread, r.err.Error())
+			return nil
+		}
 		if r.err != nil {
 			return r.err
 		}
@@ -173,7 +200,7 @@ func (l *Loader) Load(paths []string) (*estate.Estate, error) {
 		}
 		if len(docs) > 0 {
 			hasManifests = true
-			return manifests.Add(docs)
+			return manifests.AddIn(docs, r.unit.namespace)
 		}
 		return nil
 	})
@@ -195,6 +222,9 @@ func (l *Loader) Load(paths []string) (*estate.Estate, error) {
 		parts = append(parts, e)
 	}
 	if len(parts) == 0 {
+		if len(out.Unread) > 0 {
+			return nil, fmt.Errorf("nothing could be read in %s:\n  %s", strings.Join(paths, ", "), strings.Join(out.Unread, "\n  "))
+		}
 		return nil, fmt.Errorf("no kops, eksctl, Kubernetes or Terraform documents in %s", strings.Join(paths, ", "))
 	}
 	for _, e := range parts {
@@ -314,6 +344,12 @@ func (l *Loader) parseAll(units []unit, parse func(unit) parsed, consume func(pa
 }
 
 func (l *Loader) parse(u unit) parsed {
+	r := l.parseUnit(u)
+	r.unit = u
+	return r
+}
+
+func (l *Loader) parseUnit(u unit) parsed {
 	if u.kustomize {
 		docs, err := manifest.BuildKustomize(u.path)
 		return parsed{docs: docs, err: err}

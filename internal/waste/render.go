@@ -23,6 +23,13 @@ type View struct {
 	// Estimates names the prices behind the savings that the catalog lacks
 	// in the region and that were estimated from the nearest region.
 	Estimates []string `json:"estimates,omitempty"`
+	// Assumptions are what the sources supposed where the input did not
+	// say (a namespace, a volume type).
+	Assumptions []string `json:"assumptions,omitempty"`
+	// Partial is true when some input could not be read; Unread lists
+	// each as "file: reason".
+	Partial bool     `json:"partial,omitempty"`
+	Unread  []string `json:"unread,omitempty"`
 }
 
 // FindingView is one finding, with the saving as a JSON number.
@@ -41,7 +48,8 @@ func NewView(region string, fs []Finding) View { return newView(region, Result{F
 
 func newView(region string, r Result) View {
 	fs := r.Findings
-	v := View{Currency: "USD", Region: region, TotalMonthlySaving: money(Total(fs)), Findings: []FindingView{}, NotChecked: NotChecked(), Estimates: r.Estimates}
+	v := View{Currency: "USD", Region: region, TotalMonthlySaving: money(Total(fs)), Findings: []FindingView{}, NotChecked: NotChecked(), Estimates: r.Estimates,
+		Assumptions: r.Assumptions, Unread: r.Unread, Partial: len(r.Unread) > 0}
 	for _, f := range fs {
 		v.Findings = append(v.Findings, FindingView{
 			Rule: f.Rule, Resource: f.Resource, MonthlySaving: money(f.MonthlySaving), Confidence: f.Confidence,
@@ -59,27 +67,48 @@ func Write(w io.Writer, region string, fs []Finding, f report.Format) error {
 	return WriteResult(w, region, Result{Findings: fs}, f)
 }
 
-// WriteResult is Write, saying which prices behind the savings are
-// estimated.
+// WriteResult is Write, with the estimated prices behind the savings and
+// what the sources said about the input: their assumptions, and the inputs
+// they could not read (a partial result).
 func WriteResult(w io.Writer, region string, r Result, f report.Format) error {
-	var err error
 	switch f {
-	case report.JSON:
-		return report.WriteJSON(w, newView(region, r))
-	case report.YAML:
-		return report.WriteYAML(w, newView(region, r))
-	case report.Markdown:
+	case report.JSON, report.YAML:
+		v := newView(region, r)
+		if f == report.JSON {
+			return report.WriteJSON(w, v)
+		}
+		return report.WriteYAML(w, v)
+	}
+	if len(r.Unread) > 0 {
+		line := report.PartialLine(r.Unread)
+		if f == report.Markdown {
+			line = "**" + line + "**\n"
+		}
+		fmt.Fprintln(w, line)
+	}
+	var err error
+	if f == report.Markdown {
 		err = writeMarkdown(w, region, r.Findings)
-	default:
+	} else {
 		err = writeTable(w, region, r.Findings)
 	}
-	if err == nil && len(r.Estimates) > 0 {
+	if err != nil {
+		return err
+	}
+	if len(r.Estimates) > 0 {
 		fmt.Fprintln(w, "\nEstimated prices behind these savings:")
 		for _, s := range r.Estimates {
 			fmt.Fprintf(w, "  - %s\n", s)
 		}
 	}
-	return err
+	if len(r.Assumptions) > 0 {
+		fmt.Fprintln(w, "\nAssumptions:")
+		for _, a := range r.Assumptions {
+			fmt.Fprintf(w, "  - %s\n", a)
+		}
+	}
+	report.WriteUnread(w, r.Unread)
+	return nil
 }
 
 func summary(region string, fs []Finding) string {

@@ -159,6 +159,11 @@ func Region(e *estate.Estate, opt Options) string {
 type Result struct {
 	Findings  []Finding
 	Estimates []string
+	// Assumptions and Unread are what the sources said about the input
+	// (set by the caller from the estate): what they supposed, and the
+	// inputs they could not read (a partial result).
+	Assumptions []string
+	Unread      []string
 }
 
 // Find runs every rule over the estate and returns the findings, largest

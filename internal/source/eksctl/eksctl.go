@@ -92,7 +92,7 @@ func Parse(doc yamldoc.Document) (*estate.Estate, error) {
 		Origin:            doc.Origin(),
 	})
 
-	p := &parser{r: r, cluster: name, zones: zones}
+	p := &parser{r: r, cluster: name, zones: zones, assumed: map[string]bool{}}
 	for i, n := range r.List(root, "nodeGroups") {
 		g, err := p.nodeGroup(n, fmt.Sprintf("nodeGroups[%d]", i), false)
 		if err != nil {
@@ -127,6 +127,16 @@ func Parse(doc yamldoc.Document) (*estate.Estate, error) {
 	if err := p.nat(e, root, region); err != nil {
 		return nil, err
 	}
+	var defaulted []string
+	for _, g := range e.NodeGroups {
+		if p.assumed[g.Name] {
+			defaulted = append(defaulted, fmt.Sprintf("%s (%s)", g.Name, g.Origin))
+		}
+	}
+	if len(defaulted) > 0 {
+		e.Assumptions = append(e.Assumptions, fmt.Sprintf("eksctl node root volumes are %s, eksctl's default volumeType, for the node groups that set none: %s; "+
+			"groups created by an older eksctl or by hand may have gp2 (set volumeType to price them as they are)", defaultVolumeType, strings.Join(defaulted, ", ")))
+	}
 	if r.Err != nil {
 		return nil, r.Err
 	}
@@ -140,6 +150,8 @@ type parser struct {
 	r       *yamldoc.Reader
 	cluster string
 	zones   []string
+	// assumed names the node groups whose volume type is eksctl's default.
+	assumed map[string]bool
 }
 
 // nodeGroup parses one entry of nodeGroups or managedNodeGroups.
@@ -256,6 +268,7 @@ func (p *parser) nodeGroup(n *yaml.Node, path string, managed bool) (estate.Node
 	typ := strings.ToLower(r.Str(n, "volumeType"))
 	if typ == "" {
 		typ = defaultVolumeType
+		p.assumed[g.Name] = true
 	}
 	iops, iopsSet := r.Count(n, "volumeIOPS")
 	tp, tpSet := r.Count(n, "volumeThroughput")

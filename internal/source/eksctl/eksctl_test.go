@@ -201,3 +201,34 @@ func FuzzEksctl(f *testing.F) {
 		}
 	})
 }
+
+// A node group with no volumeType is priced as eksctl's gp3 default, and
+// says so: the cluster may really have gp2 volumes (a saving hidden).
+func TestDefaultVolumeTypeIsAnAssumption(t *testing.T) {
+	cfg := `apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: c, region: eu-west-1}
+managedNodeGroups:
+- name: typed
+  volumeType: gp2
+- name: untyped
+`
+	e, err := parse(t, "c.yaml", []byte(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Assumptions) != 1 {
+		t.Fatalf("assumptions = %q, want one", e.Assumptions)
+	}
+	a := e.Assumptions[0]
+	if !strings.Contains(a, "gp3") || !strings.Contains(a, "untyped (c.yaml:7)") || strings.Contains(a, "typed (") && strings.Contains(a, " typed (") {
+		t.Errorf("assumption = %q, want gp3 naming only the untyped group", a)
+	}
+	e, err = parse(t, "c.yaml", []byte(strings.Replace(cfg, "- name: untyped\n", "- name: untyped\n  volumeType: gp3\n", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Assumptions) != 0 {
+		t.Errorf("assumptions = %q, want none when every group sets volumeType", e.Assumptions)
+	}
+}

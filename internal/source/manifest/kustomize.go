@@ -24,6 +24,10 @@ func kustomizationFile(dir string) string {
 	return ""
 }
 
+// KustomizationFile returns the path of dir's kustomization file
+// (kustomization.yaml, kustomization.yml or Kustomization), or "".
+func KustomizationFile(dir string) string { return kustomizationFile(dir) }
+
 // IsKustomization reports whether dir holds kustomization.yaml,
 // kustomization.yml or Kustomization.
 func IsKustomization(dir string) bool { return kustomizationFile(dir) != "" }
@@ -42,11 +46,11 @@ func BuildKustomize(dir string) ([]yamldoc.Document, error) {
 	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
 	m, err := k.Run(filesys.MakeFsOnDisk(), dir)
 	if err != nil {
-		return nil, fmt.Errorf("%s: kustomize build: %w", dir, err)
+		return nil, fmt.Errorf("%s: kustomize build: %w", file, err)
 	}
 	out, err := m.AsYaml()
 	if err != nil {
-		return nil, fmt.Errorf("%s: kustomize build: %w", dir, err)
+		return nil, fmt.Errorf("%s: kustomize build: %w", file, err)
 	}
 	docs, err := yamldoc.Split(file, out)
 	if err != nil {

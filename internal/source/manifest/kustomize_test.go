@@ -98,9 +98,11 @@ func TestBuildKustomizeErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	for _, dir := range []string{broken, "testdata"} {
-		if _, err := BuildKustomize(dir); err == nil || !strings.HasPrefix(err.Error(), dir+": ") {
-			t.Errorf("BuildKustomize(%s) err = %v, want one naming the directory", dir, err)
+	// The error names the kustomization file (the directory when there is
+	// none).
+	for dir, file := range map[string]string{broken: filepath.Join(broken, "kustomization.yaml"), "testdata": "testdata"} {
+		if _, err := BuildKustomize(dir); err == nil || !strings.HasPrefix(err.Error(), file+": ") {
+			t.Errorf("BuildKustomize(%s) err = %v, want one naming %s", dir, err, file)
 		}
 	}
 

@@ -6,6 +6,7 @@ package manifest
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -78,6 +79,12 @@ type parser struct {
 	ingresses []pendingIngress
 	// albGroups maps an IngressGroup name to its ALB in est.LoadBalancers.
 	albGroups map[string]*albGroup
+	// unplaced names the objects that set no namespace and that no
+	// kustomization places: they are assumed in "default".
+	unplaced []string
+	// totalMilliCPU and totalMemory sum the pods' requests, bounded so
+	// that no total downstream can overflow.
+	totalMilliCPU, totalMemory int64
 }
 
 // Parser translates Kubernetes objects as they come, so that a caller can
@@ -100,7 +107,12 @@ func NewParser() *Parser {
 //
 // Documents with Line 0 (from BuildKustomize) get Origin.Ref set to
 // "Kind/namespace/name" ("Kind/name" when cluster-scoped).
-func (ps *Parser) Add(docs []yamldoc.Document) error {
+func (ps *Parser) Add(docs []yamldoc.Document) error { return ps.AddIn(docs, "") }
+
+// AddIn is Add for documents that a kustomization setting namespace ns
+// builds: objects that set no namespace are in ns. With ns "", they are in
+// "default", and Finish names them in an assumption.
+func (ps *Parser) AddIn(docs []yamldoc.Document, ns string) error {
 	var objs []yamldoc.Document
 	for _, d := range docs {
 		var err error
@@ -112,6 +124,13 @@ func (ps *Parser) Add(docs []yamldoc.Document) error {
 		h, ok := handlers[groupKind{d.Group(), d.Kind}]
 		if !ok {
 			continue
+		}
+		if !clusterScoped[d.Kind] && yamldoc.Scalar(d.Node, "metadata", "namespace") == "" {
+			if ns != "" {
+				setNamespace(d.Node, ns)
+			} else {
+				ps.p.unplaced = append(ps.p.unplaced, fmt.Sprintf("%s %s (%s)", d.Kind, yamldoc.Scalar(d.Node, "metadata", "name"), d.Origin()))
+			}
 		}
 		if err := h(ps.p, d); err != nil {
 			return err
@@ -129,6 +148,15 @@ func (ps *Parser) Finish() (*estate.Estate, error) {
 	}
 	for _, g := range p.albGroups {
 		p.est.LoadBalancers[g.index].Internal = g.internal()
+	}
+	if n := len(p.unplaced); n > 0 {
+		const shown = 8
+		list := strings.Join(p.unplaced[:min(n, shown)], ", ")
+		if n > shown {
+			list += fmt.Sprintf(" and %d more", n-shown)
+		}
+		p.est.Assumptions = append(p.est.Assumptions, fmt.Sprintf(
+			"namespace default for %d object(s) that set none and that no kustomization places (kubectl apply -n would put them elsewhere): %s", n, list))
 	}
 	return p.est, nil
 }
@@ -241,19 +269,67 @@ func isNull(n *yaml.Node) bool {
 	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") || n.Kind == 0
 }
 
-// intField reads an optional non-negative integer field.
+// maxInt32 is the largest value of the API's int32 fields (replicas,
+// parallelism, completions).
+const maxInt32 = 1<<31 - 1
+
+// wholeRE matches a decimal integer.
+var wholeRE = regexp.MustCompile(`^[-+]?[0-9]+$`)
+
+// intField reads an optional non-negative int32 field: a whole number in
+// the API's range, as the API server would accept it.
 func intField(d yamldoc.Document, n *yaml.Node, what string, def int) (int, error) {
 	if isNull(n) {
 		return def, nil
 	}
-	var v int
-	if err := decode(d, n, &v); err != nil {
-		return 0, err
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!float" && wholeRE.MatchString(n.Value) {
+		// yaml.v3 reads integers past int64 as floats.
+		return 0, originAt(d, n).Errorf("%s %s is out of range (at most %d)", what, n.Value, maxInt32)
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+		return 0, originAt(d, n).Errorf("%s %q is not a whole number", what, n.Value)
+	}
+	var v int64
+	if err := n.Decode(&v); err != nil {
+		return 0, originAt(d, n).Errorf("%s %s is out of range (at most %d)", what, n.Value, maxInt32)
 	}
 	if v < 0 {
 		return 0, originAt(d, n).Errorf("%s %d is negative", what, v)
 	}
-	return v, nil
+	if v > maxInt32 {
+		return 0, originAt(d, n).Errorf("%s %d is out of range (at most %d)", what, v, maxInt32)
+	}
+	return int(v), nil
+}
+
+// setNamespace sets metadata.namespace of object n to ns.
+func setNamespace(n *yaml.Node, ns string) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return
+	}
+	md := yamldoc.Lookup(n, "metadata")
+	if md == nil || md.Kind != yaml.MappingNode {
+		if md != nil {
+			return // a malformed metadata: its handler reports it
+		}
+		md = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "metadata"}, md)
+	}
+	found := false
+	for i := 0; i+1 < len(md.Content); i += 2 {
+		if md.Content[i].Value == "namespace" {
+			md.Content[i+1] = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: ns}
+			found = true
+		}
+	}
+	if found {
+		return
+	}
+	md.Content = append(md.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "namespace"},
+		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: ns})
 }
 
 // describe names an object in messages: "Deployment shop/web".

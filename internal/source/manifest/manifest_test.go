@@ -459,7 +459,47 @@ kind: List
 		{
 			name:    "replicas not a number",
 			in:      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  replicas: three\n",
-			wantErr: "f.yaml:5: cannot unmarshal",
+			wantErr: `f.yaml:5: Deployment default/a: replicas "three" is not a whole number`,
+		},
+		{
+			name:    "replicas not whole",
+			in:      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  replicas: 1.5\n",
+			wantErr: `f.yaml:5: Deployment default/a: replicas "1.5" is not a whole number`,
+		},
+		{
+			name:    "replicas as a float exponent",
+			in:      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  replicas: 1e12\n",
+			wantErr: `f.yaml:5: Deployment default/a: replicas "1e12" is not a whole number`,
+		},
+		{
+			name:    "replicas past int32",
+			in:      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  replicas: 2147483648\n",
+			wantErr: "f.yaml:5: Deployment default/a: replicas 2147483648 is out of range (at most 2147483647)",
+		},
+		{
+			name:    "replicas past int64",
+			in:      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  replicas: 99999999999999999999\n",
+			wantErr: "f.yaml:5: Deployment default/a: replicas 99999999999999999999 is out of range",
+		},
+		{
+			name:    "parallelism past int32",
+			in:      "apiVersion: batch/v1\nkind: Job\nmetadata: {name: a}\nspec:\n  parallelism: 9223372036854775807\n",
+			wantErr: "f.yaml:5: Job default/a: parallelism 9223372036854775807 is out of range",
+		},
+		{
+			name:    "cpu past the bound",
+			in:      "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    resources: {requests: {cpu: 9223372036854775807m}}\n",
+			wantErr: "f.yaml:7: Pod default/p: container c: cpu request: quantity",
+		},
+		{
+			name:    "requests in total past the bound",
+			in:      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  replicas: 2147483647\n  template:\n    spec:\n      containers:\n      - name: c\n        resources: {requests: {memory: 4Ti}}\n",
+			wantErr: "f.yaml:1: Deployment default/a: 2147483647 replicas bring the pods' requests past",
+		},
+		{
+			name:    "claim past the bound",
+			in:      "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec:\n  resources: {requests: {storage: 1e30}}\n",
+			wantErr: "f.yaml:5: PersistentVolumeClaim default/c: storage request: quantity \"1e30\" is out of range",
 		},
 		{
 			name: "malformed cpu",

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"fmt"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -33,6 +34,9 @@ var defaultClassAnnotations = []string{
 // legacyStorageClassAnnotation names a claim's class before
 // spec.storageClassName existed; Kubernetes still honours it.
 const legacyStorageClassAnnotation = "volume.beta.kubernetes.io/storage-class"
+
+// maxClaimGiB bounds a claim's size: 1 PiB, far above any EBS volume.
+const maxClaimGiB = 1 << 20
 
 // storageClass translates a StorageClass.
 func (p *parser) storageClass(d yamldoc.Document) error {
@@ -112,6 +116,9 @@ func (p *parser) parseClaim(d yamldoc.Document, n *yaml.Node, ns, what string) (
 		return c, originAt(d, &q).Errorf("%s: storage request is not a quantity", what)
 	}
 	size, err := gibibytes(q.Value)
+	if err == nil && size > maxClaimGiB {
+		err = fmt.Errorf("quantity %q is out of range (at most %dPi)", q.Value, maxClaimGiB>>20)
+	}
 	if err != nil {
 		return c, originAt(d, &q).Errorf("%s: storage request: %v", what, err)
 	}

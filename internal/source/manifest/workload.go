@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"fmt"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/refit-dev/refit/internal/estate"
@@ -124,6 +126,9 @@ func (p *parser) workload(d yamldoc.Document) error {
 	if w.Requests, err = podRequests(d, what, tmpl.Spec); err != nil {
 		return err
 	}
+	if err := p.count(d, what, w); err != nil {
+		return err
+	}
 	for _, c := range append(append([]container(nil), tmpl.Spec.Containers...), tmpl.Spec.InitContainers...) {
 		if c.SecurityContext.Privileged {
 			w.Privileged = true
@@ -245,14 +250,51 @@ func resourceList(d yamldoc.Document, what string, requests, limits map[string]y
 		var err error
 		if name == "cpu" {
 			r.MilliCPU, err = milliValue(n.Value)
+			if err == nil && r.MilliCPU > maxPodMilliCPU {
+				err = fmt.Errorf("quantity %q is out of range (at most %d vCPU for one pod)", n.Value, maxPodMilliCPU/1000)
+			}
 		} else {
 			r.MemoryBytes, err = value(n.Value)
+			if err == nil && r.MemoryBytes > maxPodMemory {
+				err = fmt.Errorf("quantity %q is out of range (at most %dTi for one pod)", n.Value, maxPodMemory>>40)
+			}
 		}
 		if err != nil {
 			return r, originAt(d, &n).Errorf("%s: %s %s: %v", what, name, kind, err)
 		}
 	}
 	return r, nil
+}
+
+// Bounds on requests. No EC2 instance has more than a few hundred vCPU or
+// a few dozen TiB; these bounds are far above that, and low enough that no
+// sum of requests over replicas, nodes and workloads overflows downstream.
+const (
+	maxPodMilliCPU   = 1 << 30 // about a million vCPU
+	maxPodMemory     = 1 << 42 // 4 TiB
+	maxTotalMilliCPU = 1 << 50
+	maxTotalMemory   = 1 << 60
+)
+
+// count adds a workload's pods to the totals, and fails when they pass the
+// bounds (the input is then wrong, not a cluster).
+func (p *parser) count(d yamldoc.Document, what string, w estate.Workload) error {
+	if w.Requests.MilliCPU > maxPodMilliCPU || w.Requests.MemoryBytes > maxPodMemory {
+		return origin(d).Errorf("%s: the containers of one pod request more than %d vCPU or %dTi in total: the input is out of range",
+			what, maxPodMilliCPU/1000, maxPodMemory>>40)
+	}
+	if w.PerNode {
+		return nil
+	}
+	n := int64(w.Replicas)
+	// Checked before multiplying: replicas × requests may pass int64.
+	if n > 0 && (w.Requests.MilliCPU > (maxTotalMilliCPU-p.totalMilliCPU)/n || w.Requests.MemoryBytes > (maxTotalMemory-p.totalMemory)/n) {
+		return origin(d).Errorf("%s: %d replicas bring the pods' requests past %d vCPU or %d PiB in total: the input is out of range",
+			what, w.Replicas, maxTotalMilliCPU/1000, maxTotalMemory>>50)
+	}
+	p.totalMilliCPU += n * w.Requests.MilliCPU
+	p.totalMemory += n * w.Requests.MemoryBytes
+	return nil
 }
 
 func add(a, b estate.Resources) estate.Resources {
