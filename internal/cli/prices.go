@@ -51,12 +51,15 @@ type priceView struct {
 	Unit    string        `json:"unit"`
 	USD     report.Number `json:"usd"`
 	Source  string        `json:"source"`
+	// EstimatedFrom names the region whose price stands in when the catalog
+	// has none in this region.
+	EstimatedFrom string `json:"estimatedFrom,omitempty"`
 }
 
 func toPriceViews(ps []pricing.Price) []priceView {
 	out := make([]priceView, 0, len(ps))
 	for _, p := range ps {
-		out = append(out, priceView{p.Service, p.Item, p.Region, p.Unit, report.Number{Decimal: p.USD}, p.Source})
+		out = append(out, priceView{p.Service, p.Item, p.Region, p.Unit, report.Number{Decimal: p.USD}, p.Source, p.EstimatedFrom})
 	}
 	return out
 }
@@ -89,9 +92,23 @@ func newPricesShowCommand(streams IO) *cobra.Command {
 			}
 			service, item, _ := strings.Cut(name, "/")
 			var ps []pricing.Price
+			have := map[string]bool{}
 			for _, p := range cat.ServicePrices(service, region) {
 				if item == "" || p.Item == item {
 					ps = append(ps, p)
+					have[p.Item] = true
+				}
+			}
+			// Items the catalog has elsewhere but not here: what cost
+			// would estimate them at, marked as estimates.
+			for _, p := range cat.ServicePrices(service, "") {
+				if have[p.Item] || (item != "" && p.Item != item) {
+					continue
+				}
+				have[p.Item] = true
+				est, err := cat.Estimated(region, func(r string) (pricing.Price, error) { return cat.Service(service, p.Item, r) })
+				if err == nil && est.EstimatedFrom != "" {
+					ps = append(ps, est)
 				}
 			}
 			if len(ps) == 0 {
@@ -167,9 +184,22 @@ func writePrices(streams IO, ps []pricing.Price, f report.Format) error {
 		if len(src) > 70 {
 			src = src[:67] + "..."
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Service, p.Item, p.Region, p.USD.String(), p.Unit, src)
+		usd := p.USD.String()
+		if p.EstimatedFrom != "" {
+			usd = "~" + usd
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Service, p.Item, p.Region, usd, p.Unit, src)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if p.EstimatedFrom != "" {
+			fmt.Fprintln(streams.Out, "\n~ not in the catalog for this region: estimated from the nearest region that has it, as refit cost does; run refit prices update --fetch for the real price")
+			break
+		}
+	}
+	return nil
 }
 
 func newPricesListCommand(streams IO) *cobra.Command {

@@ -301,3 +301,20 @@ func TestPricesCoverage(t *testing.T) {
 		t.Errorf("bad region: exit %d: %s", code, errOut)
 	}
 }
+
+func TestPricesShowEstimates(t *testing.T) {
+	out, errOut, code := run(t, "", "prices", "show", "nat_gateway/gateway_hour", "--region", "mx-central-1", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var ps []struct {
+		USD           json.Number `json:"usd"`
+		EstimatedFrom string      `json:"estimatedFrom"`
+	}
+	if err := json.Unmarshal([]byte(out), &ps); err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 1 || ps[0].EstimatedFrom != "us-east-1" {
+		t.Errorf("got %+v, want us-east-1's price marked as an estimate", ps)
+	}
+}
