@@ -9,11 +9,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/athena"
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
+	"github.com/refit-dev/refit/internal/awsclient"
 	"github.com/refit-dev/refit/internal/billing"
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/progress"
@@ -108,14 +108,7 @@ func (f *billFlags) run(ctx context.Context, args []string, streams IO, q billin
 		if err != nil {
 			return nil, fmt.Errorf("--athena-partitions: %w", err)
 		}
-		var opts []func(*config.LoadOptions) error
-		if f.region != "" {
-			opts = append(opts, config.WithRegion(f.region))
-		}
-		if f.profile != "" {
-			opts = append(opts, config.WithSharedConfigProfile(f.profile))
-		}
-		cfg, err := config.LoadDefaultConfig(ctx, opts...)
+		cfg, err := awsclient.LoadConfig(ctx, awsclient.Options{Region: f.region, Profile: f.profile})
 		if err != nil {
 			return nil, fmt.Errorf("AWS configuration: %w", err)
 		}
@@ -177,8 +170,28 @@ func (f *billFlags) aggregate(cmd *cobra.Command, args []string, streams IO, dim
 	if err != nil {
 		return nil, "", q, err
 	}
-	res, err := f.run(cmd.Context(), args, streams, q)
+	ctx := cmd.Context()
+	if f.network(args) {
+		var cancel context.CancelFunc
+		ctx, cancel = netContext(cmd)
+		defer cancel()
+	}
+	res, err := f.run(ctx, args, streams, q)
 	return res, format, q, err
+}
+
+// network reports whether the command reads over the network (Athena or an
+// s3:// path): --timeout then bounds it.
+func (f *billFlags) network(args []string) bool {
+	if f.engine == "athena" {
+		return true
+	}
+	for _, a := range args {
+		if strings.HasPrefix(a, "s3://") {
+			return true
+		}
+	}
+	return false
 }
 
 func isTerminal(w any) bool {
