@@ -62,7 +62,7 @@ func (f *billFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.profile, "profile", "", "AWS shared-config profile")
 	fl.BoolVar(&f.strict, "strict", false, "stop at the first unreadable row instead of counting it")
 	fl.BoolVar(&f.example, "example", false, "use a generated month of the founding story's EKS account instead of files")
-	fl.IntVar(&f.workers, "workers", 0, "files read in parallel (default: the number of CPUs)")
+	fl.IntVar(&f.workers, "workers", 0, fmt.Sprintf("files read in parallel (default: the number of CPUs; at most %d)", billing.MaxWorkers))
 	fl.StringVar(&f.athenaDB, "athena-database", "", "with --engine athena: the database")
 	fl.StringVar(&f.athenaTable, "athena-table", "", "with --engine athena: the CUR, CUR 2.0 or FOCUS table")
 	fl.StringVar(&f.athenaWorkgroup, "athena-workgroup", "", "with --engine athena: the workgroup")
@@ -124,6 +124,13 @@ func (f *billFlags) run(ctx context.Context, args []string, streams IO, q billin
 	}
 	if f.engine != "local" {
 		return nil, fmt.Errorf("--engine %q: want local or athena", f.engine)
+	}
+	if f.workers < 0 {
+		return nil, fmt.Errorf("--workers %d: want 0 (one per CPU) to %d", f.workers, billing.MaxWorkers)
+	}
+	if f.workers > billing.MaxWorkers {
+		fmt.Fprintf(streams.ErrOut, "note: --workers %d capped at %d\n", f.workers, billing.MaxWorkers)
+		f.workers = billing.MaxWorkers
 	}
 	var objs []billing.Object
 	switch {
