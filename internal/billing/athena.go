@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/athena"
 	"github.com/aws/aws-sdk-go-v2/service/athena/types"
 	"github.com/refit-dev/refit/internal/cost"
+	"github.com/refit-dev/refit/internal/netlimit"
 	"github.com/shopspring/decimal"
 )
 
@@ -169,7 +170,7 @@ func (e *AthenaEngine) wait(ctx context.Context, id string) (*types.QueryExecuti
 		out, err := e.api.GetQueryExecution(ctx, &athena.GetQueryExecutionInput{QueryExecutionId: &id})
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, e.stop(id, ctx.Err())
+				return nil, e.stop(id, whyEnded(ctx, err))
 			}
 			return nil, fmt.Errorf("athena: query %s: %w", id, err)
 		}
@@ -187,13 +188,27 @@ func (e *AthenaEngine) wait(ctx context.Context, id string) (*types.QueryExecuti
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, e.stop(id, ctx.Err())
+			return nil, e.stop(id, whyEnded(ctx, nil))
 		case <-t.C:
 		}
 		if delay = delay * 3 / 2; delay > maxAthenaPoll {
 			delay = maxAthenaPoll
 		}
 	}
+}
+
+// whyEnded says why ctx ended a call that failed with err: the
+// *netlimit.NoAnswerError in err (it names the operation and endpoint),
+// else ctx's cause.
+func whyEnded(ctx context.Context, err error) error {
+	var na *netlimit.NoAnswerError
+	if errors.As(err, &na) {
+		return na
+	}
+	if cause := context.Cause(ctx); cause != nil {
+		return cause
+	}
+	return ctx.Err()
 }
 
 func (e *AthenaEngine) stop(id string, cause error) error {

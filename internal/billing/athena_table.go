@@ -82,7 +82,7 @@ func (e *AthenaEngine) resolve(ctx context.Context) (Format, PartitionScheme, er
 		name, md, err := e.tableMetadata(ctx)
 		switch {
 		case err != nil && ctx.Err() != nil:
-			return "", "", fmt.Errorf("athena: table metadata: %w", ctx.Err())
+			return "", "", fmt.Errorf("athena: table metadata: %w", whyEnded(ctx, err))
 		case err != nil:
 			var assumed []string
 			if format == FormatAuto {

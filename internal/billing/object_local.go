@@ -197,6 +197,9 @@ func ExpandContext(ctx context.Context, paths []string) ([]Object, error) {
 			if err != nil {
 				return nil, err
 			}
+			if len(files) == 0 {
+				return nil, fmt.Errorf("%s: %s", p, errNoBillingFiles)
+			}
 			for _, f := range files {
 				if err := addFile(f); err != nil {
 					return nil, err
@@ -215,6 +218,7 @@ func ExpandContext(ctx context.Context, paths []string) ([]Object, error) {
 				return nil, fmt.Errorf("%s: no files match", p)
 			}
 			sort.Strings(matches)
+			before := len(out)
 			for _, m := range matches {
 				mst, err := os.Stat(m)
 				if err != nil {
@@ -236,11 +240,27 @@ func ExpandContext(ctx context.Context, paths []string) ([]Object, error) {
 					return nil, err
 				}
 			}
+			if len(out) == before && !anyFile(matches) {
+				return nil, fmt.Errorf("%s: %s in the directories it matches", p, errNoBillingFiles)
+			}
 		default:
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// errNoBillingFiles says a directory holds no billing export.
+var errNoBillingFiles = errors.New("no billing files (.csv, .csv.gz, .parquet, manifest .json)")
+
+// anyFile reports whether a path of paths is not a directory.
+func anyFile(paths []string) bool {
+	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return true
+		}
+	}
+	return false
 }
 
 // walkDir lists the billing files under dir in name order. If manifests are
@@ -341,6 +361,17 @@ func (m *Manifest) Parts() []string {
 	return out
 }
 
+// leavesTree reports whether a manifest key has a ".." component, with /
+// or \ as the separator.
+func leavesTree(key string) bool {
+	for _, c := range strings.FieldsFunc(key, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if c == ".." {
+			return true
+		}
+	}
+	return false
+}
+
 // ParseManifest decodes a CUR or Data Exports manifest.
 func ParseManifest(data []byte) (*Manifest, error) {
 	var m Manifest
@@ -370,10 +401,19 @@ func readManifest(p string) (*Manifest, error) {
 // is looked up relative to the manifest's directory and up to three of its
 // parents, with ever fewer leading key components; the first existing file
 // wins.
+//
+// A key with a ".." component (which S3 never writes in a manifest) would
+// lead out of the manifest's tree: the manifest is refused before any part
+// is looked up.
 func expandManifestFile(p string) ([]string, error) {
 	m, err := readManifest(p)
 	if err != nil {
 		return nil, err
+	}
+	for _, key := range m.Parts() {
+		if leavesTree(key) {
+			return nil, fmt.Errorf("%s: report key %q leaves the manifest's folder (a \"..\" component): refused", p, key)
+		}
 	}
 	var bases []string
 	for d, i := filepath.Dir(p), 0; i < 4; d, i = filepath.Dir(d), i+1 {

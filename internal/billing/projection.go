@@ -1,5 +1,7 @@
 package billing
 
+import "fmt"
+
 // Projection is the set of input columns a query reads. Readers skip the
 // rest: a daily series by service reads the charge start, the cost and
 // the service of each row, not its 30 other columns. The zero Projection
@@ -8,6 +10,9 @@ type Projection struct {
 	partial bool
 	fields  [numFields]bool
 	tags    bool
+	// amortized: the query sums amortized cost, which a FOCUS export
+	// without EffectiveCost cannot give.
+	amortized bool
 }
 
 // ProjectionFor is the projection q needs: the charge start (days, the
@@ -23,6 +28,7 @@ func ProjectionFor(q Query) Projection {
 	case Net:
 		p.add(fUnblended, fNet)
 	case Amortized:
+		p.amortized = true
 		p.add(fUnblended, fType, fSPEffective, fSPTotalCommitment, fSPUsedCommitment, fEffective,
 			fRIUnusedUpfront, fRIUnusedRecurring, fRIARN, fChargeClass, fCommitType, fCommitCategory, fCommitStatus, fTerm)
 	default:
@@ -65,3 +71,13 @@ func (p Projection) needs(f field) bool { return !p.partial || p.fields[f] }
 
 // needsTags reports whether the reader must read tag columns.
 func (p Projection) needsTags() bool { return !p.partial || p.tags }
+
+// refuse says why a file cannot answer the query, from its format and the
+// columns it has: amortized cost from a FOCUS export without EffectiveCost
+// (summing its BilledCost instead would pass billed for amortized).
+func (p Projection) refuse(name string, f Format, has *[numFields]bool) error {
+	if p.amortized && f == FormatFOCUS && !has[fEffective] {
+		return fmt.Errorf("%s: FOCUS export without an EffectiveCost column: it has no amortized cost (its BilledCost is billed, not amortized); use --cost unblended", name)
+	}
+	return nil
+}

@@ -47,6 +47,9 @@ func newCSVLayout(name string, header []string, p Projection) (*csvLayout, error
 			l.maxIdx = max(l.maxIdx, i)
 		}
 	}
+	if err := p.refuse(name, f, &l.has); err != nil {
+		return nil, err
+	}
 	if n != namingFOCUS && p.needsTags() {
 		for i, h := range header {
 			if k := tagKey(h); k != "" {

@@ -113,6 +113,9 @@ func newParquetReader(obj Object, pf *parquet.File, p Projection) (*parquetReade
 		}
 		pr.leaf[fl], pr.has[fl] = l, true
 	}
+	if err := p.refuse(obj.Name(), f, &pr.has); err != nil {
+		return nil, err
+	}
 	if n != namingFOCUS && p.needsTags() {
 		for _, path := range s.Columns() {
 			if len(path) != 1 {

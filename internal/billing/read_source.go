@@ -11,8 +11,13 @@ import (
 	"sync/atomic"
 )
 
+// MaxWorkers caps NewFileSource's workers: each keeps its own partial sums
+// (a group per resource for --top), and past the CPUs more workers only
+// wait on the same disks and connections.
+const MaxWorkers = 64
+
 // NewFileSource reads objs in parallel with workers goroutines (0 =
-// GOMAXPROCS): one file per worker at a time, and a Parquet file with
+// GOMAXPROCS; at most MaxWorkers): one file per worker at a time, and a Parquet file with
 // several row groups split by row group across workers. fn receives one
 // reused *Charge per worker: it must not keep the pointer or the Tags map.
 // Within a file (or row group) charges arrive in order; across files there
@@ -21,6 +26,7 @@ func NewFileSource(objs []Object, opt ReadOptions, workers int) ChargeSource {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	workers = min(workers, MaxWorkers)
 	return &fileSource{objs: objs, opt: opt, workers: workers}
 }
 

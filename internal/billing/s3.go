@@ -11,11 +11,13 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/refit-dev/refit/internal/awsclient"
 )
 
 // S3Options configure access to billing exports in S3 or an S3-compatible
@@ -34,6 +36,9 @@ type S3Options struct {
 	// time, and delivered in order (defaults 8 MiB × 4).
 	ChunkSize int64
 	Parallel  int
+	// ResponseTimeout is the per-request timeout (0: netlimit's default;
+	// tests shorten it).
+	ResponseTimeout time.Duration
 }
 
 // Read-ahead defaults. 8 MiB ranges are what the AWS performance guidelines
@@ -121,17 +126,10 @@ func parseS3URL(url string) (bucket, key string, err error) {
 // newS3Client builds a client from the default config chain. region, when
 // set, overrides opt.Region (the bucket's region after a redirect).
 func newS3Client(ctx context.Context, opt S3Options, region string) (*s3.Client, string, error) {
-	var load []func(*config.LoadOptions) error
-	if opt.Profile != "" {
-		load = append(load, config.WithSharedConfigProfile(opt.Profile))
-	}
 	if region == "" {
 		region = opt.Region
 	}
-	if region != "" {
-		load = append(load, config.WithRegion(region))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, load...)
+	cfg, err := awsclient.LoadConfig(ctx, awsclient.Options{Profile: opt.Profile, Region: region, ResponseTimeout: opt.ResponseTimeout})
 	if err != nil {
 		return nil, "", fmt.Errorf("loading AWS config: %w", err)
 	}

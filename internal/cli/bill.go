@@ -9,11 +9,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/athena"
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
+	"github.com/refit-dev/refit/internal/awsclient"
 	"github.com/refit-dev/refit/internal/billing"
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/progress"
@@ -62,7 +62,7 @@ func (f *billFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.profile, "profile", "", "AWS shared-config profile")
 	fl.BoolVar(&f.strict, "strict", false, "stop at the first unreadable row instead of counting it")
 	fl.BoolVar(&f.example, "example", false, "use a generated month of the founding story's EKS account instead of files")
-	fl.IntVar(&f.workers, "workers", 0, "files read in parallel (default: the number of CPUs)")
+	fl.IntVar(&f.workers, "workers", 0, fmt.Sprintf("files read in parallel (default: the number of CPUs; at most %d)", billing.MaxWorkers))
 	fl.StringVar(&f.athenaDB, "athena-database", "", "with --engine athena: the database")
 	fl.StringVar(&f.athenaTable, "athena-table", "", "with --engine athena: the CUR, CUR 2.0 or FOCUS table")
 	fl.StringVar(&f.athenaWorkgroup, "athena-workgroup", "", "with --engine athena: the workgroup")
@@ -108,14 +108,7 @@ func (f *billFlags) run(ctx context.Context, args []string, streams IO, q billin
 		if err != nil {
 			return nil, fmt.Errorf("--athena-partitions: %w", err)
 		}
-		var opts []func(*config.LoadOptions) error
-		if f.region != "" {
-			opts = append(opts, config.WithRegion(f.region))
-		}
-		if f.profile != "" {
-			opts = append(opts, config.WithSharedConfigProfile(f.profile))
-		}
-		cfg, err := config.LoadDefaultConfig(ctx, opts...)
+		cfg, err := awsclient.LoadConfig(ctx, awsclient.Options{Region: f.region, Profile: f.profile})
 		if err != nil {
 			return nil, fmt.Errorf("AWS configuration: %w", err)
 		}
@@ -131,6 +124,13 @@ func (f *billFlags) run(ctx context.Context, args []string, streams IO, q billin
 	}
 	if f.engine != "local" {
 		return nil, fmt.Errorf("--engine %q: want local or athena", f.engine)
+	}
+	if f.workers < 0 {
+		return nil, fmt.Errorf("--workers %d: want 0 (one per CPU) to %d", f.workers, billing.MaxWorkers)
+	}
+	if f.workers > billing.MaxWorkers {
+		fmt.Fprintf(streams.ErrOut, "note: --workers %d capped at %d\n", f.workers, billing.MaxWorkers)
+		f.workers = billing.MaxWorkers
 	}
 	var objs []billing.Object
 	switch {
@@ -177,8 +177,28 @@ func (f *billFlags) aggregate(cmd *cobra.Command, args []string, streams IO, dim
 	if err != nil {
 		return nil, "", q, err
 	}
-	res, err := f.run(cmd.Context(), args, streams, q)
+	ctx := cmd.Context()
+	if f.network(args) {
+		var cancel context.CancelFunc
+		ctx, cancel = netContext(cmd)
+		defer cancel()
+	}
+	res, err := f.run(ctx, args, streams, q)
 	return res, format, q, err
+}
+
+// network reports whether the command reads over the network (Athena or an
+// s3:// path): --timeout then bounds it.
+func (f *billFlags) network(args []string) bool {
+	if f.engine == "athena" {
+		return true
+	}
+	for _, a := range args {
+		if strings.HasPrefix(a, "s3://") {
+			return true
+		}
+	}
+	return false
 }
 
 func isTerminal(w any) bool {

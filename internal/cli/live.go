@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -45,8 +44,11 @@ func (l *liveFlags) active(cmd *cobra.Command) bool {
 	return l.aws || l.useKube
 }
 
-// load reads the live sources into an estate, warning on partial reads.
-func (l *liveFlags) load(ctx context.Context, streams IO) (*estate.Estate, error) {
+// load reads the live sources into an estate, warning on partial reads,
+// within --timeout.
+func (l *liveFlags) load(cmd *cobra.Command, streams IO) (*estate.Estate, error) {
+	ctx, cancel := netContext(cmd)
+	defer cancel()
 	e := &estate.Estate{}
 	if l.aws {
 		inv, err := awslive.Load(ctx, awslive.Options{Profile: l.profile, Regions: l.awsRegions})
@@ -61,7 +63,7 @@ func (l *liveFlags) load(ctx context.Context, streams IO) (*estate.Estate, error
 		}
 	}
 	if l.useKube {
-		snap, err := kubelive.Load(ctx, l.kubeconfig, l.context)
+		snap, err := kubelive.LoadTimeout(ctx, l.kubeconfig, l.context, kubeTimeout(cmd))
 		if err != nil {
 			return nil, err
 		}
@@ -95,7 +97,7 @@ func loadAll(cmd *cobra.Command, args []string, example bool, in inputFlags, liv
 	if !live.active(cmd) {
 		return loadEstate(args, example, in, streams)
 	}
-	e, err := live.load(cmd.Context(), streams)
+	e, err := live.load(cmd, streams)
 	if err != nil {
 		return nil, err
 	}

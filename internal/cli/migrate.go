@@ -270,7 +270,8 @@ const appliedNote = " (in the kubectl.kubernetes.io/last-applied-configuration a
 // cluster runs. It returns the findings and, with useTarget, the documents
 // for the readiness check.
 func checkLive(cmd *cobra.Command, live *liveFlags, streams IO, table *kubeapi.Table, opts *kubeapi.CheckOptions, defaultFrom, useTarget bool) ([]kubeapi.Finding, []yamldoc.Document, error) {
-	ctx := cmd.Context()
+	ctx, cancel := netContext(cmd)
+	defer cancel()
 	var findings []kubeapi.Finding
 	var docs []yamldoc.Document
 	setFrom := func(v, what string) {
@@ -307,7 +308,7 @@ func checkLive(cmd *cobra.Command, live *liveFlags, streams IO, table *kubeapi.T
 	}
 	if live.useKube {
 		var origin string
-		kopt := kubeobjects.Options{Start: func(c *kubeobjects.Cluster) error {
+		kopt := kubeobjects.Options{Timeout: kubeTimeout(cmd), Start: func(c *kubeobjects.Cluster) error {
 			origin = "kube:" + c.Context
 			setFrom(c.Version, "the API server of context "+c.Context)
 			return nil

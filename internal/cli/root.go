@@ -3,14 +3,19 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"strings"
+	"time"
 
+	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
 
+	"github.com/refit-dev/refit/internal/netlimit"
 	"github.com/refit-dev/refit/internal/report"
 )
 
@@ -65,7 +70,7 @@ func runAs(name string, args []string, streams IO) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintf(streams.ErrOut, "Error: %v\n", err)
+	fmt.Fprintf(streams.ErrOut, "Error: %s\n", message(err))
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
@@ -73,9 +78,23 @@ func runAs(name string, args []string, streams IO) int {
 	return ExitUsage
 }
 
+// message is err's text, without the AWS SDK's "operation error S3:
+// ListObjectsV2, " before a *netlimit.NoAnswerError, which names the
+// operation itself.
+func message(err error) string {
+	s := err.Error()
+	var oe *smithy.OperationError
+	var na *netlimit.NoAnswerError
+	if errors.As(err, &oe) && errors.As(oe.Err, &na) {
+		s = strings.Replace(s, fmt.Sprintf("operation error %s: %s, ", oe.ServiceID, oe.OperationName), "", 1)
+	}
+	return s
+}
+
 // NewRootCommand builds the command tree.
 func NewRootCommand(streams IO) *cobra.Command {
 	var verbose bool
+	var timeout time.Duration
 	root := &cobra.Command{
 		Use:   "refit",
 		Short: "Explain, cut and safely change what Kubernetes on AWS costs",
@@ -86,18 +105,23 @@ component by component, with no AWS account needed.
 Exit codes: 0 ok, 1 a threshold you set was crossed, 2 bad usage or input.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			level := slog.LevelWarn
 			if verbose {
 				level = slog.LevelDebug
 			}
 			slog.SetDefault(slog.New(slog.NewTextHandler(streams.ErrOut, &slog.HandlerOptions{Level: level})))
+			if timeout < 0 {
+				return fmt.Errorf("--timeout %s: want a duration such as 5m or 90s, or 0 for none", timeout)
+			}
+			return nil
 		},
 	}
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log what refit does to stderr")
+	root.PersistentFlags().DurationVar(&timeout, "timeout", netlimit.DefaultDeadline, "give up a command that reads AWS or a cluster after this long (0: never; each request also gives up after "+netlimit.ResponseTimeout.String()+" without an answer)")
 	root.AddCommand(newCostCommand(streams), newPlanCommand(streams), newMigrateCommand(streams), newBillCommand(streams), newWasteCommand(streams), newPricesCommand(streams), newVersionCommand(streams))
 	return root
 }
@@ -125,4 +149,30 @@ func outputFlag(cmd *cobra.Command, def report.Format, allowed ...report.Format)
 		}
 		return "", fmt.Errorf("output format %q is not available here (want %s)", s, names)
 	}
+}
+
+// netContext returns the command's context with the --timeout deadline, for
+// a command about to read AWS or a cluster.
+func netContext(cmd *cobra.Command) (context.Context, context.CancelFunc) {
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	d, _ := cmd.Flags().GetDuration("timeout")
+	return netlimit.WithDeadline(ctx, d)
+}
+
+// kubeTimeout is the whole-load bound for the kube readers: their own
+// default unless --timeout is given, none for --timeout 0 (the readers
+// take a negative timeout as none).
+func kubeTimeout(cmd *cobra.Command) time.Duration {
+	f := cmd.Flags().Lookup("timeout")
+	if f == nil || !f.Changed {
+		return 0
+	}
+	d, _ := cmd.Flags().GetDuration("timeout")
+	if d == 0 {
+		return -1
+	}
+	return d
 }

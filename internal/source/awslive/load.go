@@ -11,9 +11,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/elasticbeanstalk"
@@ -22,6 +19,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/refit-dev/refit/internal/awsclient"
+	"github.com/refit-dev/refit/internal/netlimit"
 )
 
 // Options says which account and regions Load reads.
@@ -37,6 +37,9 @@ type Options struct {
 	// Concurrency bounds the (region, service) reads in flight; 0 means
 	// DefaultConcurrency.
 	Concurrency int
+	// ResponseTimeout is the per-request timeout (0: netlimit's default;
+	// tests shorten it).
+	ResponseTimeout time.Duration
 }
 
 // DefaultConcurrency is the number of (region, service) reads Load runs at
@@ -69,6 +72,10 @@ func Load(ctx context.Context, opt Options) (*Inventory, error) {
 	if err != nil {
 		if isCredentials(err) {
 			return nil, fmt.Errorf("%w: %v", ErrCredentials, err)
+		}
+		var na *netlimit.NoAnswerError
+		if errors.As(err, &na) {
+			return nil, na // it names the operation
 		}
 		return nil, fmt.Errorf("sts:GetCallerIdentity: %w", err)
 	}
@@ -113,10 +120,25 @@ func Load(ctx context.Context, opt Options) (*Inventory, error) {
 
 // runBounded runs the jobs that plan makes, at most conc at a time. A job
 // stops the others (those not started yet, and their calls) with cancel,
-// whose cause runBounded returns.
+// whose cause runBounded returns. When the command's deadline ends the
+// jobs, the first *netlimit.NoAnswerError a job gave to cancel is returned
+// instead: it names an operation and endpoint.
 func runBounded(ctx context.Context, conc int, plan func(ctx context.Context, cancel context.CancelCauseFunc) []func(context.Context)) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
+	ctx, cancelCtx := context.WithCancelCause(ctx)
+	defer cancelCtx(nil)
+	var mu sync.Mutex
+	var noAnswer error
+	cancel := func(cause error) {
+		var na *netlimit.NoAnswerError
+		if errors.As(cause, &na) {
+			mu.Lock()
+			if noAnswer == nil {
+				noAnswer = cause
+			}
+			mu.Unlock()
+		}
+		cancelCtx(cause)
+	}
 	sem := make(chan struct{}, conc)
 	var wg sync.WaitGroup
 	for _, job := range plan(ctx, cancel) {
@@ -133,29 +155,21 @@ func runBounded(ctx context.Context, conc int, plan func(ctx context.Context, ca
 		}()
 	}
 	wg.Wait()
-	return context.Cause(ctx)
+	err := context.Cause(ctx)
+	var de *netlimit.DeadlineError
+	if errors.As(err, &de) && noAnswer != nil {
+		return noAnswer
+	}
+	return err
 }
 
-// loadConfig loads the SDK configuration (the standard retryer without a
-// client-side retry quota, the profile and endpoint) and resolves the
+// loadConfig loads the SDK configuration (awsclient's time limits, the
+// standard retryer without a client-side retry quota, the profile and
+// endpoint) and resolves the
 // regions to read ("all": every region EC2 lists).
 func loadConfig(ctx context.Context, opt Options) (aws.Config, []string, error) {
-	loadOpts := []func(*config.LoadOptions) error{
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = maxAttempts
-				o.MaxBackoff = maxBackoff
-				o.RateLimiter = ratelimit.None
-			})
-		}),
-	}
-	if opt.Profile != "" {
-		loadOpts = append(loadOpts, config.WithSharedConfigProfile(opt.Profile))
-	}
-	if opt.EndpointURL != "" {
-		loadOpts = append(loadOpts, config.WithBaseEndpoint(opt.EndpointURL))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	cfg, err := awsclient.LoadConfig(ctx, awsclient.Options{Profile: opt.Profile, EndpointURL: opt.EndpointURL,
+		MaxAttempts: maxAttempts, MaxBackoff: maxBackoff, NoRetryQuota: true, ResponseTimeout: opt.ResponseTimeout})
 	if err != nil {
 		return cfg, nil, fmt.Errorf("aws config: %w", err)
 	}
@@ -297,6 +311,10 @@ func (r *regionReader) check(ctx context.Context, err error, op string) bool {
 		return true
 	}
 	if ctx.Err() != nil {
+		var na *netlimit.NoAnswerError
+		if errors.As(err, &na) {
+			r.cancel(na) // names what the deadline cut short
+		}
 		return false
 	}
 	op = opName(err, op)

@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/refit-dev/refit/internal/awslb"
 	"net"
 	"net/url"
 	"os"
@@ -28,6 +27,9 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/refit-dev/refit/internal/awslb"
+	"github.com/refit-dev/refit/internal/netlimit"
 )
 
 // Defaults for Options.
@@ -45,7 +47,8 @@ type Options struct {
 	Context string
 	// Server is the API server URL, used in error messages.
 	Server string
-	// Timeout bounds the whole load (DefaultTimeout when zero).
+	// Timeout bounds the whole load (DefaultTimeout when zero, none when
+	// negative: ctx's deadline then bounds it).
 	Timeout time.Duration
 	// PageSize is the Limit of each list call (DefaultPageSize when zero).
 	PageSize int64
@@ -57,6 +60,11 @@ type Options struct {
 // server that cannot be reached or does not answer in time, or a list call
 // the credentials may not make.
 func Load(ctx context.Context, kubeconfig, contextName string) (*Snapshot, error) {
+	return LoadTimeout(ctx, kubeconfig, contextName, 0)
+}
+
+// LoadTimeout is Load with Options.Timeout.
+func LoadTimeout(ctx context.Context, kubeconfig, contextName string, timeout time.Duration) (*Snapshot, error) {
 	cfg, name, err := RESTConfig(kubeconfig, contextName)
 	if err != nil {
 		return nil, err
@@ -65,12 +73,14 @@ func Load(ctx context.Context, kubeconfig, contextName string) (*Snapshot, error
 	if err != nil {
 		return nil, fmt.Errorf("kube: context %s: %v", name, err)
 	}
-	return LoadWith(ctx, cs, Options{Context: name, Server: cfg.Host})
+	return LoadWith(ctx, cs, Options{Context: name, Server: cfg.Host, Timeout: timeout})
 }
 
 // RESTConfig builds a client configuration from a kubeconfig file and
 // context, and returns the context's name. It asks for protobuf, which the
-// API server encodes and client-go decodes faster than JSON.
+// API server encodes and client-go decodes faster than JSON. Each request
+// has netlimit's per-request timeout: an API server that sends nothing for
+// netlimit.ResponseTimeout fails it with a *netlimit.NoAnswerError.
 func RESTConfig(kubeconfig, contextName string) (*rest.Config, string, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	if kubeconfig != "" {
@@ -108,13 +118,14 @@ func RESTConfig(kubeconfig, contextName string) (*rest.Config, string, error) {
 	// Lists are few and large: allow them through client-go's rate limiter.
 	cfg.QPS, cfg.Burst = 50, 100
 	cfg.UserAgent = "refit"
+	cfg.Wrap(netlimit.WrapTransport(0))
 	return cfg, name, nil
 }
 
 // LoadWith reads the cluster through an existing client. Lists run in
 // parallel, each paginated by opt.PageSize.
 func LoadWith(ctx context.Context, cs kubernetes.Interface, opt Options) (*Snapshot, error) {
-	if opt.Timeout <= 0 {
+	if opt.Timeout == 0 {
 		opt.Timeout = DefaultTimeout
 	}
 	if opt.PageSize <= 0 {
@@ -123,8 +134,11 @@ func LoadWith(ctx context.Context, cs kubernetes.Interface, opt Options) (*Snaps
 	if opt.Context == "" {
 		opt.Context = "default"
 	}
-	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
-	defer cancel()
+	if opt.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opt.Timeout)
+		defer cancel()
+	}
 
 	l := &loader{cs: cs, opt: opt, snap: &Snapshot{Context: opt.Context}, rsOwner: map[string]owner{}, jobOwner: map[string]owner{}}
 	steps := []struct {
@@ -176,14 +190,25 @@ func (l *loader) describe(ctx context.Context, what string, err error) error {
 // DescribeError turns a client-go error met while listing what into one
 // line naming the context and the server (server "" says "the API
 // server"): a timeout, rejected credentials, a forbidden list, an
-// unreachable server, or the API server's own message.
+// unreachable server, or the API server's own message. A timeout names the
+// time waited: the request's (a *netlimit.NoAnswerError), the command's
+// --timeout (a *netlimit.DeadlineError cause of ctx) or timeout.
 func DescribeError(ctx context.Context, contextName, server string, timeout time.Duration, what string, err error) error {
 	if server == "" {
 		server = "the API server"
 	}
 	c := contextName
 	var netErr net.Error
+	var na *netlimit.NoAnswerError
+	var de *netlimit.DeadlineError
 	switch {
+	case errors.As(err, &na):
+		if na.Deadline {
+			return fmt.Errorf("kube: context %s: %s did not answer within %s (--timeout; listing %s)", c, server, na.After, what)
+		}
+		return fmt.Errorf("kube: context %s: %s did not answer within %s (listing %s)", c, server, na.After, what)
+	case errors.As(context.Cause(ctx), &de):
+		return fmt.Errorf("kube: context %s: %s did not answer within %s (--timeout; listing %s)", c, server, de.After, what)
 	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded:
 		return fmt.Errorf("kube: context %s: %s did not answer within %s (listing %s)", c, server, timeout, what)
 	case errors.Is(err, context.Canceled):

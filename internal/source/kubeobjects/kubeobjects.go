@@ -36,6 +36,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
+	"github.com/refit-dev/refit/internal/netlimit"
 	"github.com/refit-dev/refit/internal/source/kubelive"
 	"github.com/refit-dev/refit/internal/source/yamldoc"
 )
@@ -62,7 +63,8 @@ type Options struct {
 	Context string
 	// Server is the API server URL, used in error messages.
 	Server string
-	// Timeout bounds the whole load (DefaultTimeout when zero).
+	// Timeout bounds the whole load (DefaultTimeout when zero, none when
+	// negative: ctx's deadline then bounds it).
 	Timeout time.Duration
 	// PageSize is the Limit of each list call (DefaultPageSize when zero).
 	PageSize int64
@@ -141,6 +143,28 @@ func Load(ctx context.Context, kubeconfig, contextName string, opt Options, fn f
 	return LoadWith(ctx, disc, dyn, opt, fn)
 }
 
+// withContext runs call, a discovery call that takes no context, until ctx
+// ends: it then returns ctx's error, and call goes on in the background
+// until the per-request timeout (netlimit) ends it.
+func withContext[T any](ctx context.Context, call func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := call()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, context.Cause(ctx)
+	}
+}
+
 // resource is one listable resource at the version it is read.
 type resource struct {
 	gvr  schema.GroupVersionResource
@@ -156,7 +180,7 @@ type resource struct {
 // reached, rejects the credentials or does not answer in time is an error.
 // An error from fn stops the load and is returned.
 func LoadWith(ctx context.Context, disc discovery.DiscoveryInterface, dyn dynamic.Interface, opt Options, fn func(Batch) error) (*Cluster, error) {
-	if opt.Timeout <= 0 {
+	if opt.Timeout == 0 {
 		opt.Timeout = DefaultTimeout
 	}
 	if opt.PageSize <= 0 {
@@ -168,12 +192,15 @@ func LoadWith(ctx context.Context, disc discovery.DiscoveryInterface, dyn dynami
 	if opt.Context == "" {
 		opt.Context = "default"
 	}
-	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
-	defer cancel()
+	if opt.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opt.Timeout)
+		defer cancel()
+	}
 	l := &loader{opt: opt, dyn: dyn, fn: fn, seen: map[string]bool{}, releases: map[string]*release{},
 		out: &Cluster{Context: opt.Context, Served: map[string][]string{}}}
 
-	if v, err := disc.ServerVersion(); err == nil {
+	if v, err := withContext(ctx, disc.ServerVersion); err == nil {
 		l.out.Version = v.GitVersion
 	} else if !apierrors.IsNotFound(err) && !apierrors.IsForbidden(err) {
 		return nil, l.describe(ctx, "the server version", err)
@@ -227,7 +254,15 @@ type loader struct {
 // version first (as kubectl does). Groups whose discovery failed are
 // warnings.
 func (l *loader) discover(ctx context.Context, disc discovery.DiscoveryInterface) ([]resource, error) {
-	groups, lists, err := disc.ServerGroupsAndResources()
+	type found struct {
+		groups []*metav1.APIGroup
+		lists  []*metav1.APIResourceList
+	}
+	f, err := withContext(ctx, func() (found, error) {
+		groups, lists, err := disc.ServerGroupsAndResources()
+		return found{groups, lists}, err
+	})
+	groups, lists := f.groups, f.lists
 	if err != nil {
 		var gdf *discovery.ErrGroupDiscoveryFailed
 		if !errors.As(err, &gdf) || (len(groups) == 0 && len(lists) == 0) {
@@ -339,9 +374,12 @@ feed:
 	}
 	close(next)
 	wg.Wait()
+	var de *netlimit.DeadlineError
 	switch err := context.Cause(ctx); {
 	case err == nil:
 		return nil
+	case errors.As(err, &de):
+		return fmt.Errorf("kube: context %s: %s did not answer within %s (--timeout)", l.opt.Context, l.server(), de.After)
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("kube: context %s: %s did not answer within %s", l.opt.Context, l.server(), l.opt.Timeout)
 	case errors.Is(err, context.Canceled):
