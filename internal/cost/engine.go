@@ -116,6 +116,7 @@ var resources = []resource{
 	{"VPC endpoint", (*pricer).vpcEndpoints},        // vpcendpoint.go
 	{"Route 53 hosted zone", (*pricer).hostedZones}, // route53.go
 	{"RDS instance", (*pricer).databases},           // rds.go
+	{"CloudWatch alarm", (*pricer).alarms},          // cloudwatch.go
 }
 
 type pricer struct {

@@ -370,6 +370,17 @@ type VPCEndpoint struct {
 	Origin  Origin `json:"origin"`
 }
 
+// Alarm is a CloudWatch metric alarm, billed per metric it watches per
+// month; high-resolution alarms (a period under 60 seconds) cost more.
+type Alarm struct {
+	Name string `json:"name"`
+	// Metrics is how many metrics it watches: one, or each metric of a
+	// metric math alarm.
+	Metrics        int    `json:"metrics"`
+	HighResolution bool   `json:"highResolution,omitempty"`
+	Origin         Origin `json:"origin"`
+}
+
 // Environment is an Elastic Beanstalk environment, read from a live account.
 // Its instances and load balancer are priced as EC2 and ELB; Instances lists
 // them again (as one-instance groups) so that waste rules can price what
@@ -441,6 +452,7 @@ type Estate struct {
 	Environments    []Environment    `json:"environments,omitempty"`
 	// StoppedInstances are EC2 instances in the stopped state (live AWS).
 	StoppedInstances []StoppedInstance `json:"stoppedInstances,omitempty"`
+	Alarms           []Alarm           `json:"alarms,omitempty"`
 	// RegionOrigin is where Region was set.
 	RegionOrigin Origin `json:"-"`
 	// Assumptions are what a source supposed where its input did not say
@@ -483,6 +495,7 @@ func (e *Estate) Merge(o *Estate) error {
 	e.VPCEndpoints = append(e.VPCEndpoints, o.VPCEndpoints...)
 	e.Environments = append(e.Environments, o.Environments...)
 	e.StoppedInstances = append(e.StoppedInstances, o.StoppedInstances...)
+	e.Alarms = append(e.Alarms, o.Alarms...)
 	e.Assumptions = append(e.Assumptions, o.Assumptions...)
 	e.Notes = append(e.Notes, o.Notes...)
 	e.Unread = append(e.Unread, o.Unread...)
@@ -511,6 +524,7 @@ func (e *Estate) Clone() *Estate {
 	c.VPCEndpoints = slices.Clone(e.VPCEndpoints)
 	c.Environments = cloneEach(e.Environments, Environment.clone)
 	c.StoppedInstances = slices.Clone(e.StoppedInstances)
+	c.Alarms = slices.Clone(e.Alarms)
 	c.Assumptions = slices.Clone(e.Assumptions)
 	c.Notes = slices.Clone(e.Notes)
 	c.Unread = slices.Clone(e.Unread)

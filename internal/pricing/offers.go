@@ -86,8 +86,9 @@ func UpdateFromOffers(offerDir, outDir string) (UpdateSummary, error) {
 // writes it to outDir. It understands the AmazonEC2 offer (Linux on-demand
 // instances, EBS volumes and snapshots, NAT gateways, load balancers, public
 // IPv4), AWSELB, AmazonVPC (public IPv4), AmazonEKS (cluster hours),
-// AmazonECS (Fargate) and AmazonRDS (PostgreSQL and MySQL instances, gp2/gp3
-// storage).
+// AmazonECS (Fargate), AmazonRDS (PostgreSQL and MySQL instances, gp2/gp3
+// storage) and AmazonCloudWatch (alarms): EC2 and RDS instances by their
+// attributes, everything else by the usage-type table (usagetypes.csv).
 //
 // The new catalog is the current one merged with the offers' rows: the
 // current one is the catalog already in outDir, if any, file by file over
