@@ -42,7 +42,7 @@ type Rule struct {
 //
 // The usage types are those AWS bills carry; sources for the less obvious
 // ones: EKS and Fargate usage types as in the AWS Price List (see
-// internal/pricing/offers.go, serviceUsage); CUR line item types from the
+// internal/pricing/usagetypes.csv); CUR line item types from the
 // CUR data dictionary (awsdocs/aws-cur-user-guide, doc_source/Lineitem-columns.md,
 // "lineItem/LineItemType"); FOCUS descriptions from the FOCUS 1.0 sample
 // (FinOps-Open-Cost-and-Usage-Spec/FOCUS-Sample-Data:FOCUS-1.0/focus_sample.csv).

@@ -129,7 +129,7 @@ func ParseUsage(name string, data []byte) (Usage, error) {
 		if n := yamldoc.Lookup(doc, "storage", "defaultVolumeType"); n != nil {
 			at = fmt.Sprintf("%s:%d", name, n.Line)
 		}
-		return Usage{}, fmt.Errorf("%s: storage.defaultVolumeType %q is not an EBS volume type (gp2, gp3, io1, io2, st1, sc1, standard)", at, u.Storage.DefaultVolumeType)
+		return Usage{}, fmt.Errorf("%s: storage.defaultVolumeType %q is not an EBS volume type (%s)", at, u.Storage.DefaultVolumeType, ebsVolumeTypesHelp)
 	}
 	return u, nil
 }

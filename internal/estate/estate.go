@@ -7,6 +7,8 @@ package estate
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"time"
 )
@@ -368,6 +370,17 @@ type VPCEndpoint struct {
 	Origin  Origin `json:"origin"`
 }
 
+// Alarm is a CloudWatch metric alarm, billed per metric it watches per
+// month; high-resolution alarms (a period under 60 seconds) cost more.
+type Alarm struct {
+	Name string `json:"name"`
+	// Metrics is how many metrics it watches: one, or each metric of a
+	// metric math alarm.
+	Metrics        int    `json:"metrics"`
+	HighResolution bool   `json:"highResolution,omitempty"`
+	Origin         Origin `json:"origin"`
+}
+
 // Environment is an Elastic Beanstalk environment, read from a live account.
 // Its instances and load balancer are priced as EC2 and ELB; Instances lists
 // them again (as one-instance groups) so that waste rules can price what
@@ -439,6 +452,7 @@ type Estate struct {
 	Environments    []Environment    `json:"environments,omitempty"`
 	// StoppedInstances are EC2 instances in the stopped state (live AWS).
 	StoppedInstances []StoppedInstance `json:"stoppedInstances,omitempty"`
+	Alarms           []Alarm           `json:"alarms,omitempty"`
 	// RegionOrigin is where Region was set.
 	RegionOrigin Origin `json:"-"`
 	// Assumptions are what a source supposed where its input did not say
@@ -481,10 +495,104 @@ func (e *Estate) Merge(o *Estate) error {
 	e.VPCEndpoints = append(e.VPCEndpoints, o.VPCEndpoints...)
 	e.Environments = append(e.Environments, o.Environments...)
 	e.StoppedInstances = append(e.StoppedInstances, o.StoppedInstances...)
+	e.Alarms = append(e.Alarms, o.Alarms...)
 	e.Assumptions = append(e.Assumptions, o.Assumptions...)
 	e.Notes = append(e.Notes, o.Notes...)
 	e.Unread = append(e.Unread, o.Unread...)
 	return nil
+}
+
+// Clone returns a deep copy of e: changing the copy (its items, their
+// lists, maps and pointers) leaves e as it was. Like Merge, it names every
+// field of Estate; TestMergeAndCloneCoverEveryField fails when a field is
+// added to one and not the other.
+func (e *Estate) Clone() *Estate {
+	c := *e
+	c.Clusters = slices.Clone(e.Clusters)
+	c.NodeGroups = cloneEach(e.NodeGroups, NodeGroup.clone)
+	c.FargateProfiles = cloneEach(e.FargateProfiles, FargateProfile.clone)
+	c.Workloads = cloneEach(e.Workloads, Workload.clone)
+	c.Claims = slices.Clone(e.Claims)
+	c.StorageClasses = slices.Clone(e.StorageClasses)
+	c.Volumes = cloneEach(e.Volumes, Volume.clone)
+	c.Snapshots = slices.Clone(e.Snapshots)
+	c.NATGateways = slices.Clone(e.NATGateways)
+	c.PublicIPs = slices.Clone(e.PublicIPs)
+	c.LoadBalancers = cloneEach(e.LoadBalancers, LoadBalancer.clone)
+	c.HostedZones = slices.Clone(e.HostedZones)
+	c.Databases = slices.Clone(e.Databases)
+	c.VPCEndpoints = slices.Clone(e.VPCEndpoints)
+	c.Environments = cloneEach(e.Environments, Environment.clone)
+	c.StoppedInstances = slices.Clone(e.StoppedInstances)
+	c.Alarms = slices.Clone(e.Alarms)
+	c.Assumptions = slices.Clone(e.Assumptions)
+	c.Notes = slices.Clone(e.Notes)
+	c.Unread = slices.Clone(e.Unread)
+	return &c
+}
+
+// cloneEach copies s with clone applied to each element (nil stays nil).
+func cloneEach[T any](s []T, clone func(T) T) []T {
+	if s == nil {
+		return nil
+	}
+	out := make([]T, len(s))
+	for i, x := range s {
+		out[i] = clone(x)
+	}
+	return out
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
+}
+
+func (v Volume) clone() Volume {
+	v.Attached = clonePtr(v.Attached)
+	return v
+}
+
+func (g NodeGroup) clone() NodeGroup {
+	g.InstanceTypes = slices.Clone(g.InstanceTypes)
+	g.Distribution = clonePtr(g.Distribution)
+	g.RootVolume = g.RootVolume.clone()
+	g.Zones = slices.Clone(g.Zones)
+	g.Labels = maps.Clone(g.Labels)
+	g.Taints = slices.Clone(g.Taints)
+	g.Nodes = slices.Clone(g.Nodes)
+	g.InstanceIDs = slices.Clone(g.InstanceIDs)
+	return g
+}
+
+func (p FargateProfile) clone() FargateProfile {
+	p.Selectors = cloneEach(p.Selectors, func(s FargateSelector) FargateSelector {
+		s.Labels = maps.Clone(s.Labels)
+		return s
+	})
+	return p
+}
+
+func (w Workload) clone() Workload {
+	w.Labels = maps.Clone(w.Labels)
+	w.NodeSelector = maps.Clone(w.NodeSelector)
+	w.Claims = slices.Clone(w.Claims)
+	return w
+}
+
+func (lb LoadBalancer) clone() LoadBalancer {
+	lb.Members = slices.Clone(lb.Members)
+	lb.Targets = clonePtr(lb.Targets)
+	lb.HealthyTargets = clonePtr(lb.HealthyTargets)
+	return lb
+}
+
+func (env Environment) clone() Environment {
+	env.Instances = cloneEach(env.Instances, NodeGroup.clone)
+	return env
 }
 
 // Validate checks the invariants every source must keep: non-negative counts

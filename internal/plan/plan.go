@@ -7,7 +7,6 @@ package plan
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -412,23 +411,6 @@ func currentRisks(e *estate.Estate) []string {
 		risks = append(risks, "one NAT gateway: nodes in other zones lose egress if its zone fails")
 	}
 	return risks
-}
-
-// copyEstate makes a deep enough copy to modify a scenario.
-func copyEstate(e *estate.Estate) *estate.Estate {
-	c := *e
-	c.Clusters = slices.Clone(e.Clusters)
-	c.NodeGroups = slices.Clone(e.NodeGroups)
-	c.FargateProfiles = slices.Clone(e.FargateProfiles)
-	c.Workloads = slices.Clone(e.Workloads)
-	c.Claims = slices.Clone(e.Claims)
-	c.StorageClasses = slices.Clone(e.StorageClasses)
-	c.Volumes = slices.Clone(e.Volumes)
-	c.NATGateways = slices.Clone(e.NATGateways)
-	c.PublicIPs = slices.Clone(e.PublicIPs)
-	c.LoadBalancers = slices.Clone(e.LoadBalancers)
-	c.VPCEndpoints = slices.Clone(e.VPCEndpoints)
-	return &c
 }
 
 func usd(d decimal.Decimal) string { return "$" + d.StringFixed(2) }

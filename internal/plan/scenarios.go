@@ -587,7 +587,7 @@ func (p *planner) fitsToday(e *estate.Estate) string {
 // migration: gp3 volumes, right-sized node roots, one NAT gateway, ALBs in
 // one IngressGroup.
 func (p *planner) tuned() (Scenario, error) {
-	e := copyEstate(p.e)
+	e := p.e.Clone()
 	var explain []string
 	gp2 := 0
 	for i := range e.NodeGroups {
@@ -652,7 +652,7 @@ func (p *planner) tuned() (Scenario, error) {
 
 // kopsOneMaster keeps one master of a kops cluster with several.
 func (p *planner) kopsOneMaster() (Scenario, bool, error) {
-	e := copyEstate(p.e)
+	e := p.e.Clone()
 	var groups []estate.NodeGroup
 	masters := 0
 	for _, g := range e.NodeGroups {
@@ -700,7 +700,7 @@ func (p *planner) kopsOneMaster() (Scenario, bool, error) {
 
 // natPerZone is the best EKS design with one NAT gateway per zone.
 func (p *planner) natPerZone(best Scenario) (Scenario, error) {
-	e := copyEstate(best.Estate)
+	e := best.Estate.Clone()
 	e.NATGateways, e.PublicIPs = nil, nil
 	for i := range p.opt.Zones {
 		name := fmt.Sprintf("%s-%d", e.Clusters[0].Name, i+1)
@@ -722,7 +722,7 @@ func (p *planner) natPerZone(best Scenario) (Scenario, error) {
 // publicNodes is the best EKS design with nodes in public subnets and no
 // NAT gateway.
 func (p *planner) publicNodes(best Scenario) (Scenario, error) {
-	e := copyEstate(best.Estate)
+	e := best.Estate.Clone()
 	e.NATGateways, e.PublicIPs = nil, nil
 	for i := range e.NodeGroups {
 		e.NodeGroups[i].PublicIP = true
@@ -745,7 +745,7 @@ func (p *planner) publicNodes(best Scenario) (Scenario, error) {
 // STS (image pulls and IRSA stay off the NAT gateway; S3 uses a free gateway
 // endpoint).
 func (p *planner) vpcEndpoints(best Scenario) (Scenario, error) {
-	e := copyEstate(best.Estate)
+	e := best.Estate.Clone()
 	for _, svc := range []string{"ecr.api", "ecr.dkr", "sts"} {
 		e.VPCEndpoints = append(e.VPCEndpoints, estate.VPCEndpoint{Name: svc, Service: "com.amazonaws." + p.opt.Region + "." + svc, Zones: p.opt.Zones, Origin: planned})
 	}

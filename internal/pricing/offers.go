@@ -86,8 +86,9 @@ func UpdateFromOffers(offerDir, outDir string) (UpdateSummary, error) {
 // writes it to outDir. It understands the AmazonEC2 offer (Linux on-demand
 // instances, EBS volumes and snapshots, NAT gateways, load balancers, public
 // IPv4), AWSELB, AmazonVPC (public IPv4), AmazonEKS (cluster hours),
-// AmazonECS (Fargate) and AmazonRDS (PostgreSQL and MySQL instances, gp2/gp3
-// storage).
+// AmazonECS (Fargate), AmazonRDS (PostgreSQL and MySQL instances, gp2/gp3
+// storage) and AmazonCloudWatch (alarms): EC2 and RDS instances by their
+// attributes, everything else by the usage-type table (usagetypes.csv).
 //
 // The new catalog is the current one merged with the offers' rows: the
 // current one is the catalog already in outDir, if any, file by file over
@@ -207,46 +208,6 @@ func usageType(attrs map[string]string) string {
 	return u
 }
 
-// serviceUsage maps a usage type (without region prefix) to a catalog
-// service item. The names are those on AWS bills and in the Price List.
-// Load balancer usage types are shared by the three kinds, so their keys
-// add the product family ("/Application", "/Network", "/Classic"); EBS
-// volumes are keyed by their API name ("Storage:gp3").
-var serviceUsage = map[string][3]string{ // usage type -> service, item, unit
-	"NatGateway-Hours":                  {"nat_gateway", "gateway_hour", "usd_per_hour"},
-	"NatGateway-Bytes":                  {"nat_gateway", "data_processed", "usd_per_gb"},
-	"PublicIPv4:InUseAddress":           {"vpc_public_ipv4", "in_use_address_hour", "usd_per_address_hour"},
-	"PublicIPv4:IdleAddress":            {"vpc_public_ipv4", "idle_address_hour", "usd_per_address_hour"},
-	"EBS:SnapshotUsage":                 {"ebs", "snapshot_standard_storage", "usd_per_gb_month"},
-	"EBS:SnapshotArchiveStorage":        {"ebs", "snapshot_archive_storage", "usd_per_gb_month"},
-	"EBS:VolumeP-IOPS.gp3":              {"ebs", "gp3_iops_above_3000", "usd_per_iops_month"},
-	"EBS:VolumeP-IOPS.piops":            {"ebs", "io1_iops", "usd_per_iops_month"},
-	"EBS:VolumeP-IOPS.io2":              {"ebs", "io2_iops_tier1_first_32000", "usd_per_iops_month"},
-	"EBS:VolumeP-Throughput.gp3":        {"ebs", "gp3_throughput_above_125mibps", "usd_per_gibps_month"},
-	"AmazonEKS-Hours:perCluster":        {"eks", "cluster_standard_support", "usd_per_cluster_hour"},
-	"AmazonEKS-Hours:extendedSupport":   {"eks", "cluster_extended_support_surcharge", "usd_per_cluster_hour"},
-	"Fargate-vCPU-Hours:perCPU":         {"fargate", "linux_x86_vcpu_hour", "usd_per_vcpu_hour"},
-	"Fargate-GB-Hours":                  {"fargate", "linux_x86_gb_hour", "usd_per_gb_hour"},
-	"Fargate-ARM-vCPU-Hours:perCPU":     {"fargate", "linux_arm_vcpu_hour", "usd_per_vcpu_hour"},
-	"Fargate-ARM-GB-Hours":              {"fargate", "linux_arm_gb_hour", "usd_per_gb_hour"},
-	"Fargate-EphemeralStorage-GB-Hours": {"fargate", "ephemeral_storage_above_20gb", "usd_per_gb_hour"},
-	"RDS:GP2-Storage":                   {"rds", "gp2_storage", "usd_per_gb_month"},
-	"RDS:GP3-Storage":                   {"rds", "gp3_storage", "usd_per_gb_month"},
-	"LoadBalancerUsage/Application":     {"elb_application", "load_balancer_hour", "usd_per_hour"},
-	"LCUUsage/Application":              {"elb_application", "lcu_hour", "usd_per_lcu_hour"},
-	"LoadBalancerUsage/Network":         {"elb_network", "load_balancer_hour", "usd_per_hour"},
-	"LCUUsage/Network":                  {"elb_network", "nlcu_hour", "usd_per_nlcu_hour"},
-	"LoadBalancerUsage/Classic":         {"elb_classic", "load_balancer_hour", "usd_per_hour"},
-	"DataProcessing-Bytes/Classic":      {"elb_classic", "data_processed", "usd_per_gb"},
-	"Storage:gp2":                       {"ebs", "gp2_storage", "usd_per_gb_month"},
-	"Storage:gp3":                       {"ebs", "gp3_storage", "usd_per_gb_month"},
-	"Storage:io1":                       {"ebs", "io1_storage", "usd_per_gb_month"},
-	"Storage:io2":                       {"ebs", "io2_storage", "usd_per_gb_month"},
-	"Storage:st1":                       {"ebs", "st1_storage", "usd_per_gb_month"},
-	"Storage:sc1":                       {"ebs", "sc1_storage", "usd_per_gb_month"},
-	"Storage:standard":                  {"ebs", "standard_magnetic_storage", "usd_per_gb_month"},
-}
-
 // classify says what a product prices in the catalog, if anything.
 func classify(p offerProduct) (target, bool) {
 	a := p.Attributes
@@ -274,26 +235,13 @@ func classify(p offerProduct) (target, bool) {
 		}
 		return target{kind: kindRDS, region: region, name: a["instanceType"], engine: engine, deploy: deploy}, true
 	}
-	u := usageType(a)
-	key := u
-	switch {
-	case fam == "Load Balancer-Application":
-		key = u + "/Application"
-	case fam == "Load Balancer-Network":
-		key = u + "/Network"
-	case fam == "Load Balancer":
-		key = u + "/Classic"
-	case fam == "Storage" && a["volumeApiName"] != "":
-		key = "Storage:" + a["volumeApiName"] // EBS volumes, by API name
-	}
-	if strings.HasPrefix(key, "RDS:") && a["deploymentOption"] != "" && a["deploymentOption"] != "Single-AZ" {
+	// The usage-type table (usagetypes.csv) says which service item the
+	// product prices. Its RDS storage rows are Single-AZ prices.
+	s, ok := lookupOfferUsage(fam, usageType(a), a)
+	if !ok || (s.Product == "AmazonRDS" && a["deploymentOption"] != "" && a["deploymentOption"] != "Single-AZ") {
 		return target{}, false
 	}
-	s, ok := serviceUsage[key]
-	if !ok {
-		return target{}, false
-	}
-	return target{kind: kindService, region: region, service: s[0], name: s[1], unit: s[2]}, true
+	return target{kind: kindService, region: region, service: s.Service, name: s.Item, unit: s.Unit}, true
 }
 
 // pickPrice chooses the price among a SKU's on-demand dimensions: the

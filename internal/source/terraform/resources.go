@@ -175,6 +175,8 @@ func (t *translator) add(r *resource) error {
 		return t.dbInstance(r)
 	case "aws_route53_zone":
 		return t.hostedZone(r)
+	case "aws_cloudwatch_metric_alarm":
+		return t.metricAlarm(r)
 	}
 	return nil
 }
@@ -767,6 +769,40 @@ func (t *translator) hostedZone(r *resource) error {
 		return err
 	}
 	t.e.HostedZones = append(t.e.HostedZones, estate.HostedZone{Name: nameOr(r, v.Name), Origin: r.origin(t.p.file)})
+	return nil
+}
+
+// metricAlarm reads a CloudWatch metric alarm. A metric math alarm
+// (metric_query blocks) watches each metric its queries name; expressions
+// are free. It is high resolution when a period is under 60 seconds (10 or
+// 30: CloudWatch's high-resolution periods).
+func (t *translator) metricAlarm(r *resource) error {
+	type metric struct {
+		Period float64 `json:"period"`
+	}
+	var v struct {
+		AlarmName   string  `json:"alarm_name"`
+		Period      float64 `json:"period"`
+		MetricQuery []struct {
+			Metric []metric `json:"metric"`
+		} `json:"metric_query"`
+	}
+	if err := t.values(r, &v); err != nil {
+		return err
+	}
+	highRes := func(period float64) bool { return period > 0 && period < 60 }
+	a := estate.Alarm{Name: nameOr(r, v.AlarmName), HighResolution: highRes(v.Period), Origin: r.origin(t.p.file)}
+	for _, q := range v.MetricQuery {
+		if len(q.Metric) == 0 {
+			continue
+		}
+		a.Metrics++
+		if highRes(q.Metric[0].Period) {
+			a.HighResolution = true
+		}
+	}
+	a.Metrics = max(a.Metrics, 1)
+	t.e.Alarms = append(t.e.Alarms, a)
 	return nil
 }
 

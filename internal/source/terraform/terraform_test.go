@@ -303,6 +303,23 @@ func TestParseCases(t *testing.T) {
 			},
 		},
 		{
+			name: "CloudWatch metric alarms: standard, high resolution, metric math",
+			data: planJSON(`{"address": "aws_cloudwatch_metric_alarm.cpu", "mode": "managed", "type": "aws_cloudwatch_metric_alarm", "name": "cpu", "values": {"alarm_name": "cpu-high", "period": 300}},
+{"address": "aws_cloudwatch_metric_alarm.fast", "mode": "managed", "type": "aws_cloudwatch_metric_alarm", "name": "fast", "values": {"period": 10}},
+{"address": "aws_cloudwatch_metric_alarm.ratio", "mode": "managed", "type": "aws_cloudwatch_metric_alarm", "name": "ratio", "values": {"alarm_name": "error-ratio", "period": null,
+ "metric_query": [{"id": "e", "expression": "m1/m2", "metric": []}, {"id": "m1", "metric": [{"metric_name": "Errors", "period": 60}]}, {"id": "m2", "metric": [{"metric_name": "Requests", "period": 30}]}]}}`, ""),
+			check: func(t *testing.T, e *estate.Estate) {
+				want := []estate.Alarm{
+					{Name: "cpu-high", Metrics: 1, Origin: origin("plan.json", 1, "aws_cloudwatch_metric_alarm.cpu")},
+					{Name: "aws_cloudwatch_metric_alarm.fast", Metrics: 1, HighResolution: true, Origin: origin("plan.json", 2, "aws_cloudwatch_metric_alarm.fast")},
+					{Name: "error-ratio", Metrics: 2, HighResolution: true, Origin: origin("plan.json", 3, "aws_cloudwatch_metric_alarm.ratio")},
+				}
+				if !reflect.DeepEqual(e.Alarms, want) {
+					t.Errorf("alarms = %+v", e.Alarms)
+				}
+			},
+		},
+		{
 			name: "database with provisioned iops",
 			data: planJSON(`{"address": "aws_db_instance.d", "mode": "managed", "type": "aws_db_instance", "name": "d", "values": {"identifier_prefix": "app-", "engine": "mysql", "instance_class": "db.r6g.large", "allocated_storage": 400, "iops": 12000}}`, ""),
 			check: func(t *testing.T, e *estate.Estate) {
