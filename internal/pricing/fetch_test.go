@@ -46,7 +46,11 @@ func newOfferServer(t *testing.T) *offerServer {
 		case "404":
 			http.NotFound(w, r)
 		case "slow": // no answer within the request timeout
-			time.Sleep(300 * time.Millisecond)
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(slowAnswer):
+			}
 			files.ServeHTTP(w, r)
 		case "truncated": // announces the whole length, sends half
 			if err != nil {
@@ -78,7 +82,7 @@ func newOfferServer(t *testing.T) *offerServer {
 			w.(http.Flusher).Flush()
 			select {
 			case <-r.Context().Done():
-			case <-time.After(2 * time.Second):
+			case <-time.After(3 * slowAnswer):
 			}
 		default:
 			t.Errorf("unknown fault %q", fault)
@@ -101,8 +105,16 @@ const (
 	eksUSW2  = "/offers/v1.0/aws/AmazonEKS/20990201000000/us-west-2/index.json"
 )
 
+// requestTimeout is the fetch tests' per-request limit and slowAnswer how
+// long a "slow" server waits: far apart, so that a busy machine (CI runs the
+// tests on two shared cores) never turns an ordinary answer into a timeout.
+const (
+	requestTimeout = 750 * time.Millisecond
+	slowAnswer     = 2500 * time.Millisecond
+)
+
 func fetchOpts(s *offerServer, cache string) FetchOptions {
-	return FetchOptions{BaseURL: s.URL, CacheDir: cache, RequestTimeout: 100 * time.Millisecond,
+	return FetchOptions{BaseURL: s.URL, CacheDir: cache, RequestTimeout: requestTimeout,
 		Attempts: 3, Backoff: time.Millisecond}
 }
 
@@ -183,7 +195,7 @@ func TestFetchOffersRetries(t *testing.T) {
 		{"slow server", []string{"slow"}, "", 2},
 		{"stalled body", []string{"stall"}, "", 2},
 		{"5xx every time", []string{"503", "503", "503"}, "AWSELB us-east-2: GET " + "URL" + elbUSE2 + ": 503 Service Unavailable (3 attempts)", 3},
-		{"timeouts every time", []string{"slow", "slow", "slow"}, "no data for 100ms: timed out (3 attempts)", 3},
+		{"timeouts every time", []string{"slow", "slow", "slow"}, "no data for 750ms: timed out (3 attempts)", 3},
 		{"404 is not retried", []string{"404"}, "404 Not Found", 1},
 	}
 	for _, tt := range tests {
