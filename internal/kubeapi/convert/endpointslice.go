@@ -2,6 +2,8 @@ package convert
 
 import "gopkg.in/yaml.v3"
 
+func init() { conversions["endpointslice"] = convertEndpointSlice } // data/apis.yaml: convert: endpointslice
+
 // convertEndpointSlice moves an EndpointSlice from discovery.k8s.io/v1beta1
 // to v1 the way the API server does (kubernetes/kubernetes
 // pkg/apis/discovery/v1beta1/conversion.go): topology becomes

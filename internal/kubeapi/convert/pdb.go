@@ -2,6 +2,8 @@ package convert
 
 import "gopkg.in/yaml.v3"
 
+func init() { conversions["pdb"] = convertPDB } // data/apis.yaml: convert: pdb
+
 // convertPDB moves a PodDisruptionBudget from policy/v1beta1 to policy/v1.
 // The schema is the same but an empty selector changed meaning: "A null
 // selector will match no pods, while an empty ({}) selector will select all

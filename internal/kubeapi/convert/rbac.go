@@ -2,6 +2,8 @@ package convert
 
 import "gopkg.in/yaml.v3"
 
+func init() { conversions["rbac"] = convertRBAC } // data/apis.yaml: convert: rbac
+
 // convertRBAC moves RBAC objects to rbac.authorization.k8s.io/v1. v1beta1
 // has the v1 schema; v1alpha1 subjects carry apiVersion instead of apiGroup
 // (k8s.io/api@v0.34.1 rbac/v1alpha1/types.go Subject): ServiceAccount

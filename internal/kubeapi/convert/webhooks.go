@@ -6,6 +6,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+func init() { conversions["webhooks"] = convertWebhooks } // data/apis.yaml: convert: webhooks
+
 // convertWebhooks moves Validating/MutatingWebhookConfiguration from
 // admissionregistration.k8s.io/v1beta1 to v1. The v1beta1 defaults that v1
 // changed or dropped are written out so the webhook behaves as before
