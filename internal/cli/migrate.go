@@ -211,11 +211,9 @@ parse-error findings).`,
 			if useTarget {
 				findings = append(findings, readiness.Check(sources, rt)...)
 			}
-			// Only what the converter knows is fixable by ` + "`migrate fix`" + `, and only in files.
+			// ` + "`migrate fix`" + ` rewrites files only: live objects are fixed at
+			// their source. (What is fixable in a file, data/apis.yaml says.)
 			for i, f := range findings {
-				if f.Fixable && f.Field == "" && (f.Rule == kubeapi.RuleRemovedAPI || f.Rule == kubeapi.RuleDeprecatedAPI) {
-					findings[i].Fixable = convert.Supported(f.FoundAPIVersion, f.Kind)
-				}
 				if liveOrigin(f.File) {
 					findings[i].Fixable = false
 				}

@@ -1,6 +1,7 @@
 package kubeapi
 
 import (
+	"bytes"
 	_ "embed"
 	"fmt"
 	"sort"
@@ -11,12 +12,37 @@ import (
 )
 
 // Oldest is the oldest Kubernetes release the table describes; versions
-// before it are treated as it.
-var Oldest = Version{1, 8}
+// before it are treated as it. Newest is the newest Kubernetes release the
+// table was checked against, the default target of Check. Both are the
+// oldest: and newest: of data/apis.yaml.
+var Oldest, Newest = tableReleases(apisYAML)
 
-// Newest is the newest Kubernetes release the table was checked against. It
-// is the default target of Check.
-var Newest = Version{1, 35}
+// tableReleases reads oldest: and newest: from the part of the table
+// before apis:, so that setting these variables does not parse the whole
+// table. TestReleasesFromTable holds them to ParseTable's reading.
+func tableReleases(data []byte) (oldest, newest Version) {
+	if i := bytes.Index(data, []byte("\napis:")); i >= 0 {
+		data = data[:i]
+	}
+	var h struct {
+		Oldest Version `yaml:"oldest"`
+		Newest Version `yaml:"newest"`
+	}
+	if err := yaml.Unmarshal(data, &h); err != nil {
+		return Version{}, Version{} // LoadTable reports it
+	}
+	return h.Oldest, h.Newest
+}
+
+// What `refit migrate fix` does with an API (API.Convert); any other value
+// names a Go conversion of package convert.
+const (
+	// ConvertRename: set apiVersion to the replacement, nothing else.
+	ConvertRename = "rename"
+	// ConvertManual: leave the object to a person (API.ManualReason says
+	// why).
+	ConvertManual = "manual"
+)
 
 // API is one built-in group/version/kind and its lifecycle.
 type API struct {
@@ -39,7 +65,20 @@ type API struct {
 	ReplacementKind string `yaml:"replacementKind" json:"replacementKind,omitempty"`
 	Notes           string `yaml:"notes" json:"notes,omitempty"`
 	Source          string `yaml:"source" json:"source,omitempty"`
+	// Convert is how `refit migrate fix` moves an object to the
+	// replacement: ConvertRename, ConvertManual, or the name of a Go
+	// conversion in package convert. Every deprecated or removed API says.
+	Convert string `yaml:"convert" json:"convert,omitempty"`
+	// ManualReason says why a person converts it (Convert is manual).
+	ManualReason string `yaml:"manualReason" json:"manualReason,omitempty"`
+	// Report names a Go function of package convert that explains a manual
+	// object without changing it (psp).
+	Report string `yaml:"report" json:"report,omitempty"`
 }
+
+// Fixable reports whether `refit migrate fix` rewrites objects of the API
+// to its replacement.
+func (a API) Fixable() bool { return a.Convert != "" && a.Convert != ConvertManual }
 
 // APIVersion renders "group/version", or "version" for the core group.
 func (a API) APIVersion() string {
@@ -76,10 +115,11 @@ func (a API) ServedAt(v Version) bool {
 
 // Table is the set of known APIs, read from the embedded data/apis.yaml.
 type Table struct {
-	apis  []API
-	index map[string]int      // apiVersion + "\x00" + kind
-	byGV  map[string][]int    // apiVersion
-	kinds map[string]struct{} // every kind named
+	oldest, newest Version
+	apis           []API
+	index          map[string]int      // apiVersion + "\x00" + kind
+	byGV           map[string][]int    // apiVersion
+	kinds          map[string]struct{} // every kind named
 }
 
 //go:embed data/apis.yaml
@@ -105,12 +145,17 @@ func ParseTable(file string, data []byte) (*Table, error) {
 		return nil, fmt.Errorf("%s: %v", file, err)
 	}
 	var doc struct {
-		APIs []yaml.Node `yaml:"apis"`
+		Oldest Version     `yaml:"oldest"`
+		Newest Version     `yaml:"newest"`
+		APIs   []yaml.Node `yaml:"apis"`
 	}
 	if err := root.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("%s: %v", file, err)
 	}
-	t := &Table{index: map[string]int{}, byGV: map[string][]int{}, kinds: map[string]struct{}{}}
+	if !doc.Oldest.IsZero() && !doc.Newest.IsZero() && doc.Newest.Less(doc.Oldest) {
+		return nil, fmt.Errorf("%s: newest %s is before oldest %s", file, doc.Newest, doc.Oldest)
+	}
+	t := &Table{oldest: doc.Oldest, newest: doc.Newest, index: map[string]int{}, byGV: map[string][]int{}, kinds: map[string]struct{}{}}
 	for i := range doc.APIs {
 		n := &doc.APIs[i]
 		var a API
@@ -127,6 +172,9 @@ func ParseTable(file string, data []byte) (*Table, error) {
 		case a.Replacement == a.APIVersion():
 			return nil, fmt.Errorf("%s:%d: %s replaces itself", file, n.Line, a)
 		}
+		if err := checkConvert(a); err != "" {
+			return nil, fmt.Errorf("%s:%d: %s %s", file, n.Line, a, err)
+		}
 		key := a.APIVersion() + "\x00" + a.Kind
 		if _, dup := t.index[key]; dup {
 			return nil, fmt.Errorf("%s:%d: %s is listed twice", file, n.Line, a)
@@ -138,6 +186,33 @@ func ParseTable(file string, data []byte) (*Table, error) {
 	}
 	return t, nil
 }
+
+// checkConvert says what is wrong with an API's convert, manualReason and
+// report fields, "" when nothing is.
+func checkConvert(a API) string {
+	switch {
+	case a.Convert == "" && (!a.DeprecatedIn.IsZero() || !a.RemovedIn.IsZero()):
+		return "is deprecated or removed but has no convert: (rename, manual with a manualReason, or the name of a Go conversion)"
+	case a.Convert == ConvertManual && strings.TrimSpace(a.ManualReason) == "":
+		return "is convert: manual without a manualReason"
+	case a.Convert != ConvertManual && a.ManualReason != "":
+		return "has a manualReason but is not convert: manual"
+	case a.Convert != ConvertManual && a.Report != "":
+		return "has a report but is not convert: manual"
+	case a.Fixable() && a.Replacement == "":
+		return "is convert: " + a.Convert + " but has no replacement to convert to"
+	case a.Fixable() && a.ReplacementKind != "":
+		return "is convert: " + a.Convert + " but its replacement is another kind; mark it manual"
+	}
+	return ""
+}
+
+// Oldest is the table's oldest: release (zero when it has none).
+func (t *Table) Oldest() Version { return t.oldest }
+
+// Newest is the table's newest: release, the newest it was checked against
+// (zero when it has none).
+func (t *Table) Newest() Version { return t.newest }
 
 // Lookup finds an apiVersion ("apps/v1beta1", "v1") and kind.
 func (t *Table) Lookup(apiVersion, kind string) (API, bool) {

@@ -146,6 +146,14 @@ func TestParseTableErrors(t *testing.T) {
 		{"duplicate", "apis:\n  - {version: v1, kind: K}\n  - {version: v1, kind: K}\n", "t.yaml:3: v1 K is listed twice"},
 		{"order", "apis:\n  - {version: v1, kind: K, deprecatedIn: \"1.20\", removedIn: \"1.19\"}\n", "removed in 1.19 before it is deprecated"},
 		{"self", "apis:\n  - {group: g, version: v1, kind: K, replacement: g/v1}\n", "replaces itself"},
+		{"removed without convert", "apis:\n  - {group: g, version: v1beta1, kind: K, removedIn: \"1.30\", replacement: g/v1}\n", "t.yaml:2: g/v1beta1 K is deprecated or removed but has no convert:"},
+		{"deprecated without convert", "apis:\n  - {group: g, version: v1beta1, kind: K, deprecatedIn: \"1.30\", replacement: g/v1}\n", "t.yaml:2: g/v1beta1 K is deprecated or removed but has no convert:"},
+		{"manual without reason", "apis:\n  - {group: g, version: v1beta1, kind: K, removedIn: \"1.30\", convert: manual}\n", "is convert: manual without a manualReason"},
+		{"reason without manual", "apis:\n  - {group: g, version: v1beta1, kind: K, removedIn: \"1.30\", replacement: g/v1, convert: rename, manualReason: x}\n", "has a manualReason but is not convert: manual"},
+		{"report without manual", "apis:\n  - {group: g, version: v1beta1, kind: K, removedIn: \"1.30\", replacement: g/v1, convert: rename, report: psp}\n", "has a report but is not convert: manual"},
+		{"rename without replacement", "apis:\n  - {group: g, version: v1beta1, kind: K, removedIn: \"1.30\", convert: rename}\n", "is convert: rename but has no replacement"},
+		{"rename to another kind", "apis:\n  - {group: g, version: v1beta1, kind: K, removedIn: \"1.30\", replacement: g/v1, replacementKind: L, convert: rename}\n", "its replacement is another kind"},
+		{"newest before oldest", "oldest: \"1.8\"\nnewest: \"1.7\"\napis: []\n", "t.yaml: newest 1.7 is before oldest 1.8"},
 		{"not yaml", "apis: [", "t.yaml:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -223,5 +231,43 @@ func TestRemovalsAndGroupVersion(t *testing.T) {
 	}
 	if !tab.KnowsKind("CronJob") || tab.KnowsKind("Widget") {
 		t.Error("KnowsKind")
+	}
+}
+
+// Oldest and Newest are the table's oldest: and newest:.
+func TestReleasesFromTable(t *testing.T) {
+	tab := mustTable(t)
+	if Oldest != tab.Oldest() || Newest != tab.Newest() || Oldest.IsZero() || Newest.IsZero() {
+		t.Errorf("Oldest, Newest = %s, %s; the table says %s, %s", Oldest, Newest, tab.Oldest(), tab.Newest())
+	}
+	if o, n := tableReleases([]byte("# c\noldest: \"1.9\"\nnewest: \"1.40\"\napis:\n  - {version: v1, kind: K}\n")); o != v("1.9") || n != v("1.40") {
+		t.Errorf("tableReleases = %s, %s", o, n)
+	}
+	if o, n := tableReleases([]byte("newest: [")); !o.IsZero() || !n.IsZero() {
+		t.Errorf("tableReleases of bad YAML = %s, %s", o, n)
+	}
+}
+
+// Every deprecated or removed API says how migrate fix treats it: a
+// conversion, or manual with the reason. (ParseTable refuses a table that
+// does not; this test names the offenders.) The removals up to Newest that
+// were detected but silently unfixable (flowcontrol 1.29 and 1.32) are now
+// converted.
+func TestEveryRemovalSaysHowToConvert(t *testing.T) {
+	tab := mustTable(t)
+	for _, a := range tab.All() {
+		if a.DeprecatedIn.IsZero() && a.RemovedIn.IsZero() {
+			continue
+		}
+		if !a.Fixable() && (a.Convert != ConvertManual || strings.TrimSpace(a.ManualReason) == "") {
+			t.Errorf("%s (removed in %s): convert %q, manualReason %q", a, a.RemovedIn, a.Convert, a.ManualReason)
+		}
+	}
+	for _, r := range []string{"1.29", "1.32"} {
+		for _, a := range tab.Removals(v(r)) {
+			if a.Group == "flowcontrol.apiserver.k8s.io" && !a.Fixable() {
+				t.Errorf("%s: not fixable", a)
+			}
+		}
 	}
 }

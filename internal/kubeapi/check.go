@@ -47,27 +47,9 @@ type CheckOptions struct {
 	From Version
 }
 
-// convertible lists the kinds that `refit migrate fix` (package convert)
-// rewrites to their replacement version.
-var convertible = map[string]bool{
-	"Deployment": true, "DaemonSet": true, "StatefulSet": true, "ReplicaSet": true,
-	"Ingress": true, "IngressClass": true, "CronJob": true, "PodDisruptionBudget": true,
-	"HorizontalPodAutoscaler": true, "ClusterRole": true, "ClusterRoleBinding": true,
-	"Role": true, "RoleBinding": true, "PriorityClass": true, "StorageClass": true,
-	"VolumeAttachment": true, "CSIDriver": true, "CSINode": true,
-	"MutatingWebhookConfiguration": true, "ValidatingWebhookConfiguration": true,
-	"EndpointSlice": true, "Lease": true, "CustomResourceDefinition": true,
-	"NetworkPolicy": true, "RuntimeClass": true, "Event": true, "CSIStorageCapacity": true,
-	"FlowSchema": true, "PriorityLevelConfiguration": true,
-}
-
 // scaleTargets are the workload kinds whose HPA scaleTargetRef the
 // converter rewrites to apps/v1.
 var scaleTargets = map[string]bool{"Deployment": true, "ReplicaSet": true, "StatefulSet": true}
-
-// Convertible reports whether the converter rewrites objects of kind (to
-// the replacement the table names).
-func Convertible(kind string) bool { return convertible[kind] }
 
 // Check finds deprecated and removed APIs in documents: each object's own
 // apiVersion and kind, the API versions named inside objects (HPA scale
@@ -210,13 +192,13 @@ func (c *checker) own(o object, n *yaml.Node) (Finding, bool) {
 		f.Rule, f.Severity = RuleNoReplacement, Error
 		f.Message = fmt.Sprintf("%s is not served by Kubernetes %s (removed in %s%s) and no API replaces it", a, c.to, a.RemovedIn, since(a)) + sentence(a.Notes)
 	case a.RemovedAt(c.to):
-		f.Rule, f.Severity, f.Fixable = RuleRemovedAPI, Error, convertible[a.Kind]
+		f.Rule, f.Severity, f.Fixable = RuleRemovedAPI, Error, a.Fixable()
 		f.Message = fmt.Sprintf("%s is not served by Kubernetes %s (removed in %s%s); %s", a, c.to, a.RemovedIn, since(a), use)
 	case a.DeprecatedAt(c.to) && repl == "":
 		f.Rule, f.Severity = RuleNoReplacement, Warning
 		f.Message = fmt.Sprintf("%s is deprecated since Kubernetes %s%s and no API replaces it", a, a.DeprecatedIn, removal(a)) + sentence(a.Notes)
 	case a.DeprecatedAt(c.to):
-		f.Rule, f.Severity, f.Fixable = RuleDeprecatedAPI, Warning, convertible[a.Kind] && a.NewKind() == a.Kind
+		f.Rule, f.Severity, f.Fixable = RuleDeprecatedAPI, Warning, a.Fixable()
 		f.Message = fmt.Sprintf("%s is deprecated since Kubernetes %s%s; %s", a, a.DeprecatedIn, removal(a), use)
 	case !c.from.IsZero() && !a.ServedAt(c.from):
 		f.Rule, f.Severity = RuleNotServed, Warning

@@ -7,9 +7,10 @@
 // user should know about (Notes) and what it could not convert (Unconverted):
 // nothing is dropped silently.
 //
-// The API versions and the releases they were removed in follow the
-// Kubernetes deprecation guide:
-// https://kubernetes.io/docs/reference/using-api/deprecation-guide/
+// Which API versions it converts, to what, and from which release, come
+// from the API table (internal/kubeapi/data/apis.yaml, field convert:): a
+// plain apiVersion rename needs no code here; a conversion that edits fields
+// is a function registered in conversions, one file each.
 package convert
 
 import (
@@ -56,84 +57,33 @@ func errorf(n *yaml.Node, format string, args ...any) error {
 	return &Error{Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
-// conversion is one row of the table: objects of Kinds in one of From are
-// rewritten to To, which is served since Since.
-type conversion struct {
-	From  []string
-	Kinds []string
-	To    string
-	// Since is the first release that serves To.
-	Since kubeapi.Version
-	// Removed is the release that stopped serving From (for messages).
-	Removed kubeapi.Version
-	// Fn edits the object (apiVersion is set afterwards). Nil means the
-	// schemas are identical.
-	Fn func(c *ctx, from string) error
-	// NoReplacement marks kinds that have no successor (PodSecurityPolicy);
-	// Fn then only reports.
-	NoReplacement bool
-}
+// conversionFunc edits an object moving from apiVersion `from` to c.dest
+// (apiVersion itself is set afterwards), or, as a report, only explains it.
+type conversionFunc func(c *ctx, from string) error
 
+// conversions are the Go conversions that data/apis.yaml names in convert:,
+// each registered by the file that holds it (func init); convert: rename
+// needs none: apiVersion alone changes. reports are the functions it names
+// in report: for objects a person converts; they explain without changing
+// anything. TestConversionNames holds the table and these maps to each
+// other.
+var conversions, reports = map[string]conversionFunc{}, map[string]conversionFunc{}
+
+// v is release 1.minor.
 func v(minor int) kubeapi.Version { return kubeapi.Version{Major: 1, Minor: minor} }
 
-// Release numbers: the "available since" and "no longer served as of"
-// versions of https://kubernetes.io/docs/reference/using-api/deprecation-guide/
-// (v1.16, v1.22, v1.25, v1.26 sections) and the release notes that
-// introduced the GA versions.
-var table = []conversion{
-	{From: []string{"extensions/v1beta1", "apps/v1beta1", "apps/v1beta2"}, Kinds: []string{"Deployment", "DaemonSet", "ReplicaSet", "StatefulSet"},
-		To: "apps/v1", Since: v(9), Removed: v(16), Fn: convertWorkload},
-	{From: []string{"extensions/v1beta1", "networking.k8s.io/v1beta1"}, Kinds: []string{"Ingress"},
-		To: "networking.k8s.io/v1", Since: v(19), Removed: v(22), Fn: convertIngress},
-	{From: []string{"networking.k8s.io/v1beta1"}, Kinds: []string{"IngressClass"},
-		To: "networking.k8s.io/v1", Since: v(19), Removed: v(22)},
-	{From: []string{"extensions/v1beta1"}, Kinds: []string{"NetworkPolicy"},
-		To: "networking.k8s.io/v1", Since: v(7), Removed: v(16)},
-	// CronJob: the defaults (concurrencyPolicy Allow, successfulJobsHistoryLimit
-	// 3, failedJobsHistoryLimit 1, suspend false) are the same in batch/v1beta1
-	// and batch/v1 (k8s.io/api@v0.34.1 batch/v1beta1/types.go and batch/v1/types.go).
-	{From: []string{"batch/v1beta1"}, Kinds: []string{"CronJob"},
-		To: "batch/v1", Since: v(21), Removed: v(25)},
-	{From: []string{"policy/v1beta1"}, Kinds: []string{"PodDisruptionBudget"},
-		To: "policy/v1", Since: v(21), Removed: v(25), Fn: convertPDB},
-	{From: []string{"autoscaling/v2beta1"}, Kinds: []string{"HorizontalPodAutoscaler"},
-		To: "autoscaling/v2", Since: v(23), Removed: v(25), Fn: convertHPA},
-	{From: []string{"autoscaling/v2beta2"}, Kinds: []string{"HorizontalPodAutoscaler"},
-		To: "autoscaling/v2", Since: v(23), Removed: v(26), Fn: convertHPA},
-	{From: []string{"rbac.authorization.k8s.io/v1beta1", "rbac.authorization.k8s.io/v1alpha1"}, Kinds: []string{"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"},
-		To: "rbac.authorization.k8s.io/v1", Since: v(8), Removed: v(22), Fn: convertRBAC},
-	{From: []string{"scheduling.k8s.io/v1beta1", "scheduling.k8s.io/v1alpha1"}, Kinds: []string{"PriorityClass"},
-		To: "scheduling.k8s.io/v1", Since: v(14), Removed: v(22)},
-	{From: []string{"storage.k8s.io/v1beta1"}, Kinds: []string{"StorageClass"},
-		To: "storage.k8s.io/v1", Since: v(6), Removed: v(22)},
-	{From: []string{"storage.k8s.io/v1beta1"}, Kinds: []string{"VolumeAttachment"},
-		To: "storage.k8s.io/v1", Since: v(13), Removed: v(22)},
-	{From: []string{"storage.k8s.io/v1beta1"}, Kinds: []string{"CSINode"},
-		To: "storage.k8s.io/v1", Since: v(17), Removed: v(22)},
-	{From: []string{"storage.k8s.io/v1beta1"}, Kinds: []string{"CSIDriver"},
-		To: "storage.k8s.io/v1", Since: v(18), Removed: v(22)},
-	{From: []string{"admissionregistration.k8s.io/v1beta1"}, Kinds: []string{"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"},
-		To: "admissionregistration.k8s.io/v1", Since: v(16), Removed: v(22), Fn: convertWebhooks},
-	{From: []string{"discovery.k8s.io/v1beta1"}, Kinds: []string{"EndpointSlice"},
-		To: "discovery.k8s.io/v1", Since: v(21), Removed: v(25), Fn: convertEndpointSlice},
-	{From: []string{"coordination.k8s.io/v1beta1"}, Kinds: []string{"Lease"},
-		To: "coordination.k8s.io/v1", Since: v(14), Removed: v(22)},
-	{From: []string{"apiextensions.k8s.io/v1beta1"}, Kinds: []string{"CustomResourceDefinition"},
-		To: "apiextensions.k8s.io/v1", Since: v(16), Removed: v(22), Fn: convertCRD},
-	{From: []string{"extensions/v1beta1"}, Kinds: []string{"PodSecurityPolicy"},
-		Removed: v(16), NoReplacement: true, Fn: reportPSP},
-	{From: []string{"policy/v1beta1"}, Kinds: []string{"PodSecurityPolicy"},
-		Removed: v(25), NoReplacement: true, Fn: reportPSP},
-}
-
-func lookupConversion(apiVersion, kind string) *conversion {
-	for i := range table {
-		c := &table[i]
-		if contains(c.From, apiVersion) && contains(c.Kinds, kind) {
-			return c
-		}
+// lookup finds the table's entry for an object that migrate fix converts or
+// reports on.
+func lookup(apiVersion, kind string) (*kubeapi.Table, kubeapi.API, bool, error) {
+	t, err := kubeapi.LoadTable()
+	if err != nil {
+		return nil, kubeapi.API{}, false, err
 	}
-	return nil
+	a, ok := t.Lookup(apiVersion, kind)
+	if !ok || (!a.Fixable() && a.Report == "") {
+		return t, kubeapi.API{}, false, nil
+	}
+	return t, a, true, nil
 }
 
 func contains(list []string, s string) bool {
@@ -147,13 +97,20 @@ func contains(list []string, s string) bool {
 
 // Supported reports whether Convert knows how to rewrite (or, for kinds
 // without a replacement, report on) objects of this apiVersion and kind.
-func Supported(apiVersion, kind string) bool { return lookupConversion(apiVersion, kind) != nil }
+func Supported(apiVersion, kind string) bool {
+	_, _, ok, _ := lookup(apiVersion, kind)
+	return ok
+}
 
 // ctx carries the object being converted and the result being built.
 type ctx struct {
-	obj  *yaml.Node
-	res  *Result
-	to   kubeapi.Version
+	obj *yaml.Node
+	res *Result
+	to  kubeapi.Version
+	// api is the table's entry for the object's own version, and dest the
+	// apiVersion it moves to.
+	api  kubeapi.API
+	dest string
 	opts Options
 }
 
@@ -182,10 +139,12 @@ func (c *ctx) unconvertedf(format string, args ...any) {
 // and kinds it does not know, are left unchanged. On error the object is
 // left exactly as it was.
 //
-// An object is converted when its apiVersion is a deprecated one listed in
-// the table and the replacement is served at `to`; if the replacement is not
-// served yet the object is left alone (and reported when its own version is
-// not served either).
+// An object is converted when data/apis.yaml lists its apiVersion and kind
+// with a convert: other than manual, to the newest version on the
+// replacement chain that `to` serves (flowcontrol v1beta2 → v1beta3 at
+// 1.28, → v1 from 1.29); if none is served yet the object is left alone
+// (and reported when its own version is not served either). Objects marked
+// manual with a report: are only reported on.
 func Convert(doc *yaml.Node, to kubeapi.Version) (Result, error) {
 	return ConvertWith(doc, to, Options{})
 }
@@ -208,29 +167,49 @@ func ConvertWith(doc *yaml.Node, to kubeapi.Version, opts Options) (Result, erro
 	work := deepCopy(doc)
 	c := &ctx{obj: work, res: &res, to: to, opts: opts}
 
-	conv := lookupConversion(apiVersion, kind)
+	t, a, known, err := lookup(apiVersion, kind)
+	if err != nil {
+		return res, &Error{Msg: err.Error()}
+	}
+	at := to
+	if at.IsZero() {
+		at = kubeapi.Newest
+	}
 	switch {
-	case conv == nil:
-		// Current or unknown: only references inside the object may need
-		// fixing.
-	case conv.NoReplacement:
-		if err := conv.Fn(c, apiVersion); err != nil {
+	case !known:
+		// Current, unknown or manual: only references inside the object
+		// may need fixing.
+	case !a.Fixable():
+		fn := reports[a.Report]
+		if fn == nil {
+			return res, &Error{Msg: fmt.Sprintf("data/apis.yaml names report %q for %s, which package convert does not have", a.Report, a)}
+		}
+		c.api = a
+		if err := fn(c, a.APIVersion()); err != nil {
 			return Result{From: apiVersion, To: apiVersion}, err
 		}
 		return res, nil
-	case !to.IsZero() && to.Less(conv.Since):
-		if !conv.Removed.IsZero() && to.AtLeast(conv.Removed) {
-			c.unconvertedf("%s %s is not served at %s and %s is served only from %s", apiVersion, kind, to, conv.To, conv.Since)
-		}
-		return res, nil
 	default:
-		if conv.Fn != nil {
-			if err := conv.Fn(c, apiVersion); err != nil {
+		dest := t.ReplacementAt(a, at)
+		r, _ := t.Lookup(dest, a.NewKind())
+		if dest == "" || !r.ServedAt(at) {
+			if dest != "" && a.RemovedAt(to) {
+				c.unconvertedf("%s %s is not served at %s and %s is served only from %s", apiVersion, kind, to, dest, r.IntroducedIn)
+			}
+			return res, nil
+		}
+		c.api, c.dest = a, dest
+		if a.Convert != kubeapi.ConvertRename {
+			fn := conversions[a.Convert]
+			if fn == nil {
+				return res, &Error{Msg: fmt.Sprintf("data/apis.yaml names conversion %q for %s, which package convert does not have", a.Convert, a)}
+			}
+			if err := fn(c, a.APIVersion()); err != nil {
 				return Result{From: apiVersion, To: apiVersion}, err
 			}
 		}
-		setScalar(work, "apiVersion", conv.To)
-		res.To = conv.To
+		setScalar(work, "apiVersion", dest)
+		res.To = dest
 		res.Changed = true
 	}
 	if kind == "HorizontalPodAutoscaler" {

@@ -7,6 +7,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+func init() { conversions["crd"] = convertCRD } // data/apis.yaml: convert: crd
+
 // convertCRD moves a CustomResourceDefinition from apiextensions.k8s.io/v1beta1
 // to v1 (https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definition-versioning/
 // and the v1beta1 defaults in kubernetes/kubernetes

@@ -6,6 +6,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+func init() { conversions["hpa"] = convertHPA } // data/apis.yaml: convert: hpa
+
 // convertHPA moves a HorizontalPodAutoscaler from autoscaling/v2beta1 or
 // v2beta2 to autoscaling/v2. v2beta2 and v2 have the same schema. v2beta1
 // metric sources are restructured as the API server's own conversion does

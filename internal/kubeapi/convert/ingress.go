@@ -12,6 +12,8 @@ import (
 // replaced with spec.ingressClassName.
 const ingressClassAnnotation = "kubernetes.io/ingress.class"
 
+func init() { conversions["ingress"] = convertIngress } // data/apis.yaml: convert: ingress
+
 // convertIngress moves an Ingress from extensions/v1beta1 or
 // networking.k8s.io/v1beta1 to networking.k8s.io/v1:
 //

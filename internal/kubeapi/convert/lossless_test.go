@@ -28,8 +28,13 @@ import (
 	discoveryv1 "k8s.io/api/discovery/v1"
 	discoveryv1beta1 "k8s.io/api/discovery/v1beta1"
 	extv1beta1 "k8s.io/api/extensions/v1beta1"
+	flowv1 "k8s.io/api/flowcontrol/v1"
+	flowv1beta2 "k8s.io/api/flowcontrol/v1beta2"
+	flowv1beta3 "k8s.io/api/flowcontrol/v1beta3"
 	netv1 "k8s.io/api/networking/v1"
 	netv1beta1 "k8s.io/api/networking/v1beta1"
+	nodev1 "k8s.io/api/node/v1"
+	nodev1beta1 "k8s.io/api/node/v1beta1"
 	policyv1 "k8s.io/api/policy/v1"
 	policyv1beta1 "k8s.io/api/policy/v1beta1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -115,6 +120,16 @@ var newObject = map[string]func() any{
 	"discovery.k8s.io/v1/EndpointSlice":                                   func() any { return &discoveryv1.EndpointSlice{} },
 	"coordination.k8s.io/v1beta1/Lease":                                   func() any { return &coordinationv1beta1.Lease{} },
 	"coordination.k8s.io/v1/Lease":                                        func() any { return &coordinationv1.Lease{} },
+	"flowcontrol.apiserver.k8s.io/v1beta2/FlowSchema":                     func() any { return &flowv1beta2.FlowSchema{} },
+	"flowcontrol.apiserver.k8s.io/v1beta2/PriorityLevelConfiguration":     func() any { return &flowv1beta2.PriorityLevelConfiguration{} },
+	"flowcontrol.apiserver.k8s.io/v1beta3/FlowSchema":                     func() any { return &flowv1beta3.FlowSchema{} },
+	"flowcontrol.apiserver.k8s.io/v1beta3/PriorityLevelConfiguration":     func() any { return &flowv1beta3.PriorityLevelConfiguration{} },
+	"flowcontrol.apiserver.k8s.io/v1/FlowSchema":                          func() any { return &flowv1.FlowSchema{} },
+	"flowcontrol.apiserver.k8s.io/v1/PriorityLevelConfiguration":          func() any { return &flowv1.PriorityLevelConfiguration{} },
+	"node.k8s.io/v1beta1/RuntimeClass":                                    func() any { return &nodev1beta1.RuntimeClass{} },
+	"node.k8s.io/v1/RuntimeClass":                                         func() any { return &nodev1.RuntimeClass{} },
+	"storage.k8s.io/v1beta1/CSIStorageCapacity":                           func() any { return &storagev1beta1.CSIStorageCapacity{} },
+	"storage.k8s.io/v1/CSIStorageCapacity":                                func() any { return &storagev1.CSIStorageCapacity{} },
 	"apiextensions.k8s.io/v1beta1/CustomResourceDefinition":               func() any { return &crdV1beta1{} },
 	"apiextensions.k8s.io/v1/CustomResourceDefinition":                    func() any { return &crdV1{} },
 	"v1/ConfigMap": func() any { return &corev1.ConfigMap{} },
@@ -152,20 +167,29 @@ var mappings = map[string]fieldMapping{
 	"extensions/v1beta1/Ingress":        {ingressMap, []string{"ObjectMeta", "Spec.IngressClassName", "Spec.DefaultBackend", "Spec.TLS", "Spec.Rules"}},
 	"networking.k8s.io/v1beta1/Ingress": {ingressMap, []string{"ObjectMeta", "Spec.IngressClassName", "Spec.DefaultBackend", "Spec.TLS", "Spec.Rules"}},
 	// Same schema: every field by name.
-	"networking.k8s.io/v1beta1/IngressClass":               {identity, []string{"ObjectMeta", "Spec"}},
-	"extensions/v1beta1/NetworkPolicy":                     {identity, []string{"ObjectMeta", "Spec"}},
-	"batch/v1beta1/CronJob":                                {identity, []string{"ObjectMeta", "Spec.Schedule", "Spec.ConcurrencyPolicy", "Spec.JobTemplate"}},
-	"policy/v1beta1/PodDisruptionBudget":                   {identity, []string{"ObjectMeta", "Spec"}},
-	"scheduling.k8s.io/v1beta1/PriorityClass":              {identity, []string{"ObjectMeta", "Value", "GlobalDefault", "Description"}},
-	"storage.k8s.io/v1beta1/StorageClass":                  {identity, []string{"ObjectMeta", "Provisioner", "Parameters", "ReclaimPolicy", "VolumeBindingMode"}},
-	"storage.k8s.io/v1beta1/CSIDriver":                     {identity, []string{"ObjectMeta", "Spec"}},
-	"storage.k8s.io/v1beta1/CSINode":                       {identity, []string{"ObjectMeta", "Spec"}},
-	"storage.k8s.io/v1beta1/VolumeAttachment":              {identity, []string{"ObjectMeta", "Spec"}},
-	"coordination.k8s.io/v1beta1/Lease":                    {identity, []string{"ObjectMeta", "Spec"}},
-	"rbac.authorization.k8s.io/v1beta1/ClusterRole":        {identity, []string{"ObjectMeta", "Rules"}},
-	"rbac.authorization.k8s.io/v1beta1/Role":               {identity, []string{"ObjectMeta", "Rules"}},
-	"rbac.authorization.k8s.io/v1beta1/ClusterRoleBinding": {identity, []string{"ObjectMeta", "RoleRef", "Subjects"}},
-	"rbac.authorization.k8s.io/v1beta1/RoleBinding":        {identity, []string{"ObjectMeta", "RoleRef", "Subjects"}},
+	"networking.k8s.io/v1beta1/IngressClass":          {identity, []string{"ObjectMeta", "Spec"}},
+	"extensions/v1beta1/NetworkPolicy":                {identity, []string{"ObjectMeta", "Spec"}},
+	"batch/v1beta1/CronJob":                           {identity, []string{"ObjectMeta", "Spec.Schedule", "Spec.ConcurrencyPolicy", "Spec.JobTemplate"}},
+	"policy/v1beta1/PodDisruptionBudget":              {identity, []string{"ObjectMeta", "Spec"}},
+	"scheduling.k8s.io/v1beta1/PriorityClass":         {identity, []string{"ObjectMeta", "Value", "GlobalDefault", "Description"}},
+	"storage.k8s.io/v1beta1/StorageClass":             {identity, []string{"ObjectMeta", "Provisioner", "Parameters", "ReclaimPolicy", "VolumeBindingMode"}},
+	"storage.k8s.io/v1beta1/CSIDriver":                {identity, []string{"ObjectMeta", "Spec"}},
+	"storage.k8s.io/v1beta1/CSINode":                  {identity, []string{"ObjectMeta", "Spec"}},
+	"storage.k8s.io/v1beta1/VolumeAttachment":         {identity, []string{"ObjectMeta", "Spec"}},
+	"coordination.k8s.io/v1beta1/Lease":               {identity, []string{"ObjectMeta", "Spec"}},
+	"node.k8s.io/v1beta1/RuntimeClass":                {identity, []string{"ObjectMeta", "Handler", "Overhead", "Scheduling"}},
+	"storage.k8s.io/v1beta1/CSIStorageCapacity":       {identity, []string{"ObjectMeta", "NodeTopology", "StorageClassName", "Capacity", "MaximumVolumeSize"}},
+	"flowcontrol.apiserver.k8s.io/v1beta2/FlowSchema": {identity, []string{"ObjectMeta", "Spec"}},
+	"flowcontrol.apiserver.k8s.io/v1beta3/FlowSchema": {identity, []string{"ObjectMeta", "Spec"}},
+	// PriorityLevelConfiguration: assuredConcurrencyShares →
+	// nominalConcurrencyShares; a 0 (the old versions' "default 30")
+	// becomes 30 in v1, unless v1beta3's preserve-zero annotation is set.
+	"flowcontrol.apiserver.k8s.io/v1beta2/PriorityLevelConfiguration": {priorityLevelMap, []string{"ObjectMeta", "Spec.Type", "Spec.Limited", "Spec.Exempt"}},
+	"flowcontrol.apiserver.k8s.io/v1beta3/PriorityLevelConfiguration": {priorityLevelMap, []string{"ObjectMeta", "Spec.Type", "Spec.Limited", "Spec.Exempt"}},
+	"rbac.authorization.k8s.io/v1beta1/ClusterRole":                   {identity, []string{"ObjectMeta", "Rules"}},
+	"rbac.authorization.k8s.io/v1beta1/Role":                          {identity, []string{"ObjectMeta", "Rules"}},
+	"rbac.authorization.k8s.io/v1beta1/ClusterRoleBinding":            {identity, []string{"ObjectMeta", "RoleRef", "Subjects"}},
+	"rbac.authorization.k8s.io/v1beta1/RoleBinding":                   {identity, []string{"ObjectMeta", "RoleRef", "Subjects"}},
 	// v1alpha1 subjects: apiVersion → apiGroup ("" for ServiceAccount).
 	"rbac.authorization.k8s.io/v1alpha1/ClusterRoleBinding": {rbacAlphaMap, []string{"ObjectMeta", "RoleRef", "Subjects"}},
 	// HPA: v2beta1 metric sources restructured; scaleTargetRef of removed
@@ -238,6 +262,24 @@ func identityFixRef(t *testing.T, old, to any) {
 		spec, _ := m["spec"].(map[string]any)
 		if ref, ok := spec["scaleTargetRef"].(map[string]any); ok && contains(oldWorkloadVersions, ref["apiVersion"].(string)) {
 			ref["apiVersion"] = "apps/v1"
+		}
+	})
+}
+
+func priorityLevelMap(t *testing.T, old, to any) {
+	_, preserve := reflect.ValueOf(old).Elem().FieldByName("ObjectMeta").Interface().(metav1.ObjectMeta).Annotations[preserveZeroShares]
+	viaJSON(t, old, to, func(m map[string]any) {
+		spec, _ := m["spec"].(map[string]any)
+		lim, _ := spec["limited"].(map[string]any)
+		if lim == nil {
+			return
+		}
+		if v, ok := lim["assuredConcurrencyShares"]; ok {
+			lim["nominalConcurrencyShares"] = v
+			delete(lim, "assuredConcurrencyShares")
+		}
+		if _, v1 := to.(*flowv1.PriorityLevelConfiguration); v1 && !preserve && lim["nominalConcurrencyShares"] == float64(0) {
+			lim["nominalConcurrencyShares"] = 30
 		}
 	})
 }

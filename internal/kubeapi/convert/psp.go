@@ -28,11 +28,10 @@ var baselineCaps = []string{"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "F
 var restrictedVolumes = []string{"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
 	"persistentVolumeClaim", "projected", "secret"}
 
+func init() { reports["psp"] = reportPSP } // data/apis.yaml: report: psp
+
 func reportPSP(c *ctx, from string) error {
-	removed := "1.25"
-	if from == "extensions/v1beta1" {
-		removed = "1.16"
-	}
+	removed := c.api.RemovedIn
 	name := str(mapping(c.obj, "metadata"), "name")
 	spec := mapping(c.obj, "spec")
 	level, notBaseline, notRestricted, caveats := pspLevel(mapping(mapping(c.obj, "metadata"), "annotations"), spec)

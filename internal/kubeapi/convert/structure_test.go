@@ -251,7 +251,7 @@ func TestKopsManifests(t *testing.T) {
 				if d.Kind == "PodSecurityPolicy" {
 					continue // no target type; checked below
 				}
-				if lookupConversion(d.APIVersion, d.Kind) != nil {
+				if Supported(d.APIVersion, d.Kind) {
 					t.Errorf("%s:%d: %s %s still uses a removed version", name, d.Line, d.Kind, d.APIVersion)
 				}
 				strictDecode(t, name+":"+strconv.Itoa(d.Line), d.Node)

@@ -4,6 +4,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+func init() { conversions["workloads"] = convertWorkload } // data/apis.yaml: convert: workloads
+
 // convertWorkload moves Deployment, DaemonSet, ReplicaSet and StatefulSet
 // from extensions/v1beta1, apps/v1beta1 and apps/v1beta2 to apps/v1.
 //
