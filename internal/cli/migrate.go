@@ -19,7 +19,7 @@ import (
 	"github.com/refit-dev/refit/internal/source/awslive"
 	"github.com/refit-dev/refit/internal/source/kubeobjects"
 	"github.com/refit-dev/refit/internal/source/manifest"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 func newMigrateCommand(streams IO) *cobra.Command {

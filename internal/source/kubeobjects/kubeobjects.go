@@ -37,7 +37,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/refit-dev/refit/internal/source/kubelive"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // Defaults for Options.

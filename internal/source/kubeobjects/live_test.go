@@ -15,7 +15,7 @@ import (
 	"github.com/refit-dev/refit/internal/source/kubelive"
 	"github.com/refit-dev/refit/internal/source/kubeobjects"
 	"github.com/refit-dev/refit/internal/source/kubeobjects/kubeobjectstest"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // TestLoadLive lists a real API server two objects a page: the Deployment
