@@ -297,7 +297,14 @@ type LoadBalancer struct {
 	// (the account's, or a Service's or Ingress's status): an account and a
 	// cluster naming the same one price it once.
 	DNSName string `json:"dnsName,omitempty"`
-	Origin  Origin `json:"origin"`
+	// Selector and Labels are the pod selector and the labels of the
+	// Service that makes it, when a live cluster reports them.
+	Selector map[string]string `json:"selector,omitempty"`
+	Labels   map[string]string `json:"labels,omitempty"`
+	// MemberLabels are the labels of each member, by its name in Members,
+	// when a live cluster reports them.
+	MemberLabels map[string]map[string]string `json:"memberLabels,omitempty"`
+	Origin       Origin                       `json:"origin"`
 }
 
 // NATGateway is one NAT gateway. Public NAT gateways also hold an Elastic IP,
@@ -439,6 +446,10 @@ type Estate struct {
 	Environments    []Environment    `json:"environments,omitempty"`
 	// StoppedInstances are EC2 instances in the stopped state (live AWS).
 	StoppedInstances []StoppedInstance `json:"stoppedInstances,omitempty"`
+	// Nodes and Pods are a live cluster's nodes and pods, one by one (nil
+	// from files and from AWS).
+	Nodes []Node `json:"nodes,omitempty"`
+	Pods  []Pod  `json:"pods,omitempty"`
 	// RegionOrigin is where Region was set.
 	RegionOrigin Origin `json:"-"`
 	// Assumptions are what a source supposed where its input did not say
@@ -481,6 +492,8 @@ func (e *Estate) Merge(o *Estate) error {
 	e.VPCEndpoints = append(e.VPCEndpoints, o.VPCEndpoints...)
 	e.Environments = append(e.Environments, o.Environments...)
 	e.StoppedInstances = append(e.StoppedInstances, o.StoppedInstances...)
+	e.Nodes = append(e.Nodes, o.Nodes...)
+	e.Pods = append(e.Pods, o.Pods...)
 	e.Assumptions = append(e.Assumptions, o.Assumptions...)
 	e.Notes = append(e.Notes, o.Notes...)
 	e.Unread = append(e.Unread, o.Unread...)

@@ -3,9 +3,10 @@
 // capacity type and allocatable resources; pods with their effective requests,
 // node and owning workload; claims, LoadBalancer Services and Ingresses.
 //
-// A Snapshot becomes an estate.Estate for the cost engine (Snapshot.Estate),
-// and feeds per-namespace cost allocation (package internal/alloc). Every item
-// carries an origin "kube:<context>/<kind>/<namespace>/<name>".
+// A Snapshot becomes an estate.Estate (Snapshot.Estate) for the cost engine
+// and for per-namespace cost allocation (package internal/allocation, which
+// reads the estate's Nodes and Pods). Every item carries an origin
+// "kube:<context>/<kind>/<namespace>/<name>".
 package kubelive
 
 import (

@@ -1,26 +1,24 @@
-package alloc
+package allocation
 
 import (
 	"testing"
 
 	"github.com/shopspring/decimal"
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/refit-dev/refit/internal/estate"
-	"github.com/refit-dev/refit/internal/source/kubelive"
 )
 
 const gi = 1 << 30
 
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-func node(name string, mcpu, memGi int64) kubelive.Node {
-	return kubelive.Node{Name: name, InstanceType: "m5.xlarge", Purchase: estate.OnDemand,
+func node(name string, mcpu, memGi int64) estate.Node {
+	return estate.Node{Name: name, NodeGroup: "m5.xlarge on-demand",
 		Allocatable: estate.Resources{MilliCPU: mcpu, MemoryBytes: memGi * gi}}
 }
 
-func pod(ns, name, nodeName string, mcpu, memGi int64, labels map[string]string) kubelive.Pod {
-	return kubelive.Pod{Namespace: ns, Name: name, Node: nodeName, Phase: corev1.PodRunning,
+func pod(ns, name, nodeName string, mcpu, memGi int64, labels map[string]string) estate.Pod {
+	return estate.Pod{Namespace: ns, Name: name, Node: nodeName, Phase: "Running",
 		Requests:  estate.Resources{MilliCPU: mcpu, MemoryBytes: memGi * gi},
 		OwnerKind: "Deployment", OwnerName: name, Labels: labels}
 }
@@ -45,7 +43,7 @@ func TestAllocate(t *testing.T) {
 	team := func(v string) map[string]string { return map[string]string{"team": v} }
 	tests := []struct {
 		name   string
-		snap   kubelive.Snapshot
+		snap   estate.Estate
 		prices NodePrices
 		by     string
 		want   map[string]string
@@ -53,9 +51,9 @@ func TestAllocate(t *testing.T) {
 	}{
 		{
 			name: "half the cpu and a quarter of the memory",
-			snap: kubelive.Snapshot{
-				Nodes: []kubelive.Node{node("n1", 4000, 16)},
-				Pods:  []kubelive.Pod{pod("a", "p1", "n1", 2000, 4, nil)},
+			snap: estate.Estate{
+				Nodes: []estate.Node{node("n1", 4000, 16)},
+				Pods:  []estate.Pod{pod("a", "p1", "n1", 2000, 4, nil)},
 			},
 			prices: NodePrices{"n1": d("100")},
 			by:     "namespace",
@@ -65,13 +63,13 @@ func TestAllocate(t *testing.T) {
 		},
 		{
 			name: "two namespaces on two nodes, finished and unscheduled pods ignored",
-			snap: kubelive.Snapshot{
-				Nodes: []kubelive.Node{node("n1", 4000, 16), node("n2", 2000, 8)},
-				Pods: []kubelive.Pod{
+			snap: estate.Estate{
+				Nodes: []estate.Node{node("n1", 4000, 16), node("n2", 2000, 8)},
+				Pods: []estate.Pod{
 					pod("a", "p1", "n1", 1000, 4, nil),
 					pod("b", "p2", "n1", 1000, 4, nil),
 					pod("b", "p3", "n2", 2000, 8, nil),
-					{Namespace: "c", Name: "done", Node: "n2", Phase: corev1.PodSucceeded, Requests: estate.Resources{MilliCPU: 2000}},
+					{Namespace: "c", Name: "done", Node: "n2", Phase: estate.PodSucceeded, Requests: estate.Resources{MilliCPU: 2000}},
 					pod("c", "pending", "", 500, 1, nil),
 				},
 			},
@@ -82,9 +80,9 @@ func TestAllocate(t *testing.T) {
 		},
 		{
 			name: "overcommitted node is normalised, no idle",
-			snap: kubelive.Snapshot{
-				Nodes: []kubelive.Node{node("n1", 1000, 4)},
-				Pods: []kubelive.Pod{
+			snap: estate.Estate{
+				Nodes: []estate.Node{node("n1", 1000, 4)},
+				Pods: []estate.Pod{
 					pod("a", "p1", "n1", 1000, 4, nil),
 					pod("b", "p2", "n1", 1000, 4, nil),
 					pod("c", "p3", "n1", 1000, 4, nil),
@@ -99,9 +97,9 @@ func TestAllocate(t *testing.T) {
 		},
 		{
 			name: "by label with unlabelled pods",
-			snap: kubelive.Snapshot{
-				Nodes: []kubelive.Node{node("n1", 4000, 16)},
-				Pods: []kubelive.Pod{
+			snap: estate.Estate{
+				Nodes: []estate.Node{node("n1", 4000, 16)},
+				Pods: []estate.Pod{
 					pod("a", "p1", "n1", 1000, 4, team("x")),
 					pod("b", "p2", "n1", 1000, 4, team("x")),
 					pod("b", "p3", "n1", 1000, 4, nil),
@@ -114,9 +112,9 @@ func TestAllocate(t *testing.T) {
 		},
 		{
 			name: "by workload",
-			snap: kubelive.Snapshot{
-				Nodes: []kubelive.Node{node("n1", 3000, 3)},
-				Pods: []kubelive.Pod{
+			snap: estate.Estate{
+				Nodes: []estate.Node{node("n1", 3000, 3)},
+				Pods: []estate.Pod{
 					pod("a", "web", "n1", 1000, 1, nil),
 					pod("a", "api", "n1", 1000, 1, nil),
 				},
@@ -128,9 +126,9 @@ func TestAllocate(t *testing.T) {
 		},
 		{
 			name: "node without price is skipped; node without allocatable is idle",
-			snap: kubelive.Snapshot{
-				Nodes: []kubelive.Node{node("n1", 0, 0), node("n2", 1000, 1)},
-				Pods:  []kubelive.Pod{pod("a", "p1", "n1", 1000, 1, nil), pod("a", "p2", "n2", 1000, 1, nil)},
+			snap: estate.Estate{
+				Nodes: []estate.Node{node("n1", 0, 0), node("n2", 1000, 1)},
+				Pods:  []estate.Pod{pod("a", "p1", "n1", 1000, 1, nil), pod("a", "p2", "n2", 1000, 1, nil)},
 			},
 			prices: NodePrices{"n1": d("5")},
 			by:     "namespace",
@@ -176,7 +174,7 @@ func TestAllocate(t *testing.T) {
 // TestAllocateExactSums checks the exact-sum invariant on awkward prices
 // and requests.
 func TestAllocateExactSums(t *testing.T) {
-	snap := kubelive.Snapshot{}
+	snap := estate.Estate{}
 	prices := NodePrices{}
 	total := decimal.Zero
 	for i := range 7 {
@@ -205,26 +203,24 @@ func TestAllocateExactSums(t *testing.T) {
 }
 
 func TestClaimsAndLoadBalancers(t *testing.T) {
-	snap := kubelive.Snapshot{
-		Nodes: []kubelive.Node{node("n1", 4000, 16)},
-		Pods: []kubelive.Pod{
-			func() kubelive.Pod {
+	snap := estate.Estate{
+		Nodes: []estate.Node{node("n1", 4000, 16)},
+		Pods: []estate.Pod{
+			func() estate.Pod {
 				p := pod("db", "pg-0", "n1", 1000, 4, map[string]string{"app": "pg", "team": "data"})
 				p.OwnerKind, p.OwnerName, p.Claims = "StatefulSet", "pg", []string{"data-pg-0"}
 				return p
 			}(),
 			pod("web", "front", "n1", 1000, 4, map[string]string{"app": "front"}),
 		},
-		Claims: []kubelive.Claim{
-			{Namespace: "db", Name: "data-pg-0", SizeGiB: 100, Pods: []string{"pg-0"}},
+		Claims: []estate.Claim{
+			{Namespace: "db", Name: "data-pg-0", SizeGiB: 100},
 			{Namespace: "db", Name: "orphan", SizeGiB: 10},
 		},
-		Services: []kubelive.Service{
-			{Namespace: "web", Name: "front", Type: estate.NLB, Selector: map[string]string{"app": "front"}, Labels: map[string]string{"team": "web"}},
-		},
-		Ingresses: []kubelive.Ingress{
-			{Namespace: "web", Name: "a", Group: "shared"},
-			{Namespace: "db", Name: "b", Group: "shared"},
+		LoadBalancers: []estate.LoadBalancer{
+			{Name: "web/front", Type: estate.NLB, Service: true, Selector: map[string]string{"app": "front"}, Labels: map[string]string{"team": "web"}},
+			// The ALB of the IngressGroup "shared".
+			{Name: "shared", Type: estate.ALB, Members: []string{"db/b", "web/a"}},
 		},
 	}
 	prices := Prices{
@@ -294,7 +290,9 @@ func TestParseDimension(t *testing.T) {
 }
 
 func TestNegativePrice(t *testing.T) {
-	snap := kubelive.Snapshot{Context: "c", Nodes: []kubelive.Node{node("n1", 1000, 1)}}
+	n := node("n1", 1000, 1)
+	n.Origin = estate.Origin{Ref: "kube:c/node/n1"}
+	snap := estate.Estate{Nodes: []estate.Node{n}}
 	_, err := Allocate(&snap, Prices{Nodes: NodePrices{"n1": d("-1")}}, Dimension{Kind: ByNamespace})
 	if err == nil || err.Error() != "kube:c/node/n1: node n1: negative price -1" {
 		t.Errorf("err = %v", err)
