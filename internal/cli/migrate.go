@@ -12,11 +12,11 @@ import (
 
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/kubeapi/convert"
-	"github.com/refit-dev/refit/internal/kubeapi/eksinsight"
 	"github.com/refit-dev/refit/internal/kubeapi/readiness"
 	"github.com/refit-dev/refit/internal/report"
 	"github.com/refit-dev/refit/internal/source"
 	"github.com/refit-dev/refit/internal/source/awslive"
+	"github.com/refit-dev/refit/internal/source/awslive/eksinsight"
 	"github.com/refit-dev/refit/internal/source/kubeobjects"
 	"github.com/refit-dev/refit/internal/source/manifest"
 	"github.com/refit-dev/refit/internal/yamldoc"

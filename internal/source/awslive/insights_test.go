@@ -161,8 +161,8 @@ func TestLoadInsights(t *testing.T) {
 		t.Errorf("deprecations %+v", dep)
 	}
 
-	// What was read, whole: kubeapi's tests turn the same data into findings
-	// (internal/kubeapi/testdata/eks-insights.json is a copy).
+	// What was read, whole: eksinsight's tests turn this golden file into
+	// findings.
 	data, err := json.MarshalIndent(got, "", "  ")
 	if err != nil {
 		t.Fatal(err)
