@@ -1,7 +1,9 @@
-// Package kubelive reads a running Kubernetes cluster through its API server
-// (k8s.io/client-go) into a Snapshot: nodes with their instance type, zone,
-// capacity type and allocatable resources; pods with their effective requests,
-// node and owning workload; claims, LoadBalancer Services and Ingresses.
+// Package kubelive is the live-cluster source of the estate: it reads a
+// running Kubernetes cluster through its API server (k8s.io/client-go) into
+// a Snapshot: nodes with their instance type, zone, capacity type and
+// allocatable resources; pods with their effective requests, node and owning
+// workload; claims, LoadBalancer Services and Ingresses. (Package
+// kubemanifests reads the same cluster's objects as manifests, for migrate.)
 //
 // A Snapshot becomes an estate.Estate (Snapshot.Estate) for the cost engine
 // and for per-namespace cost allocation (package internal/allocation, which
