@@ -1,11 +1,14 @@
 package allocation
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/estate"
+	"github.com/refit-dev/refit/internal/pricing"
 )
 
 const gi = 1 << 30
@@ -308,4 +311,78 @@ func FuzzParseDimension(f *testing.F) {
 			t.Errorf("round trip %q -> %q", s, dim.String())
 		}
 	})
+}
+
+// TestPricesFromBreakdown prices a cluster's estate, as kubelive makes it,
+// with the cost engine and reads each node's, claim's and load balancer's
+// price back by origin.
+func TestPricesFromBreakdown(t *testing.T) {
+	cat, err := pricing.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := func(ref string) estate.Origin { return estate.Origin{Ref: "kube:c/" + ref} }
+	group := "m5.xlarge on-demand" // node's NodeGroup
+	n1, n2 := node("n1", 4000, 16), node("n2", 4000, 16)
+	n1.Cluster, n2.Cluster = "c", "c"
+	fargate := estate.Node{Name: "fargate-ip-1", Cluster: "c", Origin: o("node/fargate-ip-1")}
+	e := &estate.Estate{
+		Region:     "us-east-1",
+		Clusters:   []estate.Cluster{{Name: "c", ControlPlane: estate.ControlPlaneEKS, Source: "kube", Origin: o("cluster/c")}},
+		NodeGroups: []estate.NodeGroup{{Name: group, Cluster: "c", Role: estate.RoleNode, InstanceTypes: []string{"m5.xlarge"}, Count: 2, Purchase: estate.OnDemand, Origin: o("nodegroup/m5.xlarge-on-demand")}},
+		Nodes:      []estate.Node{n1, n2, fargate},
+		Pods: []estate.Pod{
+			func() estate.Pod {
+				p := pod("db", "pg-0", "n1", 1000, 4, nil)
+				p.OwnerKind, p.OwnerName, p.Claims = "StatefulSet", "pg", []string{"data"}
+				return p
+			}(),
+			pod("web", "front", "n2", 1000, 4, map[string]string{"app": "front"}),
+		},
+		StorageClasses: []estate.StorageClass{{Name: "gp3", EBSType: "gp3", Default: true}},
+		Claims:         []estate.Claim{{Namespace: "db", Name: "data", StorageClass: "gp3", SizeGiB: 100, Count: 1, Origin: o("pvc/db/data")}},
+		LoadBalancers: []estate.LoadBalancer{
+			{Name: "web/front", Type: estate.NLB, Service: true, Selector: map[string]string{"app": "front"}, Origin: o("service/web/front")},
+			{Name: "shared", Type: estate.ALB, Members: []string{"db/b", "web/a"}, Origin: o("ingress/db/b")},
+		},
+	}
+	b, err := cost.Estimate(e, cat, cost.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hourly decimal.Decimal
+	for _, it := range b.Items {
+		if it.Origin == "kube:c/nodegroup/m5.xlarge-on-demand" && it.Unit == "instance-hours" {
+			hourly = it.UnitPrice
+		}
+	}
+	if !hourly.IsPositive() {
+		t.Fatalf("no instance-hour price for the node group in %+v", b.Items)
+	}
+	p := PricesFromBreakdown(e, b)
+	want := hourly.Mul(decimal.NewFromInt(cost.HoursPerMonth))
+	if len(p.Nodes) != 2 || !p.Nodes["n1"].Equal(want) || !p.Nodes["n2"].Equal(want) {
+		t.Errorf("node prices %v, want n1 and n2 at %s", p.Nodes, want)
+	}
+	if c := p.Claims["db/data"]; !c.IsPositive() || len(p.Claims) != 1 {
+		t.Errorf("claim prices %v", p.Claims)
+	}
+	for _, k := range []string{LoadBalancerKey("service", "web/front"), LoadBalancerKey("alb", "shared")} {
+		if !p.LoadBalancers[k].IsPositive() {
+			t.Errorf("no price for %s in %v", k, p.LoadBalancers)
+		}
+	}
+	if len(p.LoadBalancers) != 2 {
+		t.Errorf("load balancer prices %v", p.LoadBalancers)
+	}
+	r, err := Allocate(e, p, Dimension{Kind: ByNamespace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum(r.Allocations).Equal(want.Mul(decimal.NewFromInt(2))) || !reflect.DeepEqual(r.Unpriced, []string{"fargate-ip-1"}) {
+		t.Errorf("allocations %v (sum %s), unpriced %v", byName(r.Allocations), sum(r.Allocations), r.Unpriced)
+	}
+	if got := byName(r.Claims); len(got) != 1 || got["db"] != p.Claims["db/data"].String() {
+		t.Errorf("claims %v", got)
+	}
 }
