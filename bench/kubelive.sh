@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times refit's live-cluster path (internal/source/kubelive + internal/alloc)
+# Times refit's live-cluster path (internal/source/kubelive + internal/allocation)
 # against a real API server: starts a fresh one (scripts/kube-apiserver.sh),
 # creates NODES nodes and PODS running pods in parallel, then runs Load,
 # Estate, the cost engine and Allocate by namespace RUNS times, reporting the

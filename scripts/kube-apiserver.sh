@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A real Kubernetes API server backed by etcd, on loopback, for refit's
-# live-cluster tests (internal/source/kubelive, internal/alloc) and the
+# live-cluster tests (internal/source/kubelive, internal/allocation) and the
 # bench (bench/kubelive.sh). No scheduler, controller-manager or kubelet:
 # tests write nodes and pod status themselves.
 #

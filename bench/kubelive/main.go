@@ -1,6 +1,6 @@
 // Command kubelive seeds a test API server with nodes and pods, then times
 // refit's live-cluster path end to end: kubelive.Load, Snapshot.Estate,
-// cost.Estimate, alloc.PricesFromBreakdown and alloc.Allocate. Used by
+// cost.Estimate, allocation.PricesFromBreakdown and allocation.Allocate. Used by
 // bench/kubelive.sh.
 //
 //	go run ./bench/kubelive seed -kubeconfig K -nodes 500 -pods 15000
@@ -18,7 +18,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/refit-dev/refit/internal/alloc"
+	"github.com/refit-dev/refit/internal/allocation"
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/pricing"
 	"github.com/refit-dev/refit/internal/source/kubelive"
@@ -103,7 +103,7 @@ func seed(kubeconfig string, nodes, pods, workers int) error {
 func ptr[T any](v T) *T { return &v }
 
 func run(kubeconfig, by string) error {
-	dim, err := alloc.ParseDimension(by)
+	dim, err := allocation.ParseDimension(by)
 	if err != nil {
 		return err
 	}
@@ -117,11 +117,12 @@ func run(kubeconfig, by string) error {
 		return err
 	}
 	loaded := time.Since(start)
-	b, err := cost.Estimate(snap.Estate(), cat, cost.Options{AllowMissingPrices: true})
+	e := snap.Estate()
+	b, err := cost.Estimate(e, cat, cost.Options{AllowMissingPrices: true})
 	if err != nil {
 		return err
 	}
-	res, err := alloc.Allocate(snap, alloc.PricesFromBreakdown(snap, b), dim)
+	res, err := allocation.Allocate(e, allocation.PricesFromBreakdown(e, b), dim)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 func TestGenerateLegacy(t *testing.T) {

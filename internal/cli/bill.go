@@ -24,7 +24,7 @@ import (
 const billInputs = `PATH is a billing export file (legacy CUR CSV, CSV.gz or Parquet; CUR 2.0
 Parquet; FOCUS CSV or Parquet: the format is told from the header or
 schema), a CUR manifest JSON, a directory, a glob, or s3://bucket/prefix
-(the SDK's credential chain, --profile, --region, --endpoint-url). Only the
+(the SDK's credential chain, --profile, --s3-region, --endpoint-url). Only the
 columns the report needs are read; files are read in parallel (--workers).
 --engine athena runs the same report as SQL in Amazon Athena instead
 (--athena-table, ...). Costs are unblended unless --cost net|amortized;
@@ -58,7 +58,24 @@ func (f *billFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.to, "to", "", "first day to leave out (YYYY-MM-DD)")
 	fl.StringVar(&f.engine, "engine", "local", "local (stream the files) or athena (run SQL where the CUR table is)")
 	fl.StringVar(&f.endpointURL, "endpoint-url", "", "S3 (or Athena) endpoint, for S3-compatible stores such as MinIO")
-	fl.StringVar(&f.region, "region", "", "AWS region for s3:// and Athena (default: the SDK's)")
+	fl.StringVar(&f.region, "s3-region", "", "AWS region of the s3:// inputs and of Athena (default: the SDK's)")
+	// --region was this flag's first name; elsewhere it is the region refit
+	// prices in, so here it is a hidden, deprecated alias.
+	fl.StringVar(&f.region, "region", "", "deprecated: use --s3-region")
+	_ = fl.MarkHidden("region")
+	prev := cmd.PreRunE
+	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
+		if cmd.Flags().Changed("region") {
+			if cmd.Flags().Changed("s3-region") {
+				return fmt.Errorf("--region is the deprecated name of --s3-region: give --s3-region only")
+			}
+			fmt.Fprintln(cmd.ErrOrStderr(), "warning: --region is deprecated in refit bill: use --s3-region (the region of s3:// inputs and of Athena)")
+		}
+		if prev != nil {
+			return prev(cmd, args)
+		}
+		return nil
+	}
 	fl.StringVar(&f.profile, "profile", "", "AWS shared-config profile")
 	fl.BoolVar(&f.strict, "strict", false, "stop at the first unreadable row instead of counting it")
 	fl.BoolVar(&f.example, "example", false, "use a generated month of the founding story's EKS account instead of files")
@@ -236,7 +253,7 @@ kubernetes.io/cluster/NAME or a cost-allocation tag) and the --top resources.
 
 ` + billInputs,
 		Example: `  refit bill summary --example
-  refit bill summary s3://my-cur-bucket/cur/ --region us-east-1 --tag kubernetes.io/cluster/prod
+  refit bill summary s3://my-cur-bucket/cur/ --s3-region us-east-1 --tag kubernetes.io/cluster/prod
   refit bill summary cur/*.parquet --cost amortized -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dims := []billing.Dimension{billing.ByComponent, billing.ByService, billing.ByResource}

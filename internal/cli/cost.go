@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/examples"
-	"github.com/refit-dev/refit/internal/alloc"
+	"github.com/refit-dev/refit/internal/allocation"
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/estate"
 	"github.com/refit-dev/refit/internal/pricing"
@@ -224,12 +224,12 @@ from --usage, and every assumption made is listed with the result.`,
 			if err != nil {
 				return err
 			}
-			if by != "" && live.snap != nil {
-				dim, err := alloc.ParseDimension(by)
+			if by != "" && live.cluster != nil {
+				dim, err := allocation.ParseDimension(by)
 				if err != nil {
 					return fmt.Errorf("--by: %w", err)
 				}
-				res, err := alloc.Allocate(live.snap, alloc.PricesFromBreakdown(live.snap, b), dim)
+				res, err := allocation.Allocate(live.cluster, allocation.PricesFromBreakdown(live.cluster, b), dim)
 				if err != nil {
 					return err
 				}

@@ -20,8 +20,8 @@ type liveFlags struct {
 	kubeconfig string
 	context    string
 	useKube    bool
-	// snap is the cluster read, for allocation.
-	snap *kubelive.Snapshot
+	// cluster is the estate of the cluster read, alone, for allocation.
+	cluster *estate.Estate
 }
 
 func (l *liveFlags) register(cmd *cobra.Command) {
@@ -70,7 +70,7 @@ func (l *liveFlags) load(cmd *cobra.Command, streams IO) (*estate.Estate, error)
 		for _, w := range snap.Warnings {
 			fmt.Fprintf(streams.ErrOut, "warning: %s\n", w)
 		}
-		l.snap = snap
+		l.cluster = snap.Estate()
 		if err := e.Merge(snap.Estate()); err != nil {
 			return nil, err
 		}

@@ -12,14 +12,14 @@ import (
 
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/kubeapi/convert"
-	"github.com/refit-dev/refit/internal/kubeapi/eksinsight"
 	"github.com/refit-dev/refit/internal/kubeapi/readiness"
 	"github.com/refit-dev/refit/internal/report"
 	"github.com/refit-dev/refit/internal/source"
 	"github.com/refit-dev/refit/internal/source/awslive"
-	"github.com/refit-dev/refit/internal/source/kubeobjects"
+	"github.com/refit-dev/refit/internal/source/awslive/eksinsight"
+	"github.com/refit-dev/refit/internal/source/kubemanifests"
 	"github.com/refit-dev/refit/internal/source/manifest"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 func newMigrateCommand(streams IO) *cobra.Command {
@@ -306,12 +306,12 @@ func checkLive(cmd *cobra.Command, live *liveFlags, streams IO, table *kubeapi.T
 	}
 	if live.useKube {
 		var origin string
-		kopt := kubeobjects.Options{Timeout: kubeTimeout(cmd), Start: func(c *kubeobjects.Cluster) error {
+		kopt := kubemanifests.Options{Timeout: kubeTimeout(cmd), Start: func(c *kubemanifests.Cluster) error {
 			origin = "kube:" + c.Context
 			setFrom(c.Version, "the API server of context "+c.Context)
 			return nil
 		}}
-		c, err := kubeobjects.Load(ctx, live.kubeconfig, live.context, kopt, func(b kubeobjects.Batch) error {
+		c, err := kubemanifests.Load(ctx, live.kubeconfig, live.context, kopt, func(b kubemanifests.Batch) error {
 			batch := make([]yamldoc.Document, len(b.Objects))
 			applied := map[string]bool{}
 			for i, o := range b.Objects {

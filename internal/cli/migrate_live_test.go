@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
-	"github.com/refit-dev/refit/internal/source/kubeobjects/kubeobjectstest"
+	"github.com/refit-dev/refit/internal/source/kubemanifests/kubemanifeststest"
 )
 
 // liveFinding is a finding reduced to what the live tests compare.
@@ -45,7 +45,7 @@ func decodeFindings(t *testing.T, out string) []kubeapi.Finding {
 func TestMigrateCheckKubeconfig(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	_, kubeconfig, ns := kubeobjectstest.Setup(t, ctx, "migrate-live")
+	_, kubeconfig, ns := kubemanifeststest.Setup(t, ctx, "migrate-live")
 	file := filepath.Join(t.TempDir(), "ing.yaml")
 	if err := os.WriteFile(file, []byte("apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: ing\n"), 0o644); err != nil {
 		t.Fatal(err)

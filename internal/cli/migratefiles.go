@@ -12,7 +12,7 @@ import (
 
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/source"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // How `migrate fix` writes files: -o DIR mirrors each input's tree, and

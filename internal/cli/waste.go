@@ -95,7 +95,7 @@ Rules:
 				return err
 			}
 			found.Assumptions, found.Unread = e.Assumptions, e.Unread
-			if err := waste.WriteResult(streams.Out, waste.Region(e, opt), found, f); err != nil {
+			if err := report.WriteWasteResult(streams.Out, waste.Region(e, opt), found, f); err != nil {
 				return err
 			}
 			if total := waste.Total(found.Findings); failOver != "" && total.GreaterThan(limit) {

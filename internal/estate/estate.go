@@ -299,7 +299,14 @@ type LoadBalancer struct {
 	// (the account's, or a Service's or Ingress's status): an account and a
 	// cluster naming the same one price it once.
 	DNSName string `json:"dnsName,omitempty"`
-	Origin  Origin `json:"origin"`
+	// Selector and Labels are the pod selector and the labels of the
+	// Service that makes it, when a live cluster reports them.
+	Selector map[string]string `json:"selector,omitempty"`
+	Labels   map[string]string `json:"labels,omitempty"`
+	// MemberLabels are the labels of each member, by its name in Members,
+	// when a live cluster reports them.
+	MemberLabels map[string]map[string]string `json:"memberLabels,omitempty"`
+	Origin       Origin                       `json:"origin"`
 }
 
 // NATGateway is one NAT gateway. Public NAT gateways also hold an Elastic IP,
@@ -453,6 +460,10 @@ type Estate struct {
 	// StoppedInstances are EC2 instances in the stopped state (live AWS).
 	StoppedInstances []StoppedInstance `json:"stoppedInstances,omitempty"`
 	Alarms           []Alarm           `json:"alarms,omitempty"`
+	// Nodes and Pods are a live cluster's nodes and pods, one by one (nil
+	// from files and from AWS).
+	Nodes []Node `json:"nodes,omitempty"`
+	Pods  []Pod  `json:"pods,omitempty"`
 	// RegionOrigin is where Region was set.
 	RegionOrigin Origin `json:"-"`
 	// Assumptions are what a source supposed where its input did not say
@@ -496,6 +507,8 @@ func (e *Estate) Merge(o *Estate) error {
 	e.Environments = append(e.Environments, o.Environments...)
 	e.StoppedInstances = append(e.StoppedInstances, o.StoppedInstances...)
 	e.Alarms = append(e.Alarms, o.Alarms...)
+	e.Nodes = append(e.Nodes, o.Nodes...)
+	e.Pods = append(e.Pods, o.Pods...)
 	e.Assumptions = append(e.Assumptions, o.Assumptions...)
 	e.Notes = append(e.Notes, o.Notes...)
 	e.Unread = append(e.Unread, o.Unread...)
@@ -525,6 +538,8 @@ func (e *Estate) Clone() *Estate {
 	c.Environments = cloneEach(e.Environments, Environment.clone)
 	c.StoppedInstances = slices.Clone(e.StoppedInstances)
 	c.Alarms = slices.Clone(e.Alarms)
+	c.Nodes = cloneEach(e.Nodes, Node.clone)
+	c.Pods = cloneEach(e.Pods, Pod.clone)
 	c.Assumptions = slices.Clone(e.Assumptions)
 	c.Notes = slices.Clone(e.Notes)
 	c.Unread = slices.Clone(e.Unread)
@@ -587,7 +602,27 @@ func (lb LoadBalancer) clone() LoadBalancer {
 	lb.Members = slices.Clone(lb.Members)
 	lb.Targets = clonePtr(lb.Targets)
 	lb.HealthyTargets = clonePtr(lb.HealthyTargets)
+	lb.Selector = maps.Clone(lb.Selector)
+	lb.Labels = maps.Clone(lb.Labels)
+	if lb.MemberLabels != nil {
+		m := make(map[string]map[string]string, len(lb.MemberLabels))
+		for k, v := range lb.MemberLabels {
+			m[k] = maps.Clone(v)
+		}
+		lb.MemberLabels = m
+	}
 	return lb
+}
+
+func (n Node) clone() Node {
+	n.Labels = maps.Clone(n.Labels)
+	return n
+}
+
+func (p Pod) clone() Pod {
+	p.Labels = maps.Clone(p.Labels)
+	p.Claims = slices.Clone(p.Claims)
+	return p
 }
 
 func (env Environment) clone() Environment {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 const findingsManifest = `apiVersion: extensions/v1beta1

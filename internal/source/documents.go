@@ -15,7 +15,7 @@ import (
 
 	"github.com/refit-dev/refit/internal/source/manifest"
 	"github.com/refit-dev/refit/internal/source/terraform"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // Batch is what one input gave the document walker: the documents of one

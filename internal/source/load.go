@@ -21,7 +21,7 @@ import (
 	"github.com/refit-dev/refit/internal/source/kops"
 	"github.com/refit-dev/refit/internal/source/manifest"
 	"github.com/refit-dev/refit/internal/source/terraform"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // Stdin is the path that means standard input.

@@ -1,6 +1,6 @@
 // Command kube-apiserver builds the upstream Kubernetes API server from the
 // Go module proxy, so that refit's live-cluster tests (internal/source/kubelive,
-// internal/alloc) run against a real API server backed by etcd.
+// internal/allocation) run against a real API server backed by etcd.
 //
 // It is a test tool only: refit itself never imports k8s.io/kubernetes. Build
 // and run it with scripts/kube-apiserver.sh, which sets the version ldflags.

@@ -3,7 +3,7 @@ package convert
 import (
 	"testing"
 
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // FuzzConvert feeds arbitrary bytes through yamldoc.Split, Convert and

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // The flowcontrol versions form a chain (v1beta1, v1beta2 → v1beta3 → v1):

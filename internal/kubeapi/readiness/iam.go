@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // roleARN matches a full IAM role ARN, in any partition.

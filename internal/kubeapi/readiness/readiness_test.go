@@ -12,7 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 
 	"github.com/refit-dev/refit/internal/golden"
 )

@@ -10,7 +10,7 @@ import (
 
 	"github.com/refit-dev/refit/internal/estate"
 	"github.com/refit-dev/refit/internal/source/kops"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 
 	"github.com/refit-dev/refit/internal/golden"
 )

@@ -3,6 +3,8 @@ package awslive
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -10,7 +12,21 @@ import (
 	"time"
 
 	"github.com/refit-dev/refit/internal/estate"
+	"github.com/refit-dev/refit/internal/source/awslive/awstest"
 )
+
+// newFakeAWS serves the fixtures of one account under testdata.
+func newFakeAWS(t *testing.T, account string) (*awstest.Fake, *httptest.Server) {
+	return awstest.New(t, filepath.Join("testdata", account))
+}
+
+// testEnv is awstest.Env with the retries' backoff cut to a millisecond.
+func testEnv(t *testing.T, region string) {
+	awstest.Env(t, region)
+	old := maxBackoff
+	maxBackoff = time.Millisecond
+	t.Cleanup(func() { maxBackoff = old })
+}
 
 func load(t *testing.T, srv string, regions ...string) (*Inventory, error) {
 	t.Helper()
@@ -24,12 +40,12 @@ func load(t *testing.T, srv string, regions ...string) (*Inventory, error) {
 func TestLoadWaste(t *testing.T) {
 	testEnv(t, "us-east-1")
 	fake, srv := newFakeAWS(t, "waste")
-	fake.deny["eu-west-1"] = true
+	fake.Deny["eu-west-1"] = true
 	for _, id := range []string{
 		"us-east-1/ec2.DescribeVolumes", "us-east-1/elbv2.DescribeTargetHealth",
 		"us-east-1/eks.ListClusters", "us-east-1/rds.DescribeDBInstances",
 	} {
-		fake.throttle[id] = 2
+		fake.Throttle[id] = 2
 	}
 	inv, err := load(t, srv.URL, "us-east-1", "eu-west-1")
 	if err != nil {
@@ -41,12 +57,12 @@ func TestLoadWaste(t *testing.T) {
 	}
 	// Throttled calls were retried by the SDK and succeeded.
 	for id := range map[string]bool{"us-east-1/ec2.DescribeVolumes": true, "us-east-1/eks.ListClusters": true, "us-east-1/rds.DescribeDBInstances": true} {
-		if n := fake.callCount(id); n != 3 {
+		if n := fake.Calls(id); n != 3 {
 			t.Errorf("%s: %d requests, want 3 (two throttled, one answered)", id, n)
 		}
 	}
 	// Both pages were read.
-	if n := fake.callCount("us-east-1/ec2.DescribeInstances"); n != 2 {
+	if n := fake.Calls("us-east-1/ec2.DescribeInstances"); n != 2 {
 		t.Errorf("DescribeInstances: %d requests, want 2 pages", n)
 	}
 	for _, want := range []string{
@@ -226,7 +242,7 @@ func TestLoadClean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fake.callCount("us-west-2/ec2.DescribeRegions") != 1 || !reflect.DeepEqual(inv.Regions, []string{"us-west-2"}) {
+	if fake.Calls("us-west-2/ec2.DescribeRegions") != 1 || !reflect.DeepEqual(inv.Regions, []string{"us-west-2"}) {
 		t.Errorf("regions %q", inv.Regions)
 	}
 	if len(inv.Partial) != 0 {
@@ -279,7 +295,7 @@ func TestLoadClean(t *testing.T) {
 func TestLoadExpiredCredentials(t *testing.T) {
 	testEnv(t, "us-east-1")
 	fake, srv := newFakeAWS(t, "waste")
-	fake.expired = true
+	fake.Expired = true
 	_, err := load(t, srv.URL)
 	if !errors.Is(err, ErrCredentials) || !strings.Contains(err.Error(), "ExpiredToken") {
 		t.Fatalf("err = %v, want ErrCredentials with ExpiredToken", err)
@@ -296,7 +312,7 @@ func TestLoadNoCredentials(t *testing.T) {
 	if !errors.Is(err, ErrCredentials) {
 		t.Fatalf("err = %v, want ErrCredentials", err)
 	}
-	if n := fake.callCount("us-east-1/sts.GetCallerIdentity"); n != 0 {
+	if n := fake.Calls("us-east-1/sts.GetCallerIdentity"); n != 0 {
 		t.Errorf("%d requests sent without credentials", n)
 	}
 }
@@ -305,7 +321,7 @@ func TestLoadNoCredentials(t *testing.T) {
 func TestLoadAllDenied(t *testing.T) {
 	testEnv(t, "us-east-1")
 	fake, srv := newFakeAWS(t, "waste")
-	fake.deny["us-east-1"] = true
+	fake.Deny["us-east-1"] = true
 	_, err := load(t, srv.URL)
 	if err == nil || !strings.Contains(err.Error(), "access denied for ec2:DescribeInstances") {
 		t.Fatalf("err = %v, want nothing could be read", err)
@@ -367,5 +383,34 @@ func TestChunks(t *testing.T) {
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%d by %d: %v, want %v", tt.n, tt.size, got, tt.want)
 		}
+	}
+}
+
+// The estate carries what lets a cluster's view merge with the account's:
+// each group's instance ids and each load balancer's DNS name.
+func TestEstateReconcileKeys(t *testing.T) {
+	testEnv(t, "us-east-1")
+	_, srv := newFakeAWS(t, "waste")
+	inv, err := load(t, srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := inv.Estate()
+	ids := 0
+	for _, g := range e.NodeGroups {
+		if len(g.InstanceIDs) != g.Count {
+			t.Errorf("group %s: %d instance ids for %d instances", g.Name, len(g.InstanceIDs), g.Count)
+		}
+		ids += len(g.InstanceIDs)
+	}
+	if ids == 0 {
+		t.Error("no instance ids")
+	}
+	dns := map[string]string{}
+	for _, lb := range e.LoadBalancers {
+		dns[lb.Name] = lb.DNSName
+	}
+	if dns["legacy-clb"] != "legacy-clb-1234567890.us-east-1.elb.amazonaws.com" || dns["idle-alb"] != "idle-alb-1234567890.us-east-1.elb.amazonaws.com" {
+		t.Errorf("dns names %v", dns)
 	}
 }

@@ -12,10 +12,12 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/refit-dev/refit/internal/golden"
+	"github.com/refit-dev/refit/internal/source/awslive/awstest"
 )
 
 // insightsServer answers EKS ListInsights (POST /clusters/NAME/insights,
@@ -25,7 +27,8 @@ import (
 // shared fake (clusters, STS). It checks that ListInsights asks only for
 // upgrade-readiness insights.
 type insightsServer struct {
-	f        *fakeAWS
+	f        *awstest.Fake
+	mu       sync.Mutex
 	filtered []string // categories each ListInsights asked for
 }
 
@@ -35,12 +38,11 @@ func (s *insightsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.f.ServeHTTP(w, r)
 		return
 	}
-	m := scope.FindStringSubmatch(r.Header.Get("Authorization"))
-	if m == nil {
+	region, ok := awstest.Region(r)
+	if !ok {
 		http.Error(w, "unsigned request", http.StatusForbidden)
 		return
 	}
-	region := m[1]
 	cluster, _ := url.PathUnescape(parts[1])
 	var action, key, token string
 	switch {
@@ -56,9 +58,9 @@ func (s *insightsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "bad body "+string(data), http.StatusBadRequest)
 			return
 		}
-		s.f.mu.Lock()
+		s.mu.Lock()
 		s.filtered = append(s.filtered, strings.Join(body.Filter.Categories, ","))
-		s.f.mu.Unlock()
+		s.mu.Unlock()
 		action, key, token = "ListInsights", cluster, body.NextToken
 	case len(parts) == 4 && r.Method == http.MethodGet:
 		id, _ := url.PathUnescape(parts[3])
@@ -68,7 +70,7 @@ func (s *insightsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if code := s.f.fault(region, "eks", action); code != "" {
+	if code := s.f.Fault(region, "eks", action); code != "" {
 		status := http.StatusForbidden
 		if code == "ThrottlingException" {
 			status = http.StatusTooManyRequests
@@ -78,7 +80,7 @@ func (s *insightsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"message":"fake %s"}`, code)
 		return
 	}
-	body, ok := s.f.fixture(region, "eks", action, key, token, "json")
+	body, ok := s.f.Fixture(region, "eks", action, key, token, "json")
 	if !ok {
 		if action == "DescribeInsight" {
 			w.Header().Set("X-Amzn-Errortype", "ResourceNotFoundException")
@@ -92,8 +94,7 @@ func (s *insightsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func newInsightsServer(t *testing.T) (*insightsServer, *httptest.Server) {
-	f, _ := newFakeAWS(t, "insights")
-	s := &insightsServer{f: f}
+	s := &insightsServer{f: awstest.NewHandler(filepath.Join("testdata", "insights"))}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return s, srv
@@ -112,8 +113,8 @@ func loadInsights(t *testing.T, srv string, regions ...string) (*UpgradeInsights
 func TestLoadInsights(t *testing.T) {
 	testEnv(t, "us-east-1")
 	s, srv := newInsightsServer(t)
-	s.f.deny["eu-west-1"] = true
-	s.f.throttle["us-east-1/eks.ListInsights"] = 1
+	s.f.Deny["eu-west-1"] = true
+	s.f.Throttle["us-east-1/eks.ListInsights"] = 1
 	got, err := loadInsights(t, srv.URL, "us-east-1", "eu-west-1")
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +131,7 @@ func TestLoadInsights(t *testing.T) {
 	}
 	// Both pages of prod's insights, one of staging's; the throttled call
 	// was retried.
-	if n := s.f.callCount("us-east-1/eks.ListInsights"); n != 4 {
+	if n := s.f.Calls("us-east-1/eks.ListInsights"); n != 4 {
 		t.Errorf("ListInsights: %d requests, want 4 (1 throttled, 2 pages for prod, 1 for staging)", n)
 	}
 	for _, c := range s.filtered {
@@ -151,7 +152,7 @@ func TestLoadInsights(t *testing.T) {
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("insights %q, want %q", names, want)
 	}
-	if n := s.f.callCount("us-east-1/eks.DescribeInsight"); n != 3 {
+	if n := s.f.Calls("us-east-1/eks.DescribeInsight"); n != 3 {
 		t.Errorf("DescribeInsight: %d requests, want 3", n)
 	}
 	dep := got.Insights[0].Deprecations
@@ -161,8 +162,8 @@ func TestLoadInsights(t *testing.T) {
 		t.Errorf("deprecations %+v", dep)
 	}
 
-	// What was read, whole: kubeapi's tests turn the same data into findings
-	// (internal/kubeapi/testdata/eks-insights.json is a copy).
+	// What was read, whole: eksinsight's tests turn this golden file into
+	// findings.
 	data, err := json.MarshalIndent(got, "", "  ")
 	if err != nil {
 		t.Fatal(err)
@@ -178,7 +179,7 @@ func goldenInsights(t *testing.T, name, got string) {
 func TestLoadInsightsCredentials(t *testing.T) {
 	testEnv(t, "us-east-1")
 	s, srv := newInsightsServer(t)
-	s.f.expired = true
+	s.f.Expired = true
 	_, err := loadInsights(t, srv.URL)
 	if !errors.Is(err, ErrCredentials) {
 		t.Fatalf("err %v, want ErrCredentials", err)
@@ -191,7 +192,7 @@ func TestLoadInsightsCredentials(t *testing.T) {
 func TestLoadInsightsAllDenied(t *testing.T) {
 	testEnv(t, "us-east-1")
 	s, srv := newInsightsServer(t)
-	s.f.deny["us-east-1"] = true
+	s.f.Deny["us-east-1"] = true
 	_, err := loadInsights(t, srv.URL)
 	if err == nil || !strings.Contains(err.Error(), "nothing could be read: us-east-1: access denied for eks:ListClusters") {
 		t.Fatalf("err %v", err)

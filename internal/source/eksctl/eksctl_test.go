@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/refit-dev/refit/internal/estate"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // summary renders the parts of an Estate the tests check, one line per item.

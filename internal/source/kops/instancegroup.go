@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/refit-dev/refit/internal/estate"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // addInstanceGroup parses an InstanceGroup document and adds it to the

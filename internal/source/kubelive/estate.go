@@ -82,9 +82,11 @@ func (s *Snapshot) ALBGroups() (names []string, members map[string][]Ingress) {
 // zones and each node's requests (NodeUsage); unfinished pods become one
 // workload per owner; bound claims (at their volume's size and class),
 // storage classes, LoadBalancer Services and ALB Ingresses become their
-// estate items.
+// estate items. Every node and pod is also listed one by one (Estate.Nodes,
+// Estate.Pods), with the Services' selectors and labels and the Ingresses'
+// labels on their load balancers, for cost allocation.
 // Nodes the cost engine cannot price as instances (Fargate, no instance type)
-// are left out and named in the snapshot's Warnings.
+// are left out of the node groups and named in the snapshot's Warnings.
 func (s *Snapshot) Estate() *estate.Estate {
 	e := &estate.Estate{}
 	cp := estate.ControlPlaneSelfManaged
@@ -107,6 +109,8 @@ func (s *Snapshot) Estate() *estate.Estate {
 	var order []string
 	for _, n := range s.Nodes {
 		name := NodeGroupName(n)
+		e.Nodes = append(e.Nodes, estate.Node{Name: n.Name, Cluster: s.Context, NodeGroup: name, Allocatable: n.Allocatable,
+			Capacity: n.Capacity, Labels: n.Labels, Origin: s.Origin("node", "", n.Name)})
 		if name == "" {
 			continue
 		}
@@ -139,6 +143,9 @@ func (s *Snapshot) Estate() *estate.Estate {
 	type wkey struct{ ns, kind, name string }
 	work := map[wkey]int{}
 	for _, p := range s.Pods {
+		e.Pods = append(e.Pods, estate.Pod{Namespace: p.Namespace, Name: p.Name, Node: p.Node, Phase: string(p.Phase),
+			Requests: p.Requests, OwnerKind: p.OwnerKind, OwnerName: p.OwnerName, Labels: p.Labels, Claims: p.Claims,
+			Origin: s.Origin("pod", p.Namespace, p.Name)})
 		if p.Finished() {
 			continue
 		}
@@ -177,7 +184,8 @@ func (s *Snapshot) Estate() *estate.Estate {
 	}
 	for _, v := range s.Services {
 		e.LoadBalancers = append(e.LoadBalancers, estate.LoadBalancer{Name: v.Namespace + "/" + v.Name, Type: v.Type,
-			Internal: v.Internal, Service: true, DNSName: v.Hostname, Origin: s.ServiceOrigin(v)})
+			Internal: v.Internal, Service: true, DNSName: v.Hostname, Selector: v.Selector, Labels: v.Labels,
+			Origin: s.ServiceOrigin(v)})
 	}
 	names, members := s.ALBGroups()
 	for _, name := range names {
@@ -185,6 +193,12 @@ func (s *Snapshot) Estate() *estate.Estate {
 		lb := estate.LoadBalancer{Name: name, Type: estate.ALB, Internal: m[0].Internal, Origin: s.IngressOrigin(m[0])}
 		for _, i := range m {
 			lb.Members = append(lb.Members, i.Namespace+"/"+i.Name)
+			if i.Labels != nil {
+				if lb.MemberLabels == nil {
+					lb.MemberLabels = map[string]map[string]string{}
+				}
+				lb.MemberLabels[i.Namespace+"/"+i.Name] = i.Labels
+			}
 			if lb.DNSName == "" {
 				lb.DNSName = i.Hostname
 			}

@@ -1,11 +1,14 @@
-// Package kubelive reads a running Kubernetes cluster through its API server
-// (k8s.io/client-go) into a Snapshot: nodes with their instance type, zone,
-// capacity type and allocatable resources; pods with their effective requests,
-// node and owning workload; claims, LoadBalancer Services and Ingresses.
+// Package kubelive is the live-cluster source of the estate: it reads a
+// running Kubernetes cluster through its API server (k8s.io/client-go) into
+// a Snapshot: nodes with their instance type, zone, capacity type and
+// allocatable resources; pods with their effective requests, node and owning
+// workload; claims, LoadBalancer Services and Ingresses. (Package
+// kubemanifests reads the same cluster's objects as manifests, for migrate.)
 //
-// A Snapshot becomes an estate.Estate for the cost engine (Snapshot.Estate),
-// and feeds per-namespace cost allocation (package internal/alloc). Every item
-// carries an origin "kube:<context>/<kind>/<namespace>/<name>".
+// A Snapshot becomes an estate.Estate (Snapshot.Estate) for the cost engine
+// and for per-namespace cost allocation (package internal/allocation, which
+// reads the estate's Nodes and Pods). Every item carries an origin
+// "kube:<context>/<kind>/<namespace>/<name>".
 package kubelive
 
 import (

@@ -377,3 +377,55 @@ func FuzzInstanceID(f *testing.F) {
 		}
 	})
 }
+
+// TestEstateNodesAndPods checks what cost allocation reads from the estate:
+// every node (Fargate too) with its node group, every pod with its node,
+// phase, requests and owner, and the Services' selectors.
+func TestEstateNodesAndPods(t *testing.T) {
+	snap, err := LoadWith(context.Background(), fake.NewClientset(fakeObjects()...), Options{Context: "prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := snap.Estate()
+	nodes := map[string]string{}
+	for _, n := range e.Nodes {
+		nodes[n.Name] = n.NodeGroup + "|" + n.Origin.String()
+		if n.Cluster != "prod" || n.Allocatable.MilliCPU != 3920 || n.Capacity.MilliCPU != 4000 {
+			t.Errorf("node %+v", n)
+		}
+	}
+	wantNodes := map[string]string{
+		"n1":           "m5.xlarge on-demand|kube:prod/node/n1",
+		"n2":           "m5.xlarge on-demand|kube:prod/node/n2",
+		"n3":           "c5.large spot|kube:prod/node/n3",
+		"fargate-ip-1": "|kube:prod/node/fargate-ip-1",
+	}
+	if !reflect.DeepEqual(nodes, wantNodes) {
+		t.Errorf("nodes %v, want %v", nodes, wantNodes)
+	}
+	if len(e.Pods) != len(snap.Pods) {
+		t.Fatalf("%d pods in the estate, %d in the snapshot", len(e.Pods), len(snap.Pods))
+	}
+	pods := map[string]estate.Pod{}
+	for _, p := range e.Pods {
+		pods[p.Namespace+"/"+p.Name] = p
+	}
+	if p := pods["web/front-7d9f-a"]; p.Node != "n1" || p.OwnerKind != "Deployment" || p.OwnerName != "front" ||
+		p.Requests.MilliCPU != 500 || p.Labels["app"] != "front" || p.Finished() || p.Origin.String() != "kube:prod/pod/web/front-7d9f-a" {
+		t.Errorf("pod front-7d9f-a %+v", p)
+	}
+	if p := pods["batch/report-28000000-x"]; !p.Finished() {
+		t.Errorf("succeeded pod not finished: %+v", p)
+	}
+	if p := pods["db/pg-0"]; !reflect.DeepEqual(p.Claims, []string{"data-pg-0"}) {
+		t.Errorf("pod pg-0 claims %v", p.Claims)
+	}
+	if p := pods["default/waiting"]; p.Node != "" {
+		t.Errorf("unscheduled pod on %q", p.Node)
+	}
+	for _, lb := range e.LoadBalancers {
+		if lb.Service && !reflect.DeepEqual(lb.Selector, map[string]string{"app": "front"}) {
+			t.Errorf("service %s selector %v", lb.Name, lb.Selector)
+		}
+	}
+}

@@ -3,7 +3,7 @@ package manifest
 import (
 	"testing"
 
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // FuzzManifest checks that no input makes Split and Parse panic, and that

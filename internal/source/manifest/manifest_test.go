@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/refit-dev/refit/internal/estate"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 
 	"github.com/refit-dev/refit/internal/golden"
 )

@@ -3,7 +3,7 @@ package manifest
 import (
 	"github.com/refit-dev/refit/internal/awslb"
 	"github.com/refit-dev/refit/internal/estate"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // service translates a Service of type LoadBalancer.

@@ -1,4 +1,8 @@
-package awslive
+// Package awstest is a fake AWS for tests: a local HTTP server that speaks
+// the wire formats of the APIs internal/source/awslive calls, so that tests
+// run the real SDK against recorded-style fixtures. It is imported by tests
+// only (awslive's own, and those of the capabilities that read its estates).
+package awstest
 
 import (
 	"fmt"
@@ -12,33 +16,46 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
-// fakeAWS answers the AWS APIs from recorded-style responses under
-// testdata/ACCOUNT/REGION (or testdata/ACCOUNT for global ones), in each
-// API's wire format: the query protocol (POST form, XML) for EC2, ELB,
-// ELBv2, Elastic Beanstalk, RDS and STS, REST JSON for EKS.
+// Fake answers the AWS APIs from recorded-style responses under DIR/REGION
+// (or DIR for global ones), in each API's wire format: the query protocol
+// (POST form, XML) for EC2, ELB, ELBv2, Elastic Beanstalk, RDS and STS,
+// REST JSON for EKS. internal/source/awslive/testdata holds one DIR per
+// account: clean, waste, insights.
 //
 // A response is the file SERVICE.ACTION[.KEY][.page-TOKEN].xml|json, KEY
 // naming the resource a per-resource call asks about. A missing file
 // answers an empty, valid response: a region without fixtures has nothing.
-type fakeAWS struct {
-	t       *testing.T
-	dir     string
-	deny    map[string]bool // regions answering access denied
-	expired bool            // every call answers ExpiredToken
+//
+// Set Deny, Throttle and Expired before the first request.
+type Fake struct {
+	dir string
+	// Deny names regions that answer access denied.
+	Deny map[string]bool
+	// Expired makes every call answer ExpiredToken.
+	Expired bool
+	// Throttle counts the throttled answers left, by
+	// "region/service.Action".
+	Throttle map[string]int
 
-	mu       sync.Mutex
-	throttle map[string]int // "region/service.Action" → throttled answers left
-	calls    map[string]int // "region/service.Action" → requests seen
+	mu    sync.Mutex
+	calls map[string]int // "region/service.Action" → requests seen
 }
 
-func newFakeAWS(t *testing.T, account string) (*fakeAWS, *httptest.Server) {
-	f := &fakeAWS{t: t, dir: filepath.Join("testdata", account), deny: map[string]bool{}, throttle: map[string]int{}, calls: map[string]int{}}
+// New starts a fake AWS serving the fixtures under dir; the server closes
+// when the test ends.
+func New(t testing.TB, dir string) (*Fake, *httptest.Server) {
+	f := NewHandler(dir)
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	return f, srv
+}
+
+// NewHandler is the fake without its server, for tests that put their own
+// routes in front of it.
+func NewHandler(dir string) *Fake {
+	return &Fake{dir: dir, Deny: map[string]bool{}, Throttle: map[string]int{}, calls: map[string]int{}}
 }
 
 // queryServices maps the query protocol's Version to a service name and
@@ -55,13 +72,23 @@ var queryServices = map[string][2]string{
 // scope reads the region and service from the SigV4 credential scope.
 var scope = regexp.MustCompile(`Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request`)
 
-func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// Region reads the region a request was signed for; false for an unsigned
+// request.
+func Region(r *http.Request) (string, bool) {
 	m := scope.FindStringSubmatch(r.Header.Get("Authorization"))
 	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// ServeHTTP answers one signed request.
+func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	region, ok := Region(r)
+	if !ok {
 		http.Error(w, "unsigned request", http.StatusForbidden)
 		return
 	}
-	region := m[1]
 	if r.Method == http.MethodPost {
 		f.query(w, r, region)
 		return
@@ -69,7 +96,7 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.rest(w, r, region)
 }
 
-func (f *fakeAWS) query(w http.ResponseWriter, r *http.Request, region string) {
+func (f *Fake) query(w http.ResponseWriter, r *http.Request, region string) {
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
@@ -81,7 +108,7 @@ func (f *fakeAWS) query(w http.ResponseWriter, r *http.Request, region string) {
 		return
 	}
 	name, ns := svc[0], svc[1]
-	if code := f.fault(region, name, action); code != "" {
+	if code := f.Fault(region, name, action); code != "" {
 		status := http.StatusBadRequest
 		switch code {
 		case "UnauthorizedOperation", "AccessDenied", "ExpiredToken":
@@ -110,7 +137,7 @@ func (f *fakeAWS) query(w http.ResponseWriter, r *http.Request, region string) {
 		key = r.PostForm.Get("LoadBalancerName")
 	}
 	token := r.PostForm.Get("NextToken") + r.PostForm.Get("Marker")
-	body, ok := f.fixture(region, name, action, key, token, "xml")
+	body, ok := f.Fixture(region, name, action, key, token, "xml")
 	if !ok {
 		if name == "ec2" {
 			body = fmt.Sprintf(`<%sResponse xmlns="%s"><requestId>req-1</requestId></%sResponse>`, action, ns, action)
@@ -124,7 +151,7 @@ func (f *fakeAWS) query(w http.ResponseWriter, r *http.Request, region string) {
 
 // rest serves EKS: GET /clusters, /clusters/NAME,
 // /clusters/NAME/node-groups[/NG], /clusters/NAME/fargate-profiles[/FP].
-func (f *fakeAWS) rest(w http.ResponseWriter, r *http.Request, region string) {
+func (f *Fake) rest(w http.ResponseWriter, r *http.Request, region string) {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	for i, p := range parts {
 		parts[i], _ = url.PathUnescape(p)
@@ -148,7 +175,7 @@ func (f *fakeAWS) rest(w http.ResponseWriter, r *http.Request, region string) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if code := f.fault(region, "eks", action); code != "" {
+	if code := f.Fault(region, "eks", action); code != "" {
 		status := http.StatusBadRequest
 		switch code {
 		case "AccessDeniedException", "ExpiredTokenException":
@@ -162,7 +189,7 @@ func (f *fakeAWS) rest(w http.ResponseWriter, r *http.Request, region string) {
 		fmt.Fprintf(w, `{"message":"fake %s"}`, code)
 		return
 	}
-	body, ok := f.fixture(region, "eks", action, key, r.URL.Query().Get("nextToken"), "json")
+	body, ok := f.Fixture(region, "eks", action, key, r.URL.Query().Get("nextToken"), "json")
 	if !ok {
 		body = "{}"
 		if strings.HasPrefix(action, "Describe") {
@@ -174,26 +201,27 @@ func (f *fakeAWS) rest(w http.ResponseWriter, r *http.Request, region string) {
 	fmt.Fprint(w, body)
 }
 
-// fault returns the error code to answer instead of a response, if any.
-func (f *fakeAWS) fault(region, service, action string) string {
+// Fault counts a call and returns the error code to answer instead of a
+// response, if any: ExpiredToken, access denied or a throttling code.
+func (f *Fake) Fault(region, service, action string) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	id := region + "/" + service + "." + action
 	f.calls[id]++
 	switch {
-	case f.expired && service == "eks":
+	case f.Expired && service == "eks":
 		return "ExpiredTokenException"
-	case f.expired:
+	case f.Expired:
 		return "ExpiredToken"
-	case f.deny[region] && service == "ec2":
+	case f.Deny[region] && service == "ec2":
 		return "UnauthorizedOperation"
-	case f.deny[region] && service == "eks":
+	case f.Deny[region] && service == "eks":
 		return "AccessDeniedException"
-	case f.deny[region] && service != "sts":
+	case f.Deny[region] && service != "sts":
 		return "AccessDenied"
 	}
-	if f.throttle[id] > 0 {
-		f.throttle[id]--
+	if f.Throttle[id] > 0 {
+		f.Throttle[id]--
 		switch service {
 		case "ec2":
 			return "RequestLimitExceeded"
@@ -206,7 +234,9 @@ func (f *fakeAWS) fault(region, service, action string) string {
 	return ""
 }
 
-func (f *fakeAWS) fixture(region, service, action, key, token, ext string) (string, bool) {
+// Fixture reads the response file for a call: the region's, else the
+// global one; false when there is none.
+func (f *Fake) Fixture(region, service, action, key, token, ext string) (string, bool) {
 	name := service + "." + action
 	if key != "" {
 		name += "." + key
@@ -223,15 +253,16 @@ func (f *fakeAWS) fixture(region, service, action, key, token, ext string) (stri
 	return "", false
 }
 
-func (f *fakeAWS) callCount(id string) int {
+// Calls counts the requests seen for "region/service.Action".
+func (f *Fake) Calls(id string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.calls[id]
 }
 
-// testEnv points the SDK at static test credentials and nothing else from
-// the machine.
-func testEnv(t *testing.T, region string) {
+// Env points the SDK at static test credentials, region and nothing else
+// from the machine.
+func Env(t testing.TB, region string) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
 	t.Setenv("AWS_SESSION_TOKEN", "")
@@ -241,7 +272,4 @@ func testEnv(t *testing.T, region string) {
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	t.Setenv("AWS_ENDPOINT_URL", "")
-	old := maxBackoff
-	maxBackoff = time.Millisecond
-	t.Cleanup(func() { maxBackoff = old })
 }

@@ -1,4 +1,4 @@
-package kubeobjects_test
+package kubemanifests_test
 
 import (
 	"context"
@@ -13,9 +13,9 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/refit-dev/refit/internal/source/kubelive"
-	"github.com/refit-dev/refit/internal/source/kubeobjects"
-	"github.com/refit-dev/refit/internal/source/kubeobjects/kubeobjectstest"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/source/kubemanifests"
+	"github.com/refit-dev/refit/internal/source/kubemanifests/kubemanifeststest"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // TestLoadLive lists a real API server two objects a page: the Deployment
@@ -24,7 +24,7 @@ import (
 func TestLoadLive(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cs, kubeconfig, ns := kubeobjectstest.Setup(t, ctx, "kubeobjects")
+	cs, kubeconfig, ns := kubemanifeststest.Setup(t, ctx, "kubemanifests")
 	for i := range 3 {
 		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("c%d", i), Namespace: ns}, Data: map[string]string{"k": "v"}}
 		if _, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, cm, metav1.CreateOptions{}); err != nil {
@@ -45,9 +45,9 @@ func TestLoadLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]kubeobjects.Object{}
+	got := map[string]kubemanifests.Object{}
 	cmPages := 0
-	c, err := kubeobjects.LoadWith(ctx, disc, dyn, kubeobjects.Options{Context: name, PageSize: 2}, func(b kubeobjects.Batch) error {
+	c, err := kubemanifests.LoadWith(ctx, disc, dyn, kubemanifests.Options{Context: name, PageSize: 2}, func(b kubemanifests.Batch) error {
 		inNS := false
 		for _, o := range b.Objects {
 			if strings.Contains(o.File, "/"+ns+"/") || strings.HasPrefix(o.File, "helm:"+ns+"/") {

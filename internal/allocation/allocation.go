@@ -1,5 +1,8 @@
-// Package alloc splits what a live cluster's nodes cost among the pods that
-// run on them, and sums the shares by namespace, workload or a pod label.
+// Package allocation splits what a live cluster's nodes cost among the pods
+// that run on them, and sums the shares by namespace, workload or a pod label.
+// It reads the cluster's estate (estate.Estate's Nodes, Pods, Claims and
+// LoadBalancers, as internal/source/kubelive fills them), never a source's
+// own types.
 //
 // Per node, with monthly price C and allocatable cpu A_cpu and memory A_mem,
 // each group g of the node's pods (pods with the same namespace, workload or
@@ -18,7 +21,7 @@
 //
 // Claims and load balancers are priced apart from nodes and reported as
 // their own lines (Result.Claims, Result.LoadBalancers).
-package alloc
+package allocation
 
 import (
 	"fmt"
@@ -29,7 +32,6 @@ import (
 
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/estate"
-	"github.com/refit-dev/refit/internal/source/kubelive"
 )
 
 // Names of the lines that no namespace, workload or label owns.
@@ -93,7 +95,8 @@ type Prices struct {
 }
 
 // LoadBalancerKey names a Service's load balancer ("service/ns/name") or an
-// ALB ("alb/<IngressGroup or ns/name>", as Snapshot.ALBGroups names it).
+// Ingresses' ALB ("alb/<IngressGroup or ns/name>", the estate.LoadBalancer's
+// name).
 func LoadBalancerKey(kind, name string) string { return kind + "/" + name }
 
 // Allocation is one line of a result.
@@ -141,19 +144,19 @@ func (r *Result) Total() decimal.Decimal {
 }
 
 // keyer names the line a pod belongs to.
-func keyer(by Dimension) func(p *kubelive.Pod) string {
+func keyer(by Dimension) func(p *estate.Pod) string {
 	switch by.Kind {
 	case ByWorkload:
-		return func(p *kubelive.Pod) string { return p.Namespace + "/" + p.OwnerKind + "/" + p.OwnerName }
+		return func(p *estate.Pod) string { return p.Namespace + "/" + p.OwnerKind + "/" + p.OwnerName }
 	case ByLabel:
-		return func(p *kubelive.Pod) string {
+		return func(p *estate.Pod) string {
 			if v, ok := p.Labels[by.Label]; ok {
 				return v
 			}
 			return Unlabelled
 		}
 	default:
-		return func(p *kubelive.Pod) string { return p.Namespace }
+		return func(p *estate.Pod) string { return p.Namespace }
 	}
 }
 
@@ -195,9 +198,9 @@ func (l lines) sorted() []Allocation {
 
 // Allocate splits the nodes' prices among their pods and sums them by the
 // dimension; claims and load balancers in prices become their own lines.
-// A negative price is an error; a node with no price is listed in
-// Result.Unpriced.
-func Allocate(snap *kubelive.Snapshot, prices Prices, by Dimension) (*Result, error) {
+// e is one live cluster's estate (its Nodes and Pods). A negative price is
+// an error; a node with no price is listed in Result.Unpriced.
+func Allocate(e *estate.Estate, prices Prices, by Dimension) (*Result, error) {
 	if by.Kind == "" {
 		by.Kind = ByNamespace
 	}
@@ -208,8 +211,8 @@ func Allocate(snap *kubelive.Snapshot, prices Prices, by Dimension) (*Result, er
 	res := &Result{Dimension: by, By: by.String(), NodesMonthlyCost: decimal.Zero, IdleCost: decimal.Zero}
 
 	onNode := map[string][]int{}
-	for i := range snap.Pods {
-		p := &snap.Pods[i]
+	for i := range e.Pods {
+		p := &e.Pods[i]
 		if p.Finished() {
 			continue
 		}
@@ -221,17 +224,17 @@ func Allocate(snap *kubelive.Snapshot, prices Prices, by Dimension) (*Result, er
 	}
 
 	out := lines{}
-	for _, n := range snap.Nodes {
+	for _, n := range e.Nodes {
 		price, ok := prices.Nodes[n.Name]
 		if !ok {
 			res.Unpriced = append(res.Unpriced, n.Name)
 			continue
 		}
 		if price.IsNegative() {
-			return nil, snap.Origin("node", "", n.Name).Errorf("node %s: negative price %s", n.Name, price)
+			return nil, n.Origin.Errorf("node %s: negative price %s", n.Name, price)
 		}
 		res.NodesMonthlyCost = res.NodesMonthlyCost.Add(price)
-		idle := splitNode(snap, n, price, onNode[n.Name], key, out)
+		idle := splitNode(e, n, price, onNode[n.Name], key, out)
 		res.IdleCost = res.IdleCost.Add(idle)
 	}
 	if !res.IdleCost.IsZero() {
@@ -240,13 +243,13 @@ func Allocate(snap *kubelive.Snapshot, prices Prices, by Dimension) (*Result, er
 	res.Allocations = out.sorted()
 	sort.Strings(res.Unpriced)
 
-	res.Claims = allocateClaims(snap, prices.Claims, by, key)
-	res.LoadBalancers = allocateLBs(snap, prices.LoadBalancers, by, key)
+	res.Claims = allocateClaims(e, prices.Claims, by, key)
+	res.LoadBalancers = allocateLBs(e, prices.LoadBalancers, by, key)
 	return res, nil
 }
 
 // splitNode adds the node's shares to out and returns its idle cost.
-func splitNode(snap *kubelive.Snapshot, n kubelive.Node, price decimal.Decimal, pods []int, key func(*kubelive.Pod) string, out lines) decimal.Decimal {
+func splitNode(e *estate.Estate, n estate.Node, price decimal.Decimal, pods []int, key func(*estate.Pod) string, out lines) decimal.Decimal {
 	type group struct {
 		name string
 		n    int
@@ -257,7 +260,7 @@ func splitNode(snap *kubelive.Snapshot, n kubelive.Node, price decimal.Decimal, 
 	byName := map[string]*group{}
 	var groups []*group
 	for _, i := range pods {
-		p := &snap.Pods[i]
+		p := &e.Pods[i]
 		k := key(p)
 		g, ok := byName[k]
 		if !ok {
@@ -337,17 +340,26 @@ func splitEven(out lines, c decimal.Decimal, names []string) {
 // it: its namespace; the workload of its first (by name) pod; that pod's
 // label. A claim no unfinished pod mounts goes to its namespace under
 // namespace, else to "<namespace>/__unmounted__" or "__unmounted__".
-func allocateClaims(snap *kubelive.Snapshot, prices map[string]decimal.Decimal, by Dimension, key func(*kubelive.Pod) string) []Allocation {
+func allocateClaims(e *estate.Estate, prices map[string]decimal.Decimal, by Dimension, key func(*estate.Pod) string) []Allocation {
 	if len(prices) == 0 {
 		return nil
 	}
-	pods := map[string]*kubelive.Pod{}
-	for i := range snap.Pods {
-		p := &snap.Pods[i]
-		pods[p.Namespace+"/"+p.Name] = p
+	// The first (by name) unfinished pod mounting each claim.
+	users := map[string]*estate.Pod{}
+	for i := range e.Pods {
+		p := &e.Pods[i]
+		if p.Finished() {
+			continue
+		}
+		for _, c := range p.Claims {
+			k := p.Namespace + "/" + c
+			if u, ok := users[k]; !ok || p.Name < u.Name {
+				users[k] = p
+			}
+		}
 	}
 	out := lines{}
-	for _, c := range snap.Claims {
+	for _, c := range e.Claims {
 		price, ok := prices[c.Namespace+"/"+c.Name]
 		if !ok {
 			continue
@@ -356,10 +368,8 @@ func allocateClaims(snap *kubelive.Snapshot, prices map[string]decimal.Decimal, 
 		switch {
 		case by.Kind == ByNamespace:
 			name = c.Namespace
-		case len(c.Pods) > 0:
-			users := append([]string(nil), c.Pods...)
-			sort.Strings(users)
-			if p, ok := pods[c.Namespace+"/"+users[0]]; ok {
+		default:
+			if p, ok := users[c.Namespace+"/"+c.Name]; ok {
 				name = key(p)
 			}
 		}
@@ -379,7 +389,7 @@ func allocateClaims(snap *kubelive.Snapshot, prices map[string]decimal.Decimal, 
 // ("<ns>/Service/<name>" when it picks none); its own label. An ALB's is
 // split equally among its Ingresses: their namespaces; "<ns>/Ingress/<name>";
 // their own labels.
-func allocateLBs(snap *kubelive.Snapshot, prices map[string]decimal.Decimal, by Dimension, key func(*kubelive.Pod) string) []Allocation {
+func allocateLBs(e *estate.Estate, prices map[string]decimal.Decimal, by Dimension, key func(*estate.Pod) string) []Allocation {
 	if len(prices) == 0 {
 		return nil
 	}
@@ -390,39 +400,46 @@ func allocateLBs(snap *kubelive.Snapshot, prices map[string]decimal.Decimal, by 
 		}
 		return Unlabelled
 	}
-	for _, s := range snap.Services {
-		price, ok := prices[LoadBalancerKey("service", s.Namespace+"/"+s.Name)]
+	for _, lb := range e.LoadBalancers {
+		if !lb.Service {
+			continue
+		}
+		price, ok := prices[LoadBalancerKey("service", lb.Name)]
 		if !ok {
 			continue
 		}
+		ns, name, _ := strings.Cut(lb.Name, "/")
 		switch by.Kind {
 		case ByNamespace:
-			out.add(s.Namespace, price, 1, estate.Resources{})
+			out.add(ns, price, 1, estate.Resources{})
 		case ByLabel:
-			out.add(label(s.Labels), price, 1, estate.Resources{})
+			out.add(label(lb.Labels), price, 1, estate.Resources{})
 		default:
-			names := selected(snap, s, key)
+			names := selected(e, ns, lb.Selector, key)
 			if len(names) == 0 {
-				names = []string{s.Namespace + "/Service/" + s.Name}
+				names = []string{ns + "/Service/" + name}
 			}
 			splitEven(out, price, names)
 		}
 	}
-	groups, members := snap.ALBGroups()
-	for _, g := range groups {
-		price, ok := prices[LoadBalancerKey("alb", g)]
+	for _, lb := range e.LoadBalancers {
+		if lb.Service || lb.Type != estate.ALB {
+			continue
+		}
+		price, ok := prices[LoadBalancerKey("alb", lb.Name)]
 		if !ok {
 			continue
 		}
 		var names []string
-		for _, i := range members[g] {
+		for _, m := range lb.Members {
+			ns, name, _ := strings.Cut(m, "/")
 			switch by.Kind {
 			case ByNamespace:
-				names = append(names, i.Namespace)
+				names = append(names, ns)
 			case ByLabel:
-				names = append(names, label(i.Labels))
+				names = append(names, label(lb.MemberLabels[m]))
 			default:
-				names = append(names, i.Namespace+"/Ingress/"+i.Name)
+				names = append(names, ns+"/Ingress/"+name)
 			}
 		}
 		splitEven(out, price, names)
@@ -430,21 +447,21 @@ func allocateLBs(snap *kubelive.Snapshot, prices map[string]decimal.Decimal, by 
 	return out.sorted()
 }
 
-// selected lists the distinct lines of the unfinished pods a Service's
-// selector picks, sorted.
-func selected(snap *kubelive.Snapshot, s kubelive.Service, key func(*kubelive.Pod) string) []string {
-	if len(s.Selector) == 0 {
+// selected lists the distinct lines of the unfinished pods in namespace
+// that a Service's selector picks, sorted.
+func selected(e *estate.Estate, namespace string, selector map[string]string, key func(*estate.Pod) string) []string {
+	if len(selector) == 0 {
 		return nil
 	}
 	seen := map[string]bool{}
 	var names []string
-	for i := range snap.Pods {
-		p := &snap.Pods[i]
-		if p.Namespace != s.Namespace || p.Finished() {
+	for i := range e.Pods {
+		p := &e.Pods[i]
+		if p.Namespace != namespace || p.Finished() {
 			continue
 		}
 		match := true
-		for k, v := range s.Selector {
+		for k, v := range selector {
 			if p.Labels[k] != v {
 				match = false
 				break
@@ -459,11 +476,12 @@ func selected(snap *kubelive.Snapshot, s kubelive.Service, key func(*kubelive.Po
 	return names
 }
 
-// PricesFromBreakdown reads the prices of a snapshot's nodes, claims and
-// load balancers from the cost engine's estimate of snap.Estate(): each
-// node costs its group's hourly instance price × 730 hours; each claim and
-// load balancer costs the sum of the items with its origin.
-func PricesFromBreakdown(snap *kubelive.Snapshot, b *cost.Breakdown) Prices {
+// PricesFromBreakdown reads the prices of a live cluster's nodes, claims and
+// load balancers from the cost engine's estimate of its estate e (alone or
+// merged with others): each node costs its node group's hourly instance
+// price × 730 hours; each claim and load balancer costs the sum of the items
+// with its origin.
+func PricesFromBreakdown(e *estate.Estate, b *cost.Breakdown) Prices {
 	hourly := map[string]decimal.Decimal{}  // node group origin → price per instance-hour
 	monthly := map[string]decimal.Decimal{} // any origin → summed monthly cost
 	for _, it := range b.Items {
@@ -481,28 +499,39 @@ func PricesFromBreakdown(snap *kubelive.Snapshot, b *cost.Breakdown) Prices {
 	}
 	p := Prices{Nodes: NodePrices{}, Claims: map[string]decimal.Decimal{}, LoadBalancers: map[string]decimal.Decimal{}}
 	hours := decimal.NewFromInt(cost.HoursPerMonth)
-	for _, n := range snap.Nodes {
-		if kubelive.NodeGroupName(n) == "" {
+	type groupKey struct{ cluster, name string }
+	groups := map[groupKey]estate.Origin{}
+	for _, g := range e.NodeGroups {
+		groups[groupKey{g.Cluster, g.Name}] = g.Origin
+	}
+	for _, n := range e.Nodes {
+		if n.NodeGroup == "" {
 			continue
 		}
-		if h, ok := hourly[snap.NodeGroupOrigin(n).String()]; ok {
+		o, ok := groups[groupKey{n.Cluster, n.NodeGroup}]
+		if !ok {
+			continue
+		}
+		if h, ok := hourly[o.String()]; ok {
 			p.Nodes[n.Name] = h.Mul(hours)
 		}
 	}
-	for _, c := range snap.Claims {
-		if m, ok := monthly[snap.ClaimOrigin(c).String()]; ok {
+	for _, c := range e.Claims {
+		if m, ok := monthly[c.Origin.String()]; ok {
 			p.Claims[c.Namespace+"/"+c.Name] = m
 		}
 	}
-	for _, s := range snap.Services {
-		if m, ok := monthly[snap.ServiceOrigin(s).String()]; ok {
-			p.LoadBalancers[LoadBalancerKey("service", s.Namespace+"/"+s.Name)] = m
+	for _, lb := range e.LoadBalancers {
+		kind := "service"
+		switch {
+		case lb.Service:
+		case lb.Type == estate.ALB:
+			kind = "alb"
+		default:
+			continue
 		}
-	}
-	groups, members := snap.ALBGroups()
-	for _, g := range groups {
-		if m, ok := monthly[snap.IngressOrigin(members[g][0]).String()]; ok {
-			p.LoadBalancers[LoadBalancerKey("alb", g)] = m
+		if m, ok := monthly[lb.Origin.String()]; ok {
+			p.LoadBalancers[LoadBalancerKey(kind, lb.Name)] = m
 		}
 	}
 	return p

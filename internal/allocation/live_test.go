@@ -1,4 +1,4 @@
-package alloc
+package allocation
 
 import (
 	"context"
@@ -14,8 +14,8 @@ import (
 
 // TestLive writes nodes and pods into a real API server
 // ($REFIT_TEST_KUBECONFIG, see scripts/kube-apiserver.sh), loads them with
-// kubelive.Load (paginated by 2 to exercise Continue) and allocates by
-// namespace, workload and label.
+// kubelive.Load (paginated by 2 to exercise Continue) and allocates its
+// estate by namespace, workload and label.
 func TestLive(t *testing.T) {
 	cs, kubeconfig := kubetest.Client(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -103,7 +103,7 @@ func TestLive(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, err := Allocate(mine, prices, dim)
+			r, err := Allocate(e, prices, dim)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package kubeobjects
+package kubemanifests
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ import (
 	fakedynamic "k8s.io/client-go/dynamic/fake"
 	clienttesting "k8s.io/client-go/testing"
 
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // secretValue is planted in Secrets; no document may carry it.

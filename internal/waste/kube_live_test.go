@@ -1,4 +1,4 @@
-package kubelive_test
+package waste_test
 
 import (
 	"context"
@@ -50,8 +50,9 @@ func findings(t *testing.T, snap *kubelive.Snapshot, rule string) []waste.Findin
 	return out
 }
 
-// Edge cases through the fake clientset: which claims count as used, what
-// a bound claim costs, node usage per node.
+// Edge cases of the waste rules on estates that kubelive reads through the
+// fake clientset: which claims count as used, what a bound claim costs, node
+// usage per node.
 func TestLiveWasteFake(t *testing.T) {
 	str := func(s string) *string { return &s }
 	yes := true

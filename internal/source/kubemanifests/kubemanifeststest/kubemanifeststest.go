@@ -1,7 +1,7 @@
-// Package kubeobjectstest plants objects with deprecated API versions in a
-// real API server, for the tests of package kubeobjects and of
+// Package kubemanifeststest plants objects with deprecated API versions in a
+// real API server, for the tests of package kubemanifests and of
 // `refit migrate check --kubeconfig`.
-package kubeobjectstest
+package kubemanifeststest
 
 import (
 	"bytes"

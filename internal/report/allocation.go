@@ -5,7 +5,7 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/refit-dev/refit/internal/alloc"
+	"github.com/refit-dev/refit/internal/allocation"
 	"github.com/refit-dev/refit/internal/cost"
 )
 
@@ -27,7 +27,7 @@ type AllocItem struct {
 	MonthlyCost Number `json:"monthlyCost"`
 }
 
-func allocs(as []alloc.Allocation) []AllocItem {
+func allocs(as []allocation.Allocation) []AllocItem {
 	out := []AllocItem{}
 	for _, a := range as {
 		out = append(out, AllocItem{Name: a.Name, MonthlyCost: Number{a.MonthlyCost}})
@@ -36,7 +36,7 @@ func allocs(as []alloc.Allocation) []AllocItem {
 }
 
 // WriteAllocation renders a breakdown with its allocation.
-func WriteAllocation(w io.Writer, b *cost.Breakdown, r *alloc.Result, f Format) error {
+func WriteAllocation(w io.Writer, b *cost.Breakdown, r *allocation.Result, f Format) error {
 	v := AllocView{CostView: NewCostView(b), By: r.By, NodesMonthlyCost: Number{r.NodesMonthlyCost},
 		Allocations: allocs(r.Allocations), ClaimsByOwner: allocs(r.Claims), LoadBalancers: allocs(r.LoadBalancers), Unpriced: r.Unpriced}
 	switch f {

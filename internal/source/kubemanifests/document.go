@@ -1,4 +1,4 @@
-package kubeobjects
+package kubemanifests
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // maxDepth bounds the nesting of an object turned into nodes.

@@ -1,7 +1,8 @@
-// Package kubeobjects lists every object of a running Kubernetes cluster
-// (client-go discovery and the dynamic client) and turns each into a
-// yamldoc.Document, so that `refit migrate check --kubeconfig` checks live
-// objects with the same rules as manifests.
+// Package kubemanifests reads the manifests of a running Kubernetes cluster:
+// it lists every object (client-go discovery and the dynamic client) and
+// returns each as a yamldoc.Document, so that `refit migrate check
+// --kubeconfig` checks live objects with the same rules as manifest files.
+// (Package kubelive reads the same cluster into an estate, for pricing.)
 //
 // The API server converts objects to the version a client asks for, so the
 // object it serves never shows the deprecated apiVersion a team applied.
@@ -17,7 +18,7 @@
 // namespace for cluster-scoped objects) and "helm:<namespace>/<release>".
 // Events are not listed; Secrets lose data and stringData before anything
 // else reads them.
-package kubeobjects
+package kubemanifests
 
 import (
 	"context"
@@ -38,7 +39,7 @@ import (
 
 	"github.com/refit-dev/refit/internal/netlimit"
 	"github.com/refit-dev/refit/internal/source/kubelive"
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // Defaults for Options.

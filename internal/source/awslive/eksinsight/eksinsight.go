@@ -1,5 +1,6 @@
 // Package eksinsight turns the EKS upgrade insights of an account (read by
-// internal/source/awslive) into migrate check findings.
+// internal/source/awslive) into migrate check findings: the AWS source hands
+// migrate check kubeapi.Findings, so that no capability imports a source.
 package eksinsight
 
 import (

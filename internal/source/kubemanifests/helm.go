@@ -1,4 +1,4 @@
-package kubeobjects
+package kubemanifests
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/refit-dev/refit/internal/source/yamldoc"
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // Helm 3 keeps each revision of a release in a Secret of this type, in

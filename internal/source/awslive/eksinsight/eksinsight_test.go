@@ -14,11 +14,10 @@ import (
 	"github.com/refit-dev/refit/internal/source/awslive"
 )
 
-// TestEKSInsightFindingsGolden maps the upgrade insights awslive's tests
-// read from their EKS fixture server (a copy of
-// internal/source/awslive/testdata/insights/insights.golden.json).
+// TestFindingsGolden maps the upgrade insights awslive's tests read from
+// their EKS fixture server (its golden file).
 func TestFindingsGolden(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "eks-insights.json"))
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "insights", "insights.golden.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,26 +1,27 @@
-package alloc
+package allocation
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/shopspring/decimal"
-	corev1 "k8s.io/api/core/v1"
 
+	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/estate"
-	"github.com/refit-dev/refit/internal/source/kubelive"
+	"github.com/refit-dev/refit/internal/pricing"
 )
 
 const gi = 1 << 30
 
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-func node(name string, mcpu, memGi int64) kubelive.Node {
-	return kubelive.Node{Name: name, InstanceType: "m5.xlarge", Purchase: estate.OnDemand,
+func node(name string, mcpu, memGi int64) estate.Node {
+	return estate.Node{Name: name, NodeGroup: "m5.xlarge on-demand",
 		Allocatable: estate.Resources{MilliCPU: mcpu, MemoryBytes: memGi * gi}}
 }
 
-func pod(ns, name, nodeName string, mcpu, memGi int64, labels map[string]string) kubelive.Pod {
-	return kubelive.Pod{Namespace: ns, Name: name, Node: nodeName, Phase: corev1.PodRunning,
+func pod(ns, name, nodeName string, mcpu, memGi int64, labels map[string]string) estate.Pod {
+	return estate.Pod{Namespace: ns, Name: name, Node: nodeName, Phase: "Running",
 		Requests:  estate.Resources{MilliCPU: mcpu, MemoryBytes: memGi * gi},
 		OwnerKind: "Deployment", OwnerName: name, Labels: labels}
 }
@@ -45,7 +46,7 @@ func TestAllocate(t *testing.T) {
 	team := func(v string) map[string]string { return map[string]string{"team": v} }
 	tests := []struct {
 		name   string
-		snap   kubelive.Snapshot
+		snap   estate.Estate
 		prices NodePrices
 		by     string
 		want   map[string]string
@@ -53,9 +54,9 @@ func TestAllocate(t *testing.T) {
 	}{
 		{
 			name: "half the cpu and a quarter of the memory",
-			snap: kubelive.Snapshot{
-				Nodes: []kubelive.Node{node("n1", 4000, 16)},
-				Pods:  []kubelive.Pod{pod("a", "p1", "n1", 2000, 4, nil)},
+			snap: estate.Estate{
+				Nodes: []estate.Node{node("n1", 4000, 16)},
+				Pods:  []estate.Pod{pod("a", "p1", "n1", 2000, 4, nil)},
 			},
 			prices: NodePrices{"n1": d("100")},
 			by:     "namespace",
@@ -65,13 +66,13 @@ func TestAllocate(t *testing.T) {
 		},
 		{
 			name: "two namespaces on two nodes, finished and unscheduled pods ignored",
-			snap: kubelive.Snapshot{
-				Nodes: []kubelive.Node{node("n1", 4000, 16), node("n2", 2000, 8)},
-				Pods: []kubelive.Pod{
+			snap: estate.Estate{
+				Nodes: []estate.Node{node("n1", 4000, 16), node("n2", 2000, 8)},
+				Pods: []estate.Pod{
 					pod("a", "p1", "n1", 1000, 4, nil),
 					pod("b", "p2", "n1", 1000, 4, nil),
 					pod("b", "p3", "n2", 2000, 8, nil),
-					{Namespace: "c", Name: "done", Node: "n2", Phase: corev1.PodSucceeded, Requests: estate.Resources{MilliCPU: 2000}},
+					{Namespace: "c", Name: "done", Node: "n2", Phase: estate.PodSucceeded, Requests: estate.Resources{MilliCPU: 2000}},
 					pod("c", "pending", "", 500, 1, nil),
 				},
 			},
@@ -82,9 +83,9 @@ func TestAllocate(t *testing.T) {
 		},
 		{
 			name: "overcommitted node is normalised, no idle",
-			snap: kubelive.Snapshot{
-				Nodes: []kubelive.Node{node("n1", 1000, 4)},
-				Pods: []kubelive.Pod{
+			snap: estate.Estate{
+				Nodes: []estate.Node{node("n1", 1000, 4)},
+				Pods: []estate.Pod{
 					pod("a", "p1", "n1", 1000, 4, nil),
 					pod("b", "p2", "n1", 1000, 4, nil),
 					pod("c", "p3", "n1", 1000, 4, nil),
@@ -99,9 +100,9 @@ func TestAllocate(t *testing.T) {
 		},
 		{
 			name: "by label with unlabelled pods",
-			snap: kubelive.Snapshot{
-				Nodes: []kubelive.Node{node("n1", 4000, 16)},
-				Pods: []kubelive.Pod{
+			snap: estate.Estate{
+				Nodes: []estate.Node{node("n1", 4000, 16)},
+				Pods: []estate.Pod{
 					pod("a", "p1", "n1", 1000, 4, team("x")),
 					pod("b", "p2", "n1", 1000, 4, team("x")),
 					pod("b", "p3", "n1", 1000, 4, nil),
@@ -114,9 +115,9 @@ func TestAllocate(t *testing.T) {
 		},
 		{
 			name: "by workload",
-			snap: kubelive.Snapshot{
-				Nodes: []kubelive.Node{node("n1", 3000, 3)},
-				Pods: []kubelive.Pod{
+			snap: estate.Estate{
+				Nodes: []estate.Node{node("n1", 3000, 3)},
+				Pods: []estate.Pod{
 					pod("a", "web", "n1", 1000, 1, nil),
 					pod("a", "api", "n1", 1000, 1, nil),
 				},
@@ -128,9 +129,9 @@ func TestAllocate(t *testing.T) {
 		},
 		{
 			name: "node without price is skipped; node without allocatable is idle",
-			snap: kubelive.Snapshot{
-				Nodes: []kubelive.Node{node("n1", 0, 0), node("n2", 1000, 1)},
-				Pods:  []kubelive.Pod{pod("a", "p1", "n1", 1000, 1, nil), pod("a", "p2", "n2", 1000, 1, nil)},
+			snap: estate.Estate{
+				Nodes: []estate.Node{node("n1", 0, 0), node("n2", 1000, 1)},
+				Pods:  []estate.Pod{pod("a", "p1", "n1", 1000, 1, nil), pod("a", "p2", "n2", 1000, 1, nil)},
 			},
 			prices: NodePrices{"n1": d("5")},
 			by:     "namespace",
@@ -176,7 +177,7 @@ func TestAllocate(t *testing.T) {
 // TestAllocateExactSums checks the exact-sum invariant on awkward prices
 // and requests.
 func TestAllocateExactSums(t *testing.T) {
-	snap := kubelive.Snapshot{}
+	snap := estate.Estate{}
 	prices := NodePrices{}
 	total := decimal.Zero
 	for i := range 7 {
@@ -205,26 +206,24 @@ func TestAllocateExactSums(t *testing.T) {
 }
 
 func TestClaimsAndLoadBalancers(t *testing.T) {
-	snap := kubelive.Snapshot{
-		Nodes: []kubelive.Node{node("n1", 4000, 16)},
-		Pods: []kubelive.Pod{
-			func() kubelive.Pod {
+	snap := estate.Estate{
+		Nodes: []estate.Node{node("n1", 4000, 16)},
+		Pods: []estate.Pod{
+			func() estate.Pod {
 				p := pod("db", "pg-0", "n1", 1000, 4, map[string]string{"app": "pg", "team": "data"})
 				p.OwnerKind, p.OwnerName, p.Claims = "StatefulSet", "pg", []string{"data-pg-0"}
 				return p
 			}(),
 			pod("web", "front", "n1", 1000, 4, map[string]string{"app": "front"}),
 		},
-		Claims: []kubelive.Claim{
-			{Namespace: "db", Name: "data-pg-0", SizeGiB: 100, Pods: []string{"pg-0"}},
+		Claims: []estate.Claim{
+			{Namespace: "db", Name: "data-pg-0", SizeGiB: 100},
 			{Namespace: "db", Name: "orphan", SizeGiB: 10},
 		},
-		Services: []kubelive.Service{
-			{Namespace: "web", Name: "front", Type: estate.NLB, Selector: map[string]string{"app": "front"}, Labels: map[string]string{"team": "web"}},
-		},
-		Ingresses: []kubelive.Ingress{
-			{Namespace: "web", Name: "a", Group: "shared"},
-			{Namespace: "db", Name: "b", Group: "shared"},
+		LoadBalancers: []estate.LoadBalancer{
+			{Name: "web/front", Type: estate.NLB, Service: true, Selector: map[string]string{"app": "front"}, Labels: map[string]string{"team": "web"}},
+			// The ALB of the IngressGroup "shared".
+			{Name: "shared", Type: estate.ALB, Members: []string{"db/b", "web/a"}},
 		},
 	}
 	prices := Prices{
@@ -294,7 +293,9 @@ func TestParseDimension(t *testing.T) {
 }
 
 func TestNegativePrice(t *testing.T) {
-	snap := kubelive.Snapshot{Context: "c", Nodes: []kubelive.Node{node("n1", 1000, 1)}}
+	n := node("n1", 1000, 1)
+	n.Origin = estate.Origin{Ref: "kube:c/node/n1"}
+	snap := estate.Estate{Nodes: []estate.Node{n}}
 	_, err := Allocate(&snap, Prices{Nodes: NodePrices{"n1": d("-1")}}, Dimension{Kind: ByNamespace})
 	if err == nil || err.Error() != "kube:c/node/n1: node n1: negative price -1" {
 		t.Errorf("err = %v", err)
@@ -310,4 +311,78 @@ func FuzzParseDimension(f *testing.F) {
 			t.Errorf("round trip %q -> %q", s, dim.String())
 		}
 	})
+}
+
+// TestPricesFromBreakdown prices a cluster's estate, as kubelive makes it,
+// with the cost engine and reads each node's, claim's and load balancer's
+// price back by origin.
+func TestPricesFromBreakdown(t *testing.T) {
+	cat, err := pricing.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := func(ref string) estate.Origin { return estate.Origin{Ref: "kube:c/" + ref} }
+	group := "m5.xlarge on-demand" // node's NodeGroup
+	n1, n2 := node("n1", 4000, 16), node("n2", 4000, 16)
+	n1.Cluster, n2.Cluster = "c", "c"
+	fargate := estate.Node{Name: "fargate-ip-1", Cluster: "c", Origin: o("node/fargate-ip-1")}
+	e := &estate.Estate{
+		Region:     "us-east-1",
+		Clusters:   []estate.Cluster{{Name: "c", ControlPlane: estate.ControlPlaneEKS, Source: "kube", Origin: o("cluster/c")}},
+		NodeGroups: []estate.NodeGroup{{Name: group, Cluster: "c", Role: estate.RoleNode, InstanceTypes: []string{"m5.xlarge"}, Count: 2, Purchase: estate.OnDemand, Origin: o("nodegroup/m5.xlarge-on-demand")}},
+		Nodes:      []estate.Node{n1, n2, fargate},
+		Pods: []estate.Pod{
+			func() estate.Pod {
+				p := pod("db", "pg-0", "n1", 1000, 4, nil)
+				p.OwnerKind, p.OwnerName, p.Claims = "StatefulSet", "pg", []string{"data"}
+				return p
+			}(),
+			pod("web", "front", "n2", 1000, 4, map[string]string{"app": "front"}),
+		},
+		StorageClasses: []estate.StorageClass{{Name: "gp3", EBSType: "gp3", Default: true}},
+		Claims:         []estate.Claim{{Namespace: "db", Name: "data", StorageClass: "gp3", SizeGiB: 100, Count: 1, Origin: o("pvc/db/data")}},
+		LoadBalancers: []estate.LoadBalancer{
+			{Name: "web/front", Type: estate.NLB, Service: true, Selector: map[string]string{"app": "front"}, Origin: o("service/web/front")},
+			{Name: "shared", Type: estate.ALB, Members: []string{"db/b", "web/a"}, Origin: o("ingress/db/b")},
+		},
+	}
+	b, err := cost.Estimate(e, cat, cost.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hourly decimal.Decimal
+	for _, it := range b.Items {
+		if it.Origin == "kube:c/nodegroup/m5.xlarge-on-demand" && it.Unit == "instance-hours" {
+			hourly = it.UnitPrice
+		}
+	}
+	if !hourly.IsPositive() {
+		t.Fatalf("no instance-hour price for the node group in %+v", b.Items)
+	}
+	p := PricesFromBreakdown(e, b)
+	want := hourly.Mul(decimal.NewFromInt(cost.HoursPerMonth))
+	if len(p.Nodes) != 2 || !p.Nodes["n1"].Equal(want) || !p.Nodes["n2"].Equal(want) {
+		t.Errorf("node prices %v, want n1 and n2 at %s", p.Nodes, want)
+	}
+	if c := p.Claims["db/data"]; !c.IsPositive() || len(p.Claims) != 1 {
+		t.Errorf("claim prices %v", p.Claims)
+	}
+	for _, k := range []string{LoadBalancerKey("service", "web/front"), LoadBalancerKey("alb", "shared")} {
+		if !p.LoadBalancers[k].IsPositive() {
+			t.Errorf("no price for %s in %v", k, p.LoadBalancers)
+		}
+	}
+	if len(p.LoadBalancers) != 2 {
+		t.Errorf("load balancer prices %v", p.LoadBalancers)
+	}
+	r, err := Allocate(e, p, Dimension{Kind: ByNamespace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum(r.Allocations).Equal(want.Mul(decimal.NewFromInt(2))) || !reflect.DeepEqual(r.Unpriced, []string{"fargate-ip-1"}) {
+		t.Errorf("allocations %v (sum %s), unpriced %v", byName(r.Allocations), sum(r.Allocations), r.Unpriced)
+	}
+	if got := byName(r.Claims); len(got) != 1 || got["db"] != p.Claims["db/data"].String() {
+		t.Errorf("claims %v", got)
+	}
 }
