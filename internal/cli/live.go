@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/estate"
+	"github.com/refit-dev/refit/internal/migrate"
 	"github.com/refit-dev/refit/internal/source/awslive"
 	"github.com/refit-dev/refit/internal/source/kubelive"
 )
@@ -111,4 +112,10 @@ func loadAll(cmd *cobra.Command, args []string, example bool, in inputFlags, liv
 		}
 	}
 	return e, e.Validate()
+}
+
+// migrate is the live sources for migrate check (after active).
+func (l *liveFlags) migrate(cmd *cobra.Command) migrate.Live {
+	return migrate.Live{AWS: l.aws, Profile: l.profile, Regions: l.awsRegions,
+		Kube: l.useKube, Kubeconfig: l.kubeconfig, Context: l.context, KubeTimeout: kubeTimeout(cmd)}
 }
