@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -73,7 +72,7 @@ func (f *estimateFlags) register(cmd *cobra.Command) {
 
 // setup loads the catalog and the options.
 func (f *estimateFlags) setup() (*pricing.Catalog, cost.Options, error) {
-	cat, catDir, err := loadCatalog(f.pricesDir)
+	cat, catDir, err := pricing.Open(f.pricesDir)
 	if err != nil {
 		return nil, cost.Options{}, err
 	}
@@ -94,38 +93,6 @@ func (f *estimateFlags) setup() (*pricing.Catalog, cost.Options, error) {
 		}
 	}
 	return cat, opt, nil
-}
-
-// UserCatalogDir is where `refit prices update` writes by default, and where
-// the other commands look for a catalog before using the embedded one:
-// $XDG_CONFIG_HOME/refit/prices (~/.config/refit/prices on Linux).
-func UserCatalogDir() string {
-	d, err := os.UserConfigDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(d, "refit", "prices")
-}
-
-// loadCatalog reads the catalog in dir; with no dir, the one `refit prices
-// update` wrote, if any, else the embedded one. It returns which it used
-// ("" for the embedded catalog).
-func loadCatalog(dir string) (*pricing.Catalog, string, error) {
-	if dir == "" {
-		user := UserCatalogDir()
-		if _, err := os.Stat(filepath.Join(user, pricing.FileServices)); user == "" || err != nil {
-			cat, err := pricing.Default()
-			return cat, "", err
-		}
-		dir = user
-	} else if _, err := os.Stat(dir); err != nil {
-		return nil, "", fmt.Errorf("--prices: %w", err)
-	}
-	cat, err := pricing.Load(os.DirFS(dir))
-	if err != nil {
-		return nil, "", fmt.Errorf("price catalog %s: %w", dir, err)
-	}
-	return cat, dir, nil
 }
 
 // loadEstate reads paths, or with example set, the bundled examples they name
