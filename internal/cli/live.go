@@ -2,14 +2,12 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/estate"
-	"github.com/refit-dev/refit/internal/migrate"
-	"github.com/refit-dev/refit/internal/source/awslive"
 	"github.com/refit-dev/refit/internal/source/kubelive"
+	"github.com/refit-dev/refit/internal/source/live"
 )
 
 // liveFlags read a real AWS account and a real cluster, beside or instead of
@@ -50,31 +48,12 @@ func (l *liveFlags) active(cmd *cobra.Command) bool {
 func (l *liveFlags) load(cmd *cobra.Command, streams IO) (*estate.Estate, error) {
 	ctx, cancel := netContext(cmd)
 	defer cancel()
-	e := &estate.Estate{}
-	if l.aws {
-		inv, err := awslive.Load(ctx, awslive.Options{Profile: l.profile, Regions: l.awsRegions})
-		if err != nil {
-			return nil, fmt.Errorf("aws: %w", err)
-		}
-		for _, p := range inv.Partial {
-			fmt.Fprintf(streams.ErrOut, "warning: partial result: %s\n", p)
-		}
-		if err := e.Merge(inv.Estate()); err != nil {
-			return nil, err
-		}
+	e, snap, err := live.Load(ctx, l.options(cmd), streams.ErrOut)
+	if err != nil {
+		return nil, err
 	}
-	if l.useKube {
-		snap, err := kubelive.LoadTimeout(ctx, l.kubeconfig, l.context, kubeTimeout(cmd))
-		if err != nil {
-			return nil, err
-		}
-		for _, w := range snap.Warnings {
-			fmt.Fprintf(streams.ErrOut, "warning: %s\n", w)
-		}
+	if snap != nil {
 		l.snap = snap
-		if err := e.Merge(snap.Estate()); err != nil {
-			return nil, err
-		}
 	}
 	return e, nil
 }
@@ -114,8 +93,8 @@ func loadAll(cmd *cobra.Command, args []string, example bool, in inputFlags, liv
 	return e, e.Validate()
 }
 
-// migrate is the live sources for migrate check (after active).
-func (l *liveFlags) migrate(cmd *cobra.Command) migrate.Live {
-	return migrate.Live{AWS: l.aws, Profile: l.profile, Regions: l.awsRegions,
+// options are the live sources to read (after active).
+func (l *liveFlags) options(cmd *cobra.Command) live.Options {
+	return live.Options{AWS: l.aws, Profile: l.profile, Regions: l.awsRegions,
 		Kube: l.useKube, Kubeconfig: l.kubeconfig, Context: l.context, KubeTimeout: kubeTimeout(cmd)}
 }

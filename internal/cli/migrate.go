@@ -148,7 +148,7 @@ parse-error findings).`,
 				return err
 			}
 			if live.active(cmd) {
-				opts.Live = live.migrate(cmd)
+				opts.Live = live.options(cmd)
 			}
 			ctx, cancel := netContext(cmd)
 			defer cancel()

@@ -93,19 +93,10 @@ The recommended scenario is the cheapest that meets the constraints.
 				}
 			}
 			if writeEksctl != "" {
-				name := scenarioName
-				if name == "" {
-					name = res.Recommended
+				s, cfg, err := res.EksctlConfig(scenarioName)
+				if err != nil {
+					return err
 				}
-				s, ok := res.Scenario(name)
-				if !ok {
-					return fmt.Errorf("--scenario %q: no such scenario (have %s)", name, strings.Join(res.Names(), ", "))
-				}
-				if s.Eksctl == nil {
-					return fmt.Errorf("scenario %s is not an EKS design: no eksctl config to write (choose one with --scenario: %s)", name, strings.Join(eksNames(res), ", "))
-				}
-				cfg := *s.Eksctl
-				cfg.Header = fmt.Sprintf("Written by refit plan: scenario %s, %s a month (%s).", s.Name, s.Monthly().StringFixed(2), s.Title)
 				if writeEksctl == "-" {
 					return eksctlcfg.Write(streams.Out, cfg)
 				}
@@ -135,16 +126,6 @@ The recommended scenario is the cheapest that meets the constraints.
 	fl.BoolVar(&explain, "explain", false, "say why each choice won, for every scenario")
 	live.register(cmd)
 	return cmd
-}
-
-func eksNames(r *plan.Result) []string {
-	var out []string
-	for _, s := range r.Scenarios {
-		if s.Eksctl != nil {
-			out = append(out, s.Name)
-		}
-	}
-	return out
 }
 
 func splitList(s string) []string {

@@ -11,7 +11,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/kubeapi/convert"
@@ -20,6 +19,7 @@ import (
 	"github.com/refit-dev/refit/internal/source"
 	"github.com/refit-dev/refit/internal/source/awslive"
 	"github.com/refit-dev/refit/internal/source/kubeobjects"
+	"github.com/refit-dev/refit/internal/source/live"
 	"github.com/refit-dev/refit/internal/source/yamldoc"
 )
 
@@ -37,26 +37,10 @@ type Options struct {
 	Target    readiness.Target
 	UseTarget bool
 	// Live are the live sources Check reads (Fix reads none).
-	Live Live
+	Live live.Options
 	// Log takes notes and warnings (partial results, the --from taken).
 	Log io.Writer
 }
-
-// Live are the live sources: an AWS account's EKS upgrade insights, and a
-// cluster's objects and Helm releases.
-type Live struct {
-	AWS     bool
-	Profile string
-	Regions []string
-	// Kube reads the cluster of Kubeconfig and Context.
-	Kube        bool
-	Kubeconfig  string
-	Context     string
-	KubeTimeout time.Duration
-}
-
-// Active reports whether any live source is read.
-func (l Live) Active() bool { return l.AWS || l.Kube }
 
 // Result is what Check or Fix found and did.
 type Result struct {
@@ -172,7 +156,7 @@ const appliedNote = " (in the kubectl.kubernetes.io/last-applied-configuration a
 // the cluster's version: the API server's, else the one version every EKS
 // cluster runs. It returns the findings and, with useTarget, the documents
 // for the readiness check.
-func checkLive(ctx context.Context, live Live, errOut io.Writer, table *kubeapi.Table, opts *kubeapi.CheckOptions, defaultFrom, useTarget bool) ([]kubeapi.Finding, []yamldoc.Document, error) {
+func checkLive(ctx context.Context, src live.Options, errOut io.Writer, table *kubeapi.Table, opts *kubeapi.CheckOptions, defaultFrom, useTarget bool) ([]kubeapi.Finding, []yamldoc.Document, error) {
 	var findings []kubeapi.Finding
 	var docs []yamldoc.Document
 	setFrom := func(v, what string) {
@@ -186,8 +170,8 @@ func checkLive(ctx context.Context, live Live, errOut io.Writer, table *kubeapi.
 		opts.From = fv
 		fmt.Fprintf(errOut, "note: --from %s (%s)\n", fv, what)
 	}
-	if live.AWS {
-		ins, err := awslive.LoadInsights(ctx, awslive.Options{Profile: live.Profile, Regions: live.Regions})
+	if src.AWS {
+		ins, err := awslive.LoadInsights(ctx, awslive.Options{Profile: src.Profile, Regions: src.Regions})
 		if err != nil {
 			return nil, nil, fmt.Errorf("aws: %w", err)
 		}
@@ -199,22 +183,22 @@ func checkLive(ctx context.Context, live Live, errOut io.Writer, table *kubeapi.
 		for _, c := range ins.Clusters {
 			versions[c.Version] = true
 		}
-		if len(versions) == 1 && !live.Kube {
+		if len(versions) == 1 && !src.Kube {
 			for v := range versions {
 				setFrom(v, "the version of the EKS clusters")
 			}
-		} else if len(versions) > 1 && !live.Kube && defaultFrom {
+		} else if len(versions) > 1 && !src.Kube && defaultFrom {
 			fmt.Fprintln(errOut, "note: the EKS clusters run different versions; pass --from to check manifests against one")
 		}
 	}
-	if live.Kube {
+	if src.Kube {
 		var origin string
-		kopt := kubeobjects.Options{Timeout: live.KubeTimeout, Start: func(c *kubeobjects.Cluster) error {
+		kopt := kubeobjects.Options{Timeout: src.KubeTimeout, Start: func(c *kubeobjects.Cluster) error {
 			origin = "kube:" + c.Context
 			setFrom(c.Version, "the API server of context "+c.Context)
 			return nil
 		}}
-		c, err := kubeobjects.Load(ctx, live.Kubeconfig, live.Context, kopt, func(b kubeobjects.Batch) error {
+		c, err := kubeobjects.Load(ctx, src.Kubeconfig, src.Context, kopt, func(b kubeobjects.Batch) error {
 			batch := make([]yamldoc.Document, len(b.Objects))
 			applied := map[string]bool{}
 			for i, o := range b.Objects {
