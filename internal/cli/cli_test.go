@@ -15,6 +15,7 @@ import (
 	"github.com/refit-dev/refit/internal/billing"
 
 	"github.com/refit-dev/refit/internal/golden"
+	"github.com/refit-dev/refit/internal/pricing"
 )
 
 // TestMain keeps a catalog a developer wrote with `refit prices update` out
@@ -314,8 +315,8 @@ func TestPricesUpdateAndUse(t *testing.T) {
 		t.Fatalf("update to the config dir: exit %d: %s", code, errOut)
 	}
 	stdout, _, _ = run(t, "", "cost", "--example", "--at", "2026-11-26")
-	if !strings.Contains(stdout, "prices from "+UserCatalogDir()) {
-		t.Errorf("cost does not say it used %s:\n%s", UserCatalogDir(), stdout)
+	if !strings.Contains(stdout, "prices from "+pricing.UserDir()) {
+		t.Errorf("cost does not say it used %s:\n%s", pricing.UserDir(), stdout)
 	}
 }
 

@@ -1,11 +1,7 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -73,7 +69,7 @@ func (f *estimateFlags) register(cmd *cobra.Command) {
 
 // setup loads the catalog and the options.
 func (f *estimateFlags) setup() (*pricing.Catalog, cost.Options, error) {
-	cat, catDir, err := loadCatalog(f.pricesDir)
+	cat, catDir, err := pricing.Open(f.pricesDir)
 	if err != nil {
 		return nil, cost.Options{}, err
 	}
@@ -96,67 +92,17 @@ func (f *estimateFlags) setup() (*pricing.Catalog, cost.Options, error) {
 	return cat, opt, nil
 }
 
-// UserCatalogDir is where `refit prices update` writes by default, and where
-// the other commands look for a catalog before using the embedded one:
-// $XDG_CONFIG_HOME/refit/prices (~/.config/refit/prices on Linux).
-func UserCatalogDir() string {
-	d, err := os.UserConfigDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(d, "refit", "prices")
-}
-
-// loadCatalog reads the catalog in dir; with no dir, the one `refit prices
-// update` wrote, if any, else the embedded one. It returns which it used
-// ("" for the embedded catalog).
-func loadCatalog(dir string) (*pricing.Catalog, string, error) {
-	if dir == "" {
-		user := UserCatalogDir()
-		if _, err := os.Stat(filepath.Join(user, pricing.FileServices)); user == "" || err != nil {
-			cat, err := pricing.Default()
-			return cat, "", err
-		}
-		dir = user
-	} else if _, err := os.Stat(dir); err != nil {
-		return nil, "", fmt.Errorf("--prices: %w", err)
-	}
-	cat, err := pricing.Load(os.DirFS(dir))
-	if err != nil {
-		return nil, "", fmt.Errorf("price catalog %s: %w", dir, err)
-	}
-	return cat, dir, nil
-}
-
 // loadEstate reads paths, or with example set, the bundled examples they name
 // (kops-before when none is named).
 func loadEstate(paths []string, example bool, in inputFlags, streams IO) (*estate.Estate, error) {
+	e, err := source.LoadPaths(paths, example, streams.In, in.overlay)
 	if example {
-		switch len(paths) {
-		case 0:
-			return loadExample("kops-before")
-		case 1:
-			return loadExample(paths[0])
-		default:
-			return nil, fmt.Errorf("--example takes one example name (%s)", strings.Join(examples.Names(), ", "))
-		}
+		return e, err
 	}
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("no input: give files or directories (or - for stdin), or try --example (one of %s)", strings.Join(examples.Names(), ", "))
-	}
-	e, err := (&source.Loader{FS: source.OS, Stdin: streams.In, Overlay: in.overlay}).Load(paths)
 	if err != nil {
 		return nil, err
 	}
 	return e, in.check(e, streams)
-}
-
-func loadExample(name string) (*estate.Estate, error) {
-	if !slices.Contains(examples.Names(), name) {
-		return nil, fmt.Errorf("unknown example %q (have %s)", name, strings.Join(examples.Names(), ", "))
-	}
-	l := &source.Loader{FS: source.Prefixed(examples.Dir, examples.FS())}
-	return l.Load([]string{examples.Dir + "/" + name})
 }
 
 func newCostCommand(streams IO) *cobra.Command {
@@ -291,7 +237,7 @@ refit cost -o json — handy in CI to compare a pull request with main.`,
 			}
 			side := func(i int) (*cost.Breakdown, error) {
 				if example {
-					e, err := loadExample(args[i])
+					e, err := source.LoadExample(args[i])
 					if err != nil {
 						return nil, err
 					}
@@ -323,21 +269,8 @@ refit cost -o json — handy in CI to compare a pull request with main.`,
 
 // breakdownOf prices a path, or reads a saved `refit cost -o json` report.
 func breakdownOf(path string, cat *pricing.Catalog, opt cost.Options, in inputFlags, streams IO) (*cost.Breakdown, error) {
-	if strings.HasSuffix(strings.ToLower(path), ".json") {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		var probe map[string]json.RawMessage
-		if json.Unmarshal(data, &probe) == nil {
-			if _, ok := probe["totalMonthlyCost"]; ok {
-				var v report.CostView
-				if err := json.Unmarshal(data, &v); err != nil {
-					return nil, fmt.Errorf("%s: not a refit cost report: %w", path, err)
-				}
-				return v.Breakdown(), nil
-			}
-		}
+	if b, ok, err := report.ReadCostFile(path); ok {
+		return b, err
 	}
 	e, err := loadEstate([]string{path}, false, in, streams)
 	if err != nil {

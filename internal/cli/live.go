@@ -2,13 +2,11 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/estate"
-	"github.com/refit-dev/refit/internal/source/awslive"
-	"github.com/refit-dev/refit/internal/source/kubelive"
+	"github.com/refit-dev/refit/internal/source/live"
 )
 
 // liveFlags read a real AWS account and a real cluster, beside or instead of
@@ -20,7 +18,7 @@ type liveFlags struct {
 	kubeconfig string
 	context    string
 	useKube    bool
-	// cluster is the estate of the cluster read, alone, for allocation.
+	// cluster is the live cluster's own estate, for allocation.
 	cluster *estate.Estate
 }
 
@@ -49,32 +47,11 @@ func (l *liveFlags) active(cmd *cobra.Command) bool {
 func (l *liveFlags) load(cmd *cobra.Command, streams IO) (*estate.Estate, error) {
 	ctx, cancel := netContext(cmd)
 	defer cancel()
-	e := &estate.Estate{}
-	if l.aws {
-		inv, err := awslive.Load(ctx, awslive.Options{Profile: l.profile, Regions: l.awsRegions})
-		if err != nil {
-			return nil, fmt.Errorf("aws: %w", err)
-		}
-		for _, p := range inv.Partial {
-			fmt.Fprintf(streams.ErrOut, "warning: partial result: %s\n", p)
-		}
-		if err := e.Merge(inv.Estate()); err != nil {
-			return nil, err
-		}
+	e, cluster, err := live.Load(ctx, l.options(cmd), streams.ErrOut)
+	if err != nil {
+		return nil, err
 	}
-	if l.useKube {
-		snap, err := kubelive.LoadTimeout(ctx, l.kubeconfig, l.context, kubeTimeout(cmd))
-		if err != nil {
-			return nil, err
-		}
-		for _, w := range snap.Warnings {
-			fmt.Fprintf(streams.ErrOut, "warning: %s\n", w)
-		}
-		l.cluster = snap.Estate()
-		if err := e.Merge(snap.Estate()); err != nil {
-			return nil, err
-		}
-	}
+	l.cluster = cluster
 	return e, nil
 }
 
@@ -111,4 +88,10 @@ func loadAll(cmd *cobra.Command, args []string, example bool, in inputFlags, liv
 		}
 	}
 	return e, e.Validate()
+}
+
+// options are the live sources to read (after active).
+func (l *liveFlags) options(cmd *cobra.Command) live.Options {
+	return live.Options{AWS: l.aws, Profile: l.profile, Regions: l.awsRegions,
+		Kube: l.useKube, Kubeconfig: l.kubeconfig, Context: l.context, KubeTimeout: kubeTimeout(cmd)}
 }

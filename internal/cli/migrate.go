@@ -1,25 +1,14 @@
 package cli
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"sort"
-	"strings"
 
-	"github.com/pmezard/go-difflib/difflib"
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
-	"github.com/refit-dev/refit/internal/kubeapi/convert"
 	"github.com/refit-dev/refit/internal/kubeapi/readiness"
+	"github.com/refit-dev/refit/internal/migrate"
 	"github.com/refit-dev/refit/internal/report"
-	"github.com/refit-dev/refit/internal/source"
-	"github.com/refit-dev/refit/internal/source/awslive"
-	"github.com/refit-dev/refit/internal/source/awslive/eksinsight"
-	"github.com/refit-dev/refit/internal/source/kubemanifests"
-	"github.com/refit-dev/refit/internal/source/manifest"
-	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 func newMigrateCommand(streams IO) *cobra.Command {
@@ -77,17 +66,6 @@ func parseTo(to string) (kubeapi.Version, error) {
 		return v, fmt.Errorf("--to: %w", err)
 	}
 	return v, nil
-}
-
-// batchFindings reports what the walker could not read.
-func batchFindings(b source.Batch) []kubeapi.Finding {
-	switch {
-	case b.Err != nil:
-		return []kubeapi.Finding{errorFinding("parse-error", b.File, b.Err)}
-	case b.Skipped != "":
-		return []kubeapi.Finding{{Rule: "skipped", Severity: kubeapi.Warning, File: b.File, Message: "not checked: " + b.Skipped}}
-	}
-	return nil
 }
 
 func newMigrateCheckCommand(streams IO) *cobra.Command {
@@ -156,69 +134,29 @@ parse-error findings).`,
 			if err != nil {
 				return err
 			}
-			opts := kubeapi.CheckOptions{To: toV}
+			opts := migrate.Options{Paths: args, Stdin: streams.In, To: toV, Log: streams.ErrOut}
 			if from != "" {
 				if opts.From, err = kubeapi.ParseVersion(from); err != nil {
 					return fmt.Errorf("--from: %w", err)
 				}
 			}
-			rt, useTarget, err := target.get()
+			if opts.Target, opts.UseTarget, err = target.get(); err != nil {
+				return err
+			}
+			fail, err := migrate.FailLevel(failOn)
 			if err != nil {
 				return err
 			}
-			fail, err := failLevel(failOn)
+			if live.active(cmd) {
+				opts.Live = live.options(cmd)
+			}
+			ctx, cancel := netContext(cmd)
+			defer cancel()
+			res, err := migrate.Check(ctx, opts)
 			if err != nil {
 				return err
 			}
-			table, err := kubeapi.LoadTable()
-			if err != nil {
-				return err
-			}
-			var findings []kubeapi.Finding
-			unreadable := 0 // inputs that could not be read or parsed
-			// Readiness relates objects across files (an Ingress here, its
-			// Service there), so with a target the source documents are kept.
-			var sources []yamldoc.Document
-			useLive := live.active(cmd)
-			if useLive {
-				lf, docs, err := checkLive(cmd, &live, streams, table, &opts, from == "", useTarget)
-				if err != nil {
-					return err
-				}
-				findings = append(findings, lf...)
-				sources = append(sources, docs...)
-			}
-			if len(args) > 0 || !useLive {
-				l := &source.Loader{FS: source.OS, Stdin: streams.In}
-				err = l.Documents(args, func(b source.Batch) error {
-					findings = append(findings, batchFindings(b)...)
-					if b.Err != nil {
-						unreadable++
-					}
-					if len(b.Docs) == 0 {
-						return nil
-					}
-					findings = append(findings, kubeapi.Check(b.Docs, table, opts)...)
-					if useTarget && !b.Built {
-						sources = append(sources, b.Docs...)
-					}
-					return nil
-				})
-				if err != nil {
-					return err
-				}
-			}
-			if useTarget {
-				findings = append(findings, readiness.Check(sources, rt)...)
-			}
-			// ` + "`migrate fix`" + ` rewrites files only: live objects are fixed at
-			// their source. (What is fixable in a file, data/apis.yaml says.)
-			for i, f := range findings {
-				if liveOrigin(f.File) {
-					findings[i].Fixable = false
-				}
-			}
-			sortFindings(findings)
+			findings := res.Findings
 			if f == report.SARIF {
 				err = report.WriteSARIF(streams.Out, findings, version)
 			} else {
@@ -227,10 +165,10 @@ parse-error findings).`,
 			if err != nil {
 				return err
 			}
-			if unreadable > 0 {
-				return fmt.Errorf("%d input(s) could not be read or parsed (the parse-error findings): the check is incomplete", unreadable)
+			if res.Failed > 0 {
+				return fmt.Errorf("%d input(s) could not be read or parsed (the parse-error findings): the check is incomplete", res.Failed)
 			}
-			if n := countAtLeast(findings, fail); n > 0 {
+			if n := migrate.CountAtLeast(findings, fail); n > 0 {
 				return thresholdError("%d finding(s) at --fail-on %s", n, failOn)
 			}
 			return nil
@@ -245,146 +183,6 @@ parse-error findings).`,
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table|wide|json|yaml|markdown|sarif")
 	format = func() (report.Format, error) { return report.ParseFindingsFormat(output) }
 	return cmd
-}
-
-// liveOrigin reports a finding on a live object, a Helm release or an EKS
-// cluster, which ` + "`migrate fix`" + ` cannot rewrite.
-func liveOrigin(file string) bool {
-	for _, p := range []string{"kube:", "helm:", "eks:"} {
-		if strings.HasPrefix(file, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// appliedNote ends the message of a finding on a last-applied
-// configuration.
-const appliedNote = " (in the kubectl.kubernetes.io/last-applied-configuration annotation: what kubectl apply last sent)"
-
-// checkLive reads the AWS account's EKS upgrade insights and the live
-// cluster's objects and checks them. When defaultFrom, opts.From becomes
-// the cluster's version: the API server's, else the one version every EKS
-// cluster runs. It returns the findings and, with useTarget, the documents
-// for the readiness check.
-func checkLive(cmd *cobra.Command, live *liveFlags, streams IO, table *kubeapi.Table, opts *kubeapi.CheckOptions, defaultFrom, useTarget bool) ([]kubeapi.Finding, []yamldoc.Document, error) {
-	ctx, cancel := netContext(cmd)
-	defer cancel()
-	var findings []kubeapi.Finding
-	var docs []yamldoc.Document
-	setFrom := func(v, what string) {
-		if !defaultFrom {
-			return
-		}
-		fv, err := kubeapi.ParseVersion(v)
-		if err != nil {
-			return
-		}
-		opts.From = fv
-		fmt.Fprintf(streams.ErrOut, "note: --from %s (%s)\n", fv, what)
-	}
-	if live.aws {
-		ins, err := awslive.LoadInsights(ctx, awslive.Options{Profile: live.profile, Regions: live.awsRegions})
-		if err != nil {
-			return nil, nil, fmt.Errorf("aws: %w", err)
-		}
-		for _, p := range ins.Partial {
-			fmt.Fprintf(streams.ErrOut, "warning: partial result: %s\n", p)
-		}
-		findings = append(findings, eksinsight.Findings(ins, opts.To)...)
-		versions := map[string]bool{}
-		for _, c := range ins.Clusters {
-			versions[c.Version] = true
-		}
-		if len(versions) == 1 && !live.useKube {
-			for v := range versions {
-				setFrom(v, "the version of the EKS clusters")
-			}
-		} else if len(versions) > 1 && !live.useKube && defaultFrom {
-			fmt.Fprintln(streams.ErrOut, "note: the EKS clusters run different versions; pass --from to check manifests against one")
-		}
-	}
-	if live.useKube {
-		var origin string
-		kopt := kubemanifests.Options{Timeout: kubeTimeout(cmd), Start: func(c *kubemanifests.Cluster) error {
-			origin = "kube:" + c.Context
-			setFrom(c.Version, "the API server of context "+c.Context)
-			return nil
-		}}
-		c, err := kubemanifests.Load(ctx, live.kubeconfig, live.context, kopt, func(b kubemanifests.Batch) error {
-			batch := make([]yamldoc.Document, len(b.Objects))
-			applied := map[string]bool{}
-			for i, o := range b.Objects {
-				batch[i] = o.Document
-				if o.LastApplied {
-					applied[o.File] = true
-				}
-			}
-			fs := kubeapi.Check(batch, table, *opts)
-			for i := range fs {
-				if applied[fs[i].File] {
-					fs[i].Message += appliedNote
-				}
-			}
-			findings = append(findings, fs...)
-			// Helm manifests repeat objects that are also listed live.
-			if useTarget && b.Resource != "helm" {
-				docs = append(docs, batch...)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, w := range c.Warnings {
-			fmt.Fprintf(streams.ErrOut, "warning: partial result: %s\n", w)
-		}
-		findings = append(findings, kubeapi.ServedFindings(origin, c.Served, table, *opts)...)
-	}
-	return findings, docs, nil
-}
-
-func failLevel(s string) (int, error) {
-	switch s {
-	case "removed":
-		return 3, nil
-	case "deprecated":
-		return 2, nil
-	case "any":
-		return 1, nil
-	case "none":
-		return 99, nil
-	}
-	return 0, fmt.Errorf("--fail-on %q: want removed, deprecated, any or none", s)
-}
-
-func rank(s kubeapi.Severity) int {
-	switch s {
-	case kubeapi.Error:
-		return 3
-	case kubeapi.Warning:
-		return 2
-	}
-	return 1
-}
-
-func countAtLeast(fs []kubeapi.Finding, level int) int {
-	n := 0
-	for _, f := range fs {
-		if rank(f.Severity) >= level {
-			n++
-		}
-	}
-	return n
-}
-
-func sortFindings(fs []kubeapi.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		if fs[i].File != fs[j].File {
-			return fs[i].File < fs[j].File
-		}
-		return fs[i].Line < fs[j].Line
-	})
 }
 
 func newMigrateFixCommand(streams IO) *cobra.Command {
@@ -453,139 +251,21 @@ from.`,
 			if applyReady && !useTarget {
 				return fmt.Errorf("--apply-readiness needs --target eks, --ingress alb or --fargate-namespaces")
 			}
-			var findings []kubeapi.Finding
-			changedFiles, changedObjects := 0, 0
-			failed := 0 // files that could not be read, converted or written
-			l := &source.Loader{FS: source.OS, Stdin: streams.In}
-			inputs, err := l.Inputs(args)
+			opts := migrate.FixOptions{Options: migrate.Options{Paths: args, Stdin: streams.In, To: toV, Target: rt, UseTarget: useTarget},
+				Mode: migrate.Diff, Backup: !noBackup, ApplyReadiness: applyReady, Out: streams.Out}
+			switch {
+			case dryRun:
+				opts.Mode = migrate.DryRun
+			case inPlace:
+				opts.Mode = migrate.InPlace
+			case outDir != "":
+				opts.Mode, opts.OutDir = migrate.OutputDir, outDir
+			}
+			res, err := migrate.Fix(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}
-			// -o DIR: every output path is known, and checked, before
-			// anything is written.
-			var outputs map[string]string
-			if outDir != "" {
-				if outputs, err = outputPaths(outDir, inputs); err != nil {
-					return err
-				}
-			}
-			// Files whose selector labels kustomize adds (commonLabels).
-			labelled := map[string]string{}
-			for _, in := range inputs {
-				if in.Kustomize {
-					for f, k := range manifest.SelectorLabelFiles(in.Path) {
-						if _, ok := labelled[f]; !ok {
-							labelled[f] = k
-						}
-					}
-				}
-			}
-			// Readiness fixes need every file's objects as context (an
-			// Ingress here, its Service there): read them first.
-			var context []yamldoc.Document
-			if applyReady {
-				if err := l.Documents(args, func(b source.Batch) error {
-					if !b.Built {
-						context = append(context, b.Docs...)
-					}
-					return nil
-				}); err != nil {
-					return err
-				}
-			}
-			err = l.Documents(args, func(b source.Batch) error {
-				if b.Built {
-					return nil // fixes land in the sources, not in built output
-				}
-				findings = append(findings, batchFindings(b)...)
-				if b.Err != nil {
-					failed++
-					return nil
-				}
-				if b.Data == nil {
-					return nil // skipped, and reported
-				}
-				opts := convert.FixOptions{}
-				if b.File != "<stdin>" {
-					if k, ok := labelled[realPath(b.File)]; ok {
-						opts.Convert.SelectorLabelsFrom = k
-					}
-				}
-				if applyReady {
-					opts.Edit = func(docs []yamldoc.Document) error {
-						var others []yamldoc.Document
-						for _, d := range context {
-							if d.File != b.File {
-								others = append(others, d)
-							}
-						}
-						fs, err := readiness.ApplyIn(docs, others, rt)
-						findings = append(findings, fs...)
-						return err
-					}
-				}
-				out, results, err := convert.FixFileWith(b.File, b.Data, toV, opts)
-				if err != nil {
-					rule := "fix-error"
-					var ye *yamldoc.Error
-					if errors.As(err, &ye) {
-						rule = "parse-error"
-					}
-					findings = append(findings, errorFinding(rule, b.File, err))
-					failed++
-					return nil
-				}
-				for _, r := range results {
-					findings = append(findings, r.Findings()...)
-					if r.Changed {
-						changedObjects++
-					}
-					for _, n := range r.Notes {
-						findings = append(findings, kubeapi.Finding{Rule: "note", Severity: kubeapi.Info, File: r.File, Line: r.Line, Kind: r.Kind, Name: r.Name, Message: n})
-					}
-				}
-				if inPlace && b.File != "<stdin>" {
-					removeStaleTemps(b.File)
-				}
-				if bytes.Equal(out, b.Data) {
-					if outDir != "" {
-						return writeOutput(outputs[b.File], out)
-					}
-					return nil
-				}
-				changedFiles++
-				switch {
-				case dryRun:
-					fmt.Fprintf(streams.Out, "would rewrite %s\n", b.File)
-				case diff:
-					return writeDiff(streams, b.File, b.Data, out)
-				case inPlace:
-					if b.File == "<stdin>" {
-						_, err := streams.Out.Write(out)
-						return err
-					}
-					notes, err := replaceInPlace(b.File, b.Root, out, !noBackup)
-					for _, n := range notes {
-						findings = append(findings, kubeapi.Finding{Rule: "note", Severity: kubeapi.Info, File: b.File, Message: n})
-					}
-					if errors.Is(err, errLinkOutside) {
-						findings = append(findings, kubeapi.Finding{Rule: "not-rewritten", Severity: kubeapi.Error, File: b.File, Message: strings.TrimPrefix(err.Error(), errLinkOutside.Error()+": ")})
-						changedFiles--
-						failed++
-						return nil
-					}
-					if err != nil {
-						return fmt.Errorf("%s: %w", b.File, err)
-					}
-				case outDir != "":
-					return writeOutput(outputs[b.File], out)
-				}
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			sortFindings(findings)
+			findings, changedObjects, changedFiles, failed := res.Findings, res.ChangedObjects, res.ChangedFiles, res.Failed
 			summary := fmt.Sprintf("%d object(s) in %d file(s) %s", changedObjects, changedFiles, map[bool]string{true: "would change", false: "changed"}[dryRun || diff])
 			fmt.Fprintln(streams.ErrOut, summary)
 			for _, f := range findings {
@@ -611,17 +291,4 @@ from.`,
 		_ = cmd.Flags().MarkHidden(name)
 	}
 	return cmd
-}
-
-func writeDiff(streams IO, name string, before, after []byte) error {
-	d := difflib.UnifiedDiff{
-		A: difflib.SplitLines(string(before)), B: difflib.SplitLines(string(after)),
-		FromFile: "a/" + name, ToFile: "b/" + name, Context: 3,
-	}
-	text, err := difflib.GetUnifiedDiffString(d)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprint(streams.Out, text)
-	return err
 }

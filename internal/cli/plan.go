@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -11,7 +10,6 @@ import (
 	"github.com/refit-dev/refit/internal/plan"
 	"github.com/refit-dev/refit/internal/plan/eksctlcfg"
 	"github.com/refit-dev/refit/internal/report"
-	"github.com/refit-dev/refit/internal/source/manifest"
 )
 
 func newPlanCommand(streams IO) *cobra.Command {
@@ -58,7 +56,7 @@ The recommended scenario is the cheapest that meets the constraints.
 			if err != nil {
 				return err
 			}
-			if opt.Headroom, err = parsePercent(headroom); err != nil {
+			if opt.Headroom, err = plan.ParseHeadroom(headroom); err != nil {
 				return fmt.Errorf("--headroom %q: %w", headroom, err)
 			}
 			opt.Families = splitList(families)
@@ -68,7 +66,7 @@ The recommended scenario is the cheapest that meets the constraints.
 					return fmt.Errorf("--arch %q: want amd64, arm64 or both", a)
 				}
 			}
-			if opt.DefaultMilliCPU, opt.DefaultMemory, err = parseDefaults(defaults); err != nil {
+			if opt.DefaultMilliCPU, opt.DefaultMemory, err = plan.ParseDefaultRequests(defaults); err != nil {
 				return fmt.Errorf("--default-requests %q: %w", defaults, err)
 			}
 			cat, copt, err := flags.setup()
@@ -93,19 +91,10 @@ The recommended scenario is the cheapest that meets the constraints.
 				}
 			}
 			if writeEksctl != "" {
-				name := scenarioName
-				if name == "" {
-					name = res.Recommended
+				s, cfg, err := res.EksctlConfig(scenarioName)
+				if err != nil {
+					return err
 				}
-				s, ok := res.Scenario(name)
-				if !ok {
-					return fmt.Errorf("--scenario %q: no such scenario (have %s)", name, strings.Join(res.Names(), ", "))
-				}
-				if s.Eksctl == nil {
-					return fmt.Errorf("scenario %s is not an EKS design: no eksctl config to write (choose one with --scenario: %s)", name, strings.Join(eksNames(res), ", "))
-				}
-				cfg := *s.Eksctl
-				cfg.Header = fmt.Sprintf("Written by refit plan: scenario %s, %s a month (%s).", s.Name, s.Monthly().StringFixed(2), s.Title)
 				if writeEksctl == "-" {
 					return eksctlcfg.Write(streams.Out, cfg)
 				}
@@ -137,16 +126,6 @@ The recommended scenario is the cheapest that meets the constraints.
 	return cmd
 }
 
-func eksNames(r *plan.Result) []string {
-	var out []string
-	for _, s := range r.Scenarios {
-		if s.Eksctl != nil {
-			out = append(out, s.Name)
-		}
-	}
-	return out
-}
-
 func splitList(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, ",") {
@@ -155,47 +134,4 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-// parsePercent reads "20%" or "0.2".
-func parsePercent(s string) (float64, error) {
-	pct := strings.HasSuffix(s, "%")
-	v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
-	if err != nil {
-		return 0, fmt.Errorf("want a percentage such as 20%%")
-	}
-	if pct || v > 1 {
-		v /= 100
-	}
-	if v < 0 || v >= 1 {
-		return 0, fmt.Errorf("must be from 0%% to below 100%%")
-	}
-	return v, nil
-}
-
-// parseDefaults reads "cpu=100m,memory=128Mi".
-func parseDefaults(s string) (int64, int64, error) {
-	var cpu, mem int64
-	for _, kv := range splitList(s) {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return 0, 0, fmt.Errorf("want cpu=QUANTITY,memory=QUANTITY")
-		}
-		var err error
-		switch k {
-		case "cpu":
-			cpu, err = manifest.MilliValue(v)
-		case "memory":
-			mem, err = manifest.Value(v)
-		default:
-			return 0, 0, fmt.Errorf("unknown resource %q (cpu, memory)", k)
-		}
-		if err != nil {
-			return 0, 0, fmt.Errorf("%s: %w", k, err)
-		}
-	}
-	if cpu <= 0 && mem <= 0 {
-		return 0, 0, fmt.Errorf("give a positive cpu or memory")
-	}
-	return cpu, mem, nil
 }

@@ -2,14 +2,10 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
-	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/cost"
@@ -31,39 +27,6 @@ see internal/pricing/data/SOURCES.md.`,
 	return cmd
 }
 
-// instanceView is `refit prices show TYPE -o json`.
-type instanceView struct {
-	pricing.InstanceType
-	Region             string         `json:"region"`
-	OnDemandHourly     report.Number  `json:"onDemandHourly"`
-	OnDemandMonthly    report.Number  `json:"onDemandMonthly"`
-	SpotHourly         *report.Number `json:"spotHourlyEstimate,omitempty"`
-	SpotMonthly        *report.Number `json:"spotMonthlyEstimate,omitempty"`
-	SpotSavingsPct     int            `json:"spotSavingsPct,omitempty"`
-	InterruptionBucket string         `json:"spotInterruptionFrequency,omitempty"`
-	Source             string         `json:"source"`
-}
-
-type priceView struct {
-	Service string        `json:"service"`
-	Item    string        `json:"item"`
-	Region  string        `json:"region"`
-	Unit    string        `json:"unit"`
-	USD     report.Number `json:"usd"`
-	Source  string        `json:"source"`
-	// EstimatedFrom names the region whose price stands in when the catalog
-	// has none in this region.
-	EstimatedFrom string `json:"estimatedFrom,omitempty"`
-}
-
-func toPriceViews(ps []pricing.Price) []priceView {
-	out := make([]priceView, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, priceView{p.Service, p.Item, p.Region, p.Unit, report.Number{Decimal: p.USD}, p.Source, p.EstimatedFrom})
-	}
-	return out
-}
-
 func newPricesShowCommand(streams IO) *cobra.Command {
 	var region, pricesDir string
 	var format func() (report.Format, error)
@@ -79,7 +42,7 @@ func newPricesShowCommand(streams IO) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cat, _, err := loadCatalog(pricesDir)
+			cat, _, err := pricing.Open(pricesDir)
 			if err != nil {
 				return err
 			}
@@ -88,29 +51,10 @@ func newPricesShowCommand(streams IO) *cobra.Command {
 			}
 			name := args[0]
 			if strings.Contains(name, ".") && !strings.Contains(name, "/") {
-				return showInstance(streams, cat, name, region, f)
+				return report.WriteInstance(streams.Out, cat, name, region, f)
 			}
 			service, item, _ := strings.Cut(name, "/")
-			var ps []pricing.Price
-			have := map[string]bool{}
-			for _, p := range cat.ServicePrices(service, region) {
-				if item == "" || p.Item == item {
-					ps = append(ps, p)
-					have[p.Item] = true
-				}
-			}
-			// Items the catalog has elsewhere but not here: what cost
-			// would estimate them at, marked as estimates.
-			for _, p := range cat.ServicePrices(service, "") {
-				if have[p.Item] || (item != "" && p.Item != item) {
-					continue
-				}
-				have[p.Item] = true
-				est, err := cat.Estimated(region, func(r string) (pricing.Price, error) { return cat.Service(service, p.Item, r) })
-				if err == nil && est.EstimatedFrom != "" {
-					ps = append(ps, est)
-				}
-			}
+			ps := cat.ServicePricesEstimated(service, item, region)
 			if len(ps) == 0 {
 				if item != "" {
 					if _, err := cat.Service(service, item, region); err != nil {
@@ -119,87 +63,13 @@ func newPricesShowCommand(streams IO) *cobra.Command {
 				}
 				return fmt.Errorf("no prices for %q in %s; services: %s (or an instance type such as t3.small)", name, region, strings.Join(cat.Services(), ", "))
 			}
-			return writePrices(streams, ps, f)
+			return report.WritePrices(streams.Out, ps, f)
 		},
 	}
 	cmd.Flags().StringVar(&region, "region", cost.DefaultRegion, "AWS region")
 	cmd.Flags().StringVar(&pricesDir, "prices", "", "directory of price CSVs to use instead of the embedded catalog")
 	format = outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
 	return cmd
-}
-
-func showInstance(streams IO, cat *pricing.Catalog, name, region string, f report.Format) error {
-	t, err := cat.InstanceType(name)
-	if err != nil {
-		return err
-	}
-	od, err := cat.OnDemand(region, name)
-	if err != nil {
-		return err
-	}
-	hours := decimal.NewFromInt(cost.HoursPerMonth)
-	v := instanceView{InstanceType: t, Region: region, OnDemandHourly: report.Number{Decimal: od.USD},
-		OnDemandMonthly: report.Number{Decimal: od.USD.Mul(hours)}, Source: od.Source}
-	if sp, err := cat.Spot(region, name); err == nil {
-		h, m := report.Number{Decimal: sp.USD.Round(6)}, report.Number{Decimal: sp.USD.Mul(hours).Round(2)}
-		v.SpotHourly, v.SpotMonthly, v.SpotSavingsPct, v.InterruptionBucket = &h, &m, sp.SavingsPct, sp.InterruptionBucket
-	}
-	switch f {
-	case report.JSON:
-		return report.WriteJSON(streams.Out, v)
-	case report.YAML:
-		return report.WriteYAML(streams.Out, v)
-	}
-	tw := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Instance type\t%s (%s)\n", t.Name, t.Arch)
-	fmt.Fprintf(tw, "vCPU / memory\t%d / %g GiB\n", t.VCPU, float64(t.MemoryMiB)/1024)
-	if t.MaxPodsENI > 0 {
-		fmt.Fprintf(tw, "Max pods (VPC CNI)\t%d\n", t.MaxPodsENI)
-	}
-	if t.AllocatableMilliCPU > 0 {
-		fmt.Fprintf(tw, "Allocatable (EKS AL2023)\t%dm CPU, %d MiB\n", t.AllocatableMilliCPU, t.AllocatableMemoryMiB)
-	}
-	if t.Burstable {
-		fmt.Fprintf(tw, "Burstable\tyes (CPU credits)\n")
-	}
-	fmt.Fprintf(tw, "On-demand (%s)\t$%s/hour, $%s/month\n", region, od.USD.String(), od.USD.Mul(hours).StringFixed(2))
-	if v.SpotHourly != nil {
-		fmt.Fprintf(tw, "Spot (estimate)\t$%s/hour, $%s/month (−%d%%, interruptions %s)\n", v.SpotHourly.String(), v.SpotMonthly.StringFixed(2), v.SpotSavingsPct, v.InterruptionBucket)
-	}
-	fmt.Fprintf(tw, "Source\t%s\n", od.Source)
-	return tw.Flush()
-}
-
-func writePrices(streams IO, ps []pricing.Price, f report.Format) error {
-	switch f {
-	case report.JSON:
-		return report.WriteJSON(streams.Out, toPriceViews(ps))
-	case report.YAML:
-		return report.WriteYAML(streams.Out, toPriceViews(ps))
-	}
-	tw := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SERVICE\tITEM\tREGION\tUSD\tUNIT\tSOURCE")
-	for _, p := range ps {
-		src := p.Source
-		if len(src) > 70 {
-			src = src[:67] + "..."
-		}
-		usd := p.USD.String()
-		if p.EstimatedFrom != "" {
-			usd = "~" + usd
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Service, p.Item, p.Region, usd, p.Unit, src)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for _, p := range ps {
-		if p.EstimatedFrom != "" {
-			fmt.Fprintln(streams.Out, "\n~ not in the catalog for this region: estimated from the nearest region that has it, as refit cost does; run refit prices update --fetch for the real price")
-			break
-		}
-	}
-	return nil
 }
 
 func newPricesListCommand(streams IO) *cobra.Command {
@@ -218,7 +88,7 @@ func newPricesListCommand(streams IO) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cat, _, err := loadCatalog(pricesDir)
+			cat, _, err := pricing.Open(pricesDir)
 			if err != nil {
 				return err
 			}
@@ -226,32 +96,9 @@ func newPricesListCommand(streams IO) *cobra.Command {
 				return fmt.Errorf("--region: %w", err)
 			}
 			if !instances {
-				return writePrices(streams, cat.ServicePrices(service, region), f)
+				return report.WritePrices(streams.Out, cat.ServicePrices(service, region), f)
 			}
-			var rows []instanceView
-			for _, t := range cat.InstanceTypes() {
-				if family != "" && t.Family() != family {
-					continue
-				}
-				od, err := cat.OnDemand(region, t.Name)
-				if err != nil {
-					continue // not offered in this region
-				}
-				rows = append(rows, instanceView{InstanceType: t, Region: region, OnDemandHourly: report.Number{Decimal: od.USD},
-					OnDemandMonthly: report.Number{Decimal: od.USD.Mul(decimal.NewFromInt(cost.HoursPerMonth))}, Source: od.Source})
-			}
-			switch f {
-			case report.JSON:
-				return report.WriteJSON(streams.Out, rows)
-			case report.YAML:
-				return report.WriteYAML(streams.Out, rows)
-			}
-			tw := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintln(tw, "TYPE\tVCPU\tMEMORY GiB\tARCH\tMAX PODS\tUSD/HOUR\tUSD/MONTH\t")
-			for _, r := range rows {
-				fmt.Fprintf(tw, "%s\t%d\t%g\t%s\t%d\t%s\t%s\t\n", r.Name, r.VCPU, float64(r.MemoryMiB)/1024, r.Arch, r.MaxPodsENI, r.OnDemandHourly.String(), r.OnDemandMonthly.StringFixed(2))
-			}
-			return tw.Flush()
+			return report.WriteInstances(streams.Out, cat, region, family, f)
 		},
 	}
 	cmd.Flags().StringVar(&region, "region", cost.DefaultRegion, "AWS region")
@@ -314,7 +161,7 @@ to go back to the embedded one); with --to, use it with --prices CATALOG_DIR.`,
 				}
 			}
 			if to == "" {
-				if to = UserCatalogDir(); to == "" {
+				if to = pricing.UserDir(); to == "" {
 					return fmt.Errorf("no user config directory: give --to")
 				}
 			}
@@ -337,7 +184,7 @@ to go back to the embedded one); with --to, use it with --prices CATALOG_DIR.`,
 				return fmt.Errorf("--retries must be 0 or more")
 			}
 			if cacheDir == "" {
-				if cacheDir = defaultOfferCache(); cacheDir == "" {
+				if cacheDir = pricing.UserOfferCache(); cacheDir == "" {
 					return fmt.Errorf("no user cache directory: give --cache")
 				}
 			}
@@ -373,19 +220,9 @@ to go back to the embedded one); with --to, use it with --prices CATALOG_DIR.`,
 	cmd.Flags().StringVar(&offersURL, "offers-url", pricing.DefaultOffersURL, "with --fetch: the Price List endpoint")
 	cmd.Flags().StringSliceVar(&services, "services", pricing.OfferServices, "with --fetch: the service codes to fetch")
 	cmd.Flags().StringSliceVar(&regions, "regions", nil, "with --fetch: only these regions (default: every region each service lists)")
-	cmd.Flags().StringVar(&cacheDir, "cache", "", "with --fetch: directory for downloaded offer files (default: "+defaultOfferCache()+")")
+	cmd.Flags().StringVar(&cacheDir, "cache", "", "with --fetch: directory for downloaded offer files (default: "+pricing.UserOfferCache()+")")
 	cmd.Flags().DurationVar(&requestTimeout, "request-timeout", 2*time.Minute, "with --fetch: the longest wait for an answer, or for more bytes of a download")
 	cmd.Flags().IntVar(&retries, "retries", 4, "with --fetch: retries of a request that failed with a 5xx, a network error, a timeout or a truncated body")
-	cmd.Flags().StringVar(&to, "to", "", "directory to write the catalog CSVs to (default: "+UserCatalogDir()+", which refit then uses instead of the embedded catalog)")
+	cmd.Flags().StringVar(&to, "to", "", "directory to write the catalog CSVs to (default: "+pricing.UserDir()+", which refit then uses instead of the embedded catalog)")
 	return cmd
-}
-
-// defaultOfferCache is where `refit prices update --fetch` keeps offer
-// files: $XDG_CACHE_HOME/refit/offers (~/.cache/refit/offers on Linux).
-func defaultOfferCache() string {
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(d, "refit", "offers")
 }

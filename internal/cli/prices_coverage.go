@@ -2,24 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/pricing"
 	"github.com/refit-dev/refit/internal/report"
 )
-
-// coverageView is one region of `refit prices coverage -o json`.
-type coverageView struct {
-	Region string `json:"region"`
-	// Missing lists the service items ("service item") the catalog lacks in
-	// the region: refit estimates them from the nearest region.
-	Missing []string `json:"missing"`
-	// EstimatedFrom is the region the first missing item would be
-	// estimated from, per item.
-	EstimatedFrom map[string]string `json:"estimatedFrom,omitempty"`
-}
 
 func newPricesCoverageCommand(streams IO) *cobra.Command {
 	var (
@@ -42,7 +30,7 @@ docs/pricing.md); refit prices update --fetch brings the real price.`,
 			if err != nil {
 				return err
 			}
-			cat, _, err := loadCatalog(pricesDir)
+			cat, _, err := pricing.Open(pricesDir)
 			if err != nil {
 				return err
 			}
@@ -54,31 +42,7 @@ docs/pricing.md); refit prices update --fetch brings the real price.`,
 					return fmt.Errorf("--region: %w", err)
 				}
 			}
-			if f == report.Markdown {
-				return cat.WriteCoverage(streams.Out, regions)
-			}
-			views := make([]coverageView, 0, len(regions))
-			for _, r := range regions {
-				v := coverageView{Region: r, Missing: cat.Missing(r)}
-				if v.Missing == nil {
-					v.Missing = []string{}
-				}
-				for _, m := range v.Missing {
-					service, item, _ := strings.Cut(m, " ")
-					p, err := cat.Estimated(r, func(region string) (pricing.Price, error) { return cat.Service(service, item, region) })
-					if err == nil && p.EstimatedFrom != "" {
-						if v.EstimatedFrom == nil {
-							v.EstimatedFrom = map[string]string{}
-						}
-						v.EstimatedFrom[m] = p.EstimatedFrom
-					}
-				}
-				views = append(views, v)
-			}
-			if f == report.YAML {
-				return report.WriteYAML(streams.Out, views)
-			}
-			return report.WriteJSON(streams.Out, views)
+			return report.WriteCoverage(streams.Out, cat, regions, f)
 		},
 	}
 	cmd.Flags().StringVar(&pricesDir, "prices", "", "directory of price CSVs to use instead of the embedded catalog")

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/refit-dev/refit/internal/atomicfile"
 )
 
 // currentCatalog returns the catalog an update starts from: the files in
@@ -127,7 +129,7 @@ func ReplaceCatalog(dir string, files map[string][]byte) error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if err := writeSynced(filepath.Join(tmp, n), files[n]); err != nil {
+		if err := atomicfile.Write(filepath.Join(tmp, n), files[n], 0o644); err != nil {
 			return err
 		}
 	}
@@ -157,21 +159,4 @@ func ReplaceCatalog(dir string, files map[string][]byte) error {
 		return err
 	}
 	return os.RemoveAll(aside)
-}
-
-// writeSynced writes a file and flushes it to disk, so that a crash after
-// the rename cannot leave an empty catalog file.
-func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -25,6 +24,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/refit-dev/refit/internal/atomicfile"
 	"github.com/refit-dev/refit/internal/estate"
 )
 
@@ -191,7 +191,7 @@ func invalidUTF8(n *yaml.Node) string {
 // written to a temporary file in the same directory and renamed over path,
 // so path is either left as it was or replaced whole. An existing file's
 // permissions are kept; a new file gets 0644.
-func WriteFile(path string, c Config) (err error) {
+func WriteFile(path string, c Config) error {
 	var buf bytes.Buffer
 	if err := Write(&buf, c); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
@@ -203,34 +203,8 @@ func WriteFile(path string, c Config) (err error) {
 		}
 		mode = fi.Mode().Perm()
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	if err := atomicfile.Write(path, buf.Bytes(), mode); err != nil {
+		return fmt.Errorf("writing %w", err)
 	}
 	return nil
 }

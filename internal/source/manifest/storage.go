@@ -7,6 +7,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/refit-dev/refit/internal/estate"
+	"github.com/refit-dev/refit/internal/quantity"
 	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
@@ -115,7 +116,7 @@ func (p *parser) parseClaim(d yamldoc.Document, n *yaml.Node, ns, what string) (
 	if q.Kind != yaml.ScalarNode {
 		return c, originAt(d, &q).Errorf("%s: storage request is not a quantity", what)
 	}
-	size, err := gibibytes(q.Value)
+	size, err := quantity.GiB(q.Value)
 	if err == nil && size > maxClaimGiB {
 		err = fmt.Errorf("quantity %q is out of range (at most %dPi)", q.Value, maxClaimGiB>>20)
 	}

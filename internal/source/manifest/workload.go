@@ -6,6 +6,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/refit-dev/refit/internal/estate"
+	"github.com/refit-dev/refit/internal/quantity"
 	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
@@ -249,12 +250,12 @@ func resourceList(d yamldoc.Document, what string, requests, limits map[string]y
 		}
 		var err error
 		if name == "cpu" {
-			r.MilliCPU, err = milliValue(n.Value)
+			r.MilliCPU, err = quantity.MilliValue(n.Value)
 			if err == nil && r.MilliCPU > maxPodMilliCPU {
 				err = fmt.Errorf("quantity %q is out of range (at most %d vCPU for one pod)", n.Value, maxPodMilliCPU/1000)
 			}
 		} else {
-			r.MemoryBytes, err = value(n.Value)
+			r.MemoryBytes, err = quantity.Value(n.Value)
 			if err == nil && r.MemoryBytes > maxPodMemory {
 				err = fmt.Errorf("quantity %q is out of range (at most %dTi for one pod)", n.Value, maxPodMemory>>40)
 			}

@@ -1,4 +1,5 @@
-package manifest
+// Package quantity parses Kubernetes resource quantities ("500m", "1.5Gi").
+package quantity
 
 import (
 	"errors"
@@ -157,7 +158,9 @@ func value(s string) (int64, error) {
 	return n, nil
 }
 
-// gibibytes returns the quantity (bytes) in GiB.
+// GiB parses a Kubernetes quantity (bytes) as a number of GiB (2^30 bytes).
+func GiB(s string) (float64, error) { return gibibytes(s) }
+
 func gibibytes(s string) (float64, error) {
 	v, err := parseQuantity(s)
 	if err != nil {

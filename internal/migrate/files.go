@@ -1,4 +1,4 @@
-package cli
+package migrate
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/refit-dev/refit/internal/atomicfile"
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/source"
 	"github.com/refit-dev/refit/internal/yamldoc"
@@ -151,7 +152,7 @@ const maxBackups = 1000
 // writeBackup writes data to path.bak or, when that exists, to the first
 // free path.N.bak, never over an existing file, and returns the name.
 func writeBackup(path string, data []byte, mode os.FileMode) (string, error) {
-	tmp, err := writeTemp(path, data, mode)
+	tmp, err := atomicfile.WriteTemp(path, data, mode)
 	if err != nil {
 		return "", err
 	}
@@ -189,49 +190,12 @@ func writeBackup(path string, data []byte, mode os.FileMode) (string, error) {
 	return "", fmt.Errorf("%s.bak and %s.1.bak to %s.%d.bak all exist: move them away, or use --no-backup", path, path, path, maxBackups-1)
 }
 
-// writeTemp writes data to a new hidden temporary file beside path
-// (.NAME.refit-NNN) and returns its name.
-func writeTemp(path string, data []byte, mode os.FileMode) (string, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".refit-*")
-	if err != nil {
-		return "", err
-	}
-	name := tmp.Name()
-	fail := func(err error) (string, error) {
-		tmp.Close()
-		os.Remove(name)
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(name)
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	return name, nil
-}
-
 // atomicWrite replaces path with data through a temporary file and a
 // rename, first removing the temporary files of path that an interrupted
 // run left.
 func atomicWrite(path string, data []byte, mode os.FileMode) error {
 	removeStaleTemps(path)
-	name, err := writeTemp(path, data, mode)
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, data, mode)
 }
 
 // removeStaleTemps removes the temporary files refit writes beside path

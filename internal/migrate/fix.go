@@ -1,0 +1,211 @@
+package migrate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/pmezard/go-difflib/difflib"
+
+	"github.com/refit-dev/refit/internal/kubeapi"
+	"github.com/refit-dev/refit/internal/kubeapi/convert"
+	"github.com/refit-dev/refit/internal/kubeapi/readiness"
+	"github.com/refit-dev/refit/internal/source"
+	"github.com/refit-dev/refit/internal/source/manifest"
+	"github.com/refit-dev/refit/internal/yamldoc"
+)
+
+// Mode is what Fix does with a converted file.
+type Mode int
+
+const (
+	// Diff prints a unified diff to Out.
+	Diff Mode = iota
+	// DryRun lists the files that would change on Out.
+	DryRun
+	// InPlace rewrites the files (stdin is written to Out).
+	InPlace
+	// OutputDir writes every file under FixOptions.OutDir.
+	OutputDir
+)
+
+// FixOptions say what Fix rewrites, and how.
+type FixOptions struct {
+	Options
+	Mode Mode
+	// OutDir is where OutputDir writes.
+	OutDir string
+	// Backup keeps the original of a file InPlace rewrites in FILE.bak.
+	Backup bool
+	// ApplyReadiness applies the safe readiness fixes of Target too.
+	ApplyReadiness bool
+	// Out takes the diff, the dry-run list, or stdin rewritten.
+	Out io.Writer
+}
+
+// Fix rewrites every object of opts.Paths whose API is removed or
+// deprecated at opts.To to a served version. Files that cannot be read,
+// converted or written are findings, counted in Result.Failed; the others
+// are still fixed. With OutputDir, every output path is checked before
+// anything is written.
+func Fix(_ context.Context, o FixOptions) (Result, error) {
+	args, toV, rt, applyReady := o.Paths, o.To, o.Target, o.ApplyReadiness
+	dryRun, diff, inPlace, outDir := o.Mode == DryRun, o.Mode == Diff, o.Mode == InPlace, ""
+	if o.Mode == OutputDir {
+		outDir = o.OutDir
+	}
+	w := o.Out
+	if w == nil {
+		w = io.Discard
+	}
+	var findings []kubeapi.Finding
+	changedFiles, changedObjects := 0, 0
+	failed := 0 // files that could not be read, converted or written
+	l := &source.Loader{FS: source.OS, Stdin: o.Stdin}
+	inputs, err := l.Inputs(args)
+	if err != nil {
+		return Result{}, err
+	}
+	// -o DIR: every output path is known, and checked, before
+	// anything is written.
+	var outputs map[string]string
+	if outDir != "" {
+		if outputs, err = outputPaths(outDir, inputs); err != nil {
+			return Result{}, err
+		}
+	}
+	// Files whose selector labels kustomize adds (commonLabels).
+	labelled := map[string]string{}
+	for _, in := range inputs {
+		if in.Kustomize {
+			for f, k := range manifest.SelectorLabelFiles(in.Path) {
+				if _, ok := labelled[f]; !ok {
+					labelled[f] = k
+				}
+			}
+		}
+	}
+	// Readiness fixes need every file's objects as context (an
+	// Ingress here, its Service there): read them first.
+	var context []yamldoc.Document
+	if applyReady {
+		if err := l.Documents(args, func(b source.Batch) error {
+			if !b.Built {
+				context = append(context, b.Docs...)
+			}
+			return nil
+		}); err != nil {
+			return Result{}, err
+		}
+	}
+	err = l.Documents(args, func(b source.Batch) error {
+		if b.Built {
+			return nil // fixes land in the sources, not in built output
+		}
+		findings = append(findings, batchFindings(b)...)
+		if b.Err != nil {
+			failed++
+			return nil
+		}
+		if b.Data == nil {
+			return nil // skipped, and reported
+		}
+		opts := convert.FixOptions{}
+		if b.File != "<stdin>" {
+			if k, ok := labelled[realPath(b.File)]; ok {
+				opts.Convert.SelectorLabelsFrom = k
+			}
+		}
+		if applyReady {
+			opts.Edit = func(docs []yamldoc.Document) error {
+				var others []yamldoc.Document
+				for _, d := range context {
+					if d.File != b.File {
+						others = append(others, d)
+					}
+				}
+				fs, err := readiness.ApplyIn(docs, others, rt)
+				findings = append(findings, fs...)
+				return err
+			}
+		}
+		out, results, err := convert.FixFileWith(b.File, b.Data, toV, opts)
+		if err != nil {
+			rule := "fix-error"
+			var ye *yamldoc.Error
+			if errors.As(err, &ye) {
+				rule = "parse-error"
+			}
+			findings = append(findings, errorFinding(rule, b.File, err))
+			failed++
+			return nil
+		}
+		for _, r := range results {
+			findings = append(findings, r.Findings()...)
+			if r.Changed {
+				changedObjects++
+			}
+			for _, n := range r.Notes {
+				findings = append(findings, kubeapi.Finding{Rule: "note", Severity: kubeapi.Info, File: r.File, Line: r.Line, Kind: r.Kind, Name: r.Name, Message: n})
+			}
+		}
+		if inPlace && b.File != "<stdin>" {
+			removeStaleTemps(b.File)
+		}
+		if bytes.Equal(out, b.Data) {
+			if outDir != "" {
+				return writeOutput(outputs[b.File], out)
+			}
+			return nil
+		}
+		changedFiles++
+		switch {
+		case dryRun:
+			fmt.Fprintf(w, "would rewrite %s\n", b.File)
+		case diff:
+			return writeDiff(w, b.File, b.Data, out)
+		case inPlace:
+			if b.File == "<stdin>" {
+				_, err := w.Write(out)
+				return err
+			}
+			notes, err := replaceInPlace(b.File, b.Root, out, o.Backup)
+			for _, n := range notes {
+				findings = append(findings, kubeapi.Finding{Rule: "note", Severity: kubeapi.Info, File: b.File, Message: n})
+			}
+			if errors.Is(err, errLinkOutside) {
+				findings = append(findings, kubeapi.Finding{Rule: "not-rewritten", Severity: kubeapi.Error, File: b.File, Message: strings.TrimPrefix(err.Error(), errLinkOutside.Error()+": ")})
+				changedFiles--
+				failed++
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", b.File, err)
+			}
+		case outDir != "":
+			return writeOutput(outputs[b.File], out)
+		}
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	SortFindings(findings)
+	return Result{Findings: findings, Failed: failed, ChangedFiles: changedFiles, ChangedObjects: changedObjects}, nil
+}
+
+func writeDiff(w io.Writer, name string, before, after []byte) error {
+	d := difflib.UnifiedDiff{
+		A: difflib.SplitLines(string(before)), B: difflib.SplitLines(string(after)),
+		FromFile: "a/" + name, ToFile: "b/" + name, Context: 3,
+	}
+	text, err := difflib.GetUnifiedDiffString(d)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprint(w, text)
+	return err
+}
