@@ -81,9 +81,6 @@ type Bill struct {
 	progress Progress
 }
 
-// ExampleMonth is the month Config.Example generates.
-var ExampleMonth = time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
-
 // Open builds the engine of cfg: for Athena, a client and the table's
 // engine; for the local engine, the objects of cfg.Paths (or the example
 // month).
@@ -106,7 +103,7 @@ func Open(ctx context.Context, cfg Config) (*Bill, error) {
 			return nil, fmt.Errorf("give either files or --example, not both")
 		}
 		var buf bytes.Buffer
-		if _, _, err := gen.GenerateEKSMonth(&buf, charge.FormatCURLegacy, ExampleMonth); err != nil {
+		if _, _, err := gen.GenerateEKSMonth(&buf, charge.FormatCURLegacy, gen.Month); err != nil {
 			return nil, err
 		}
 		objs = []objstore.Object{objstore.NewBytesObject("example-eks-2026-10.csv", buf.Bytes())}

@@ -48,8 +48,8 @@ func parseGenerated(t *testing.T, r io.Reader, format charge.Format) []charge.Ch
 		c.Source = fmt.Sprintf("gen.csv:%d", n+2)
 		switch format {
 		case charge.FormatCURLegacy:
-			c.Start, _ = time.Parse(genTime, get(rec, "lineItem/UsageStartDate"))
-			c.End, _ = time.Parse(genTime, get(rec, "lineItem/UsageEndDate"))
+			c.Start, _ = time.Parse(curTime, get(rec, "lineItem/UsageStartDate"))
+			c.End, _ = time.Parse(curTime, get(rec, "lineItem/UsageEndDate"))
 			c.Account, c.Region = get(rec, "lineItem/UsageAccountId"), get(rec, "product/region")
 			c.Service, c.UsageType, c.Operation = get(rec, "lineItem/ProductCode"), get(rec, "lineItem/UsageType"), get(rec, "lineItem/Operation")
 			c.ResourceID, c.LineItemType, c.Description = get(rec, "lineItem/ResourceId"), get(rec, "lineItem/LineItemType"), get(rec, "lineItem/LineItemDescription")

@@ -1,3 +1,7 @@
+// Package gen writes billing exports with known sums, the one generator of
+// bills: GenerateEKSMonth, a month of a small EKS account (refit bill
+// --example, tests), and GenerateCUR and GenerateFOCUSParquet, bills of any
+// size over ~20 services (benchmarks: bench/gen, bench/bill.sh).
 package gen
 
 import (
@@ -251,8 +255,14 @@ func genEKSMonth(month time.Time) ([]genLine, error) {
 	return lines, nil
 }
 
-const genTime = "2006-01-02T15:04:05Z"
+// curTime is how CUR writes times.
+const curTime = "2006-01-02T15:04:05Z"
 
+// Month is the month the example (billing.Open's) and the benchmark bills
+// (GenerateCUR, GenerateFOCUSParquet) are of.
+var Month = time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+
+// curColumns is the header of GenerateEKSMonth's legacy CUR.
 var curColumns = []string{
 	"identity/LineItemId", "identity/TimeInterval", "bill/BillType", "bill/PayerAccountId",
 	"bill/BillingPeriodStartDate", "bill/BillingPeriodEndDate", "lineItem/UsageAccountId",
@@ -284,9 +294,9 @@ func writeCURLegacy(w io.Writer, lines []genLine, month time.Time) error {
 			cluster, team = genCluster, "platform"
 		}
 		rec := []string{
-			fmt.Sprintf("gen-%07d", i+1), l.start.Format(genTime) + "/" + l.end.Format(genTime), "Anniversary", genAccount,
-			ps.Format(genTime), pe.Format(genTime), genAccount,
-			l.lineItemType, l.start.Format(genTime), l.end.Format(genTime), l.product,
+			fmt.Sprintf("gen-%07d", i+1), l.start.Format(curTime) + "/" + l.end.Format(curTime), "Anniversary", genAccount,
+			ps.Format(curTime), pe.Format(curTime), genAccount,
+			l.lineItemType, l.start.Format(curTime), l.end.Format(curTime), l.product,
 			l.usageType, l.operation, l.az, l.resource,
 			l.amount.String(), "USD", rate, l.cost.String(),
 			rate, l.cost.String(), l.desc, taxType,

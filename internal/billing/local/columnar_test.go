@@ -15,9 +15,9 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/shopspring/decimal"
 
-	"github.com/refit-dev/refit/internal/benchdata"
 	"github.com/refit-dev/refit/internal/billing/billtest"
 	"github.com/refit-dev/refit/internal/billing/charge"
+	"github.com/refit-dev/refit/internal/billing/gen"
 	"github.com/refit-dev/refit/internal/billing/objstore"
 	"github.com/refit-dev/refit/internal/billing/query"
 	"github.com/refit-dev/refit/internal/billing/reader"
@@ -46,7 +46,7 @@ func columnarFiles(t *testing.T) map[string][]objstore.Object {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := benchdata.GenerateFOCUSParquet(f, 3000, 0, 3000); err != nil {
+	if _, err := gen.GenerateFOCUSParquet(f, 3000, 0, 3000); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
@@ -138,7 +138,7 @@ func BenchmarkColumnarFOCUS(b *testing.B) {
 		b.Fatal(err)
 	}
 	const n = 500_000
-	if _, err := benchdata.GenerateFOCUSParquet(f, n, 0, n); err != nil {
+	if _, err := gen.GenerateFOCUSParquet(f, n, 0, n); err != nil {
 		b.Fatal(err)
 	}
 	f.Close()

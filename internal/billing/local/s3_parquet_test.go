@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/refit-dev/refit/internal/benchdata"
+	"github.com/refit-dev/refit/internal/billing/gen"
 	"github.com/refit-dev/refit/internal/billing/objstore"
 	"github.com/refit-dev/refit/internal/billing/objstore/s3fake"
 	"github.com/refit-dev/refit/internal/billing/query"
@@ -19,7 +19,7 @@ import (
 func s3FOCUS(t testing.TB, n int64, latency time.Duration) (*s3fake.S3, objstore.Object, objstore.Object) {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := benchdata.GenerateFOCUSParquet(&buf, n, 0, n); err != nil {
+	if _, err := gen.GenerateFOCUSParquet(&buf, n, 0, n); err != nil {
 		t.Fatal(err)
 	}
 	f := s3fake.New()

@@ -1,4 +1,4 @@
-package benchdata
+package gen
 
 import (
 	"bufio"
@@ -26,9 +26,6 @@ const (
 	// BillRowGroup is how many rows each FOCUS Parquet row group holds.
 	BillRowGroup = 1 << 20
 )
-
-// BillMonth is the month the billing generators write.
-var BillMonth = time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 
 var billAccounts = []string{"111122223333", "444455556666", "777788889999", "123456789012", "210987654321", "135792468024", "246813579135", "999900001111"}
 
@@ -117,8 +114,8 @@ type billGen struct {
 }
 
 func newBillGen(n int64) *billGen {
-	end := BillMonth.AddDate(0, 1, 0)
-	return &billGen{n: n, hours: int64(end.Sub(BillMonth).Hours())}
+	end := Month.AddDate(0, 1, 0)
+	return &billGen{n: n, hours: int64(end.Sub(Month).Hours())}
 }
 
 const base32 = "abcdefghijklmnopqrstuvwxyz234567"
@@ -137,7 +134,7 @@ func (g *billGen) line(i int64, l *billLine) {
 		g.idBuf[k] = base32[r>>(5*(k%12))&31]
 	}
 	l.id = string(g.idBuf[:])
-	l.start = BillMonth.Add(time.Duration(h) * time.Hour)
+	l.start = Month.Add(time.Duration(h) * time.Hour)
 	l.end = l.start.Add(time.Hour)
 	l.svc, l.account, l.lineType = sv, acct, "Usage"
 	l.zone = ""
@@ -213,11 +210,11 @@ func (g *billGen) result(rows int64) BillTotal {
 	return BillTotal{Rows: rows, Total: r.FloatString(10)}
 }
 
-// curColumns is the header of the generated legacy CUR: the identity, bill,
+// scaleCURColumns is the header of the generated legacy CUR: the identity, bill,
 // lineItem, product, pricing, reservation, savingsPlan and resourceTags
 // columns of a real export (AWS CUR data dictionary,
 // https://docs.aws.amazon.com/cur/latest/userguide/data-dictionary.html).
-var curColumns = []string{
+var scaleCURColumns = []string{
 	"identity/LineItemId", "identity/TimeInterval",
 	"bill/InvoiceId", "bill/BillingEntity", "bill/BillType", "bill/PayerAccountId",
 	"bill/BillingPeriodStartDate", "bill/BillingPeriodEndDate",
@@ -232,8 +229,6 @@ var curColumns = []string{
 	"resourceTags/user:team", "resourceTags/user:env", "resourceTags/aws:eks:cluster-name",
 }
 
-const curTime = "2006-01-02T15:04:05Z"
-
 // GenerateCUR writes rows [from, to) of an n-row legacy CUR (CSV,
 // gzip-compressed) to w: a month of hourly lines over ~20 services and n/744
 // resources, with about 0.2 % credits. Row i is the same whatever the range,
@@ -244,18 +239,18 @@ func GenerateCUR(w io.Writer, n, from, to int64) (BillTotal, error) {
 	zw := gzip.NewWriter(w)
 	bw := bufio.NewWriterSize(zw, 1<<16)
 	cw := csv.NewWriter(bw)
-	if err := cw.Write(curColumns); err != nil {
+	if err := cw.Write(scaleCURColumns); err != nil {
 		return BillTotal{}, err
 	}
 	g := newBillGen(n)
 	var l billLine
-	rec := make([]string, len(curColumns))
+	rec := make([]string, len(scaleCURColumns))
 	var num []byte
 	dec := func(v int64, scale int) string {
 		num = fixed(num[:0], v, scale)
 		return string(num)
 	}
-	periodStart, periodEnd := BillMonth.Format(curTime), BillMonth.AddDate(0, 1, 0).Format(curTime)
+	periodStart, periodEnd := Month.Format(curTime), Month.AddDate(0, 1, 0).Format(curTime)
 	interval := periodStart + "/" + periodEnd
 	for i := from; i < to; i++ {
 		g.line(i, &l)
@@ -348,14 +343,14 @@ func GenerateFOCUSParquet(w io.Writer, n, from, to int64) (BillTotal, error) {
 	var l billLine
 	const batch = 4096
 	rows := make([]focusRow, 0, batch)
-	periodEnd := BillMonth.AddDate(0, 1, 0)
+	periodEnd := Month.AddDate(0, 1, 0)
 	for i := from; i < to; i++ {
 		g.line(i, &l)
 		sv := l.svc
 		r := focusRow{
 			BilledCost: l.cost, EffectiveCost: l.cost, ListCost: l.cost, ContractedCost: l.cost,
 			BillingAccountID: billPayer, BillingAccountName: "Example Corp", SubAccountID: l.account, BillingCurrency: "USD",
-			BillingPeriodStart: BillMonth, BillingPeriodEnd: periodEnd,
+			BillingPeriodStart: Month, BillingPeriodEnd: periodEnd,
 			ChargePeriodStart: l.start, ChargePeriodEnd: l.end,
 			ChargeCategory: "Usage", ChargeDescription: l.desc, ChargeFrequency: "Usage-Based",
 			ProviderName: "AWS", PublisherName: "AWS", InvoiceIssuerName: "AWS",

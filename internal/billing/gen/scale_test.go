@@ -1,4 +1,4 @@
-package benchdata
+package gen
 
 import (
 	"bytes"
