@@ -24,11 +24,14 @@ import (
 )
 
 // rowOnly hides the columnar path of a source, so the engine reads it
-// charge by charge.
+// charge by charge (the columns of the query).
 type rowOnly struct{ Source }
 
-// Scan reads every column, as the row path did before projections.
-func (r rowOnly) Scan(ctx context.Context, _ reader.Projection, fn func(worker int, c *charge.Charge) error) (query.Stats, error) {
+// rowAll is rowOnly reading every column: the reference a projected or
+// columnar read is held to.
+type rowAll struct{ Source }
+
+func (r rowAll) Scan(ctx context.Context, _ reader.Projection, fn func(worker int, c *charge.Charge) error) (query.Stats, error) {
 	return r.Source.Scan(ctx, reader.Projection{}, fn)
 }
 
@@ -98,7 +101,7 @@ func TestColumnarMatchesRowPath(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					row, err := NewEngine(rowOnly{NewFileSource(objs, reader.Options{}, workers)}).Aggregate(ctx, q)
+					row, err := NewEngine(rowAll{NewFileSource(objs, reader.Options{}, workers)}).Aggregate(ctx, q)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -240,7 +243,7 @@ func TestProjectionChangesNothing(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want, err := NewEngine(rowOnly{NewFileSource([]objstore.Object{o}, reader.Options{}, 2)}).Aggregate(context.Background(), q)
+				want, err := NewEngine(rowAll{NewFileSource([]objstore.Object{o}, reader.Options{}, 2)}).Aggregate(context.Background(), q)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -320,7 +323,7 @@ func TestColumnarNulls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	row, err := NewEngine(rowOnly{NewFileSource(objs, reader.Options{}, 2)}).Aggregate(context.Background(), q)
+	row, err := NewEngine(rowAll{NewFileSource(objs, reader.Options{}, 2)}).Aggregate(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
 	}
