@@ -129,9 +129,6 @@ func Open(ctx context.Context, cfg Config) (*Bill, error) {
 	return b, nil
 }
 
-// NewBill runs the reports on eng (tests, other engines).
-func NewBill(eng query.Engine) *Bill { return &Bill{eng: eng} }
-
 // Period is what every report sums: which cost, over which days.
 type Period struct {
 	Cost query.CostKind
