@@ -30,7 +30,7 @@ go build -o "$out/gen" ./bench/gen
 (cd bench/duckdb && go build -o "../../$out/billduck" .)
 
 # stamp names the generator's source: inputs made by another one are remade.
-stamp=$(cat internal/benchdata/bill.go bench/gen/main.go | sha256sum | cut -c1-16)
+stamp=$(cat internal/billing/gen/scale.go bench/gen/main.go | sha256sum | cut -c1-16)
 
 # gen KIND ROWS FILE [SPLIT]: make FILE (or its SPLIT parts) unless cached;
 # FILE.total keeps the generator's "rows N / total X" and the stamp.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A local MinIO server for refit's S3 tests (internal/billing/s3_test.go).
+# A local MinIO server for refit's S3 tests (internal/billing/objstore/s3_test.go).
 #
 #   ./scripts/minio.sh install   build the MinIO binary into .cache/bin (once; ~2.5 min)
 #   ./scripts/minio.sh start     run it on 127.0.0.1:9123, wait until ready, write .cache/minio/env

@@ -16,6 +16,7 @@ import (
 	"os"
 
 	"github.com/refit-dev/refit/internal/benchdata"
+	"github.com/refit-dev/refit/internal/billing/gen"
 )
 
 func main() {
@@ -40,18 +41,18 @@ func main() {
 			os.Exit(2)
 		}
 		n, parquet := max(*curRows, *focusRows), *focusRows > 0
-		var t benchdata.BillTotal
+		var t gen.BillTotal
 		if *split > 1 {
 			var names []string
-			var ts []benchdata.BillTotal
-			if names, ts, err = benchdata.SplitBill(*out, n, *split, parquet); err == nil {
+			var ts []gen.BillTotal
+			if names, ts, err = gen.SplitBill(*out, n, *split, parquet); err == nil {
 				for k, name := range names {
 					fmt.Printf("file %s rows %d total %s\n", name, ts[k].Rows, ts[k].Total)
 				}
-				t, err = benchdata.SumBill(ts)
+				t, err = gen.SumBill(ts)
 			}
 		} else {
-			t, err = benchdata.WriteBillFile(*out, n, 0, n, parquet)
+			t, err = gen.WriteBillFile(*out, n, 0, n, parquet)
 		}
 		if err == nil {
 			fmt.Printf("rows %d\ntotal %s\n", t.Rows, t.Total)

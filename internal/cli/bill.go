@@ -1,20 +1,20 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/athena"
-	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
-	"github.com/refit-dev/refit/internal/awsclient"
 	"github.com/refit-dev/refit/internal/billing"
+	"github.com/refit-dev/refit/internal/billing/analysis"
+	"github.com/refit-dev/refit/internal/billing/athena"
+	"github.com/refit-dev/refit/internal/billing/local"
+	"github.com/refit-dev/refit/internal/billing/objstore"
+	"github.com/refit-dev/refit/internal/billing/query"
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/progress"
 	"github.com/refit-dev/refit/internal/report"
@@ -79,120 +79,88 @@ func (f *billFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.profile, "profile", "", "AWS shared-config profile")
 	fl.BoolVar(&f.strict, "strict", false, "stop at the first unreadable row instead of counting it")
 	fl.BoolVar(&f.example, "example", false, "use a generated month of the founding story's EKS account instead of files")
-	fl.IntVar(&f.workers, "workers", 0, fmt.Sprintf("files read in parallel (default: the number of CPUs; at most %d)", billing.MaxWorkers))
+	fl.IntVar(&f.workers, "workers", 0, fmt.Sprintf("files read in parallel (default: the number of CPUs; at most %d)", local.MaxWorkers))
 	fl.StringVar(&f.athenaDB, "athena-database", "", "with --engine athena: the database")
 	fl.StringVar(&f.athenaTable, "athena-table", "", "with --engine athena: the CUR, CUR 2.0 or FOCUS table")
 	fl.StringVar(&f.athenaWorkgroup, "athena-workgroup", "", "with --engine athena: the workgroup")
 	fl.StringVar(&f.athenaOutput, "athena-output", "", "with --engine athena: s3:// location for query results")
-	fl.StringVar(&f.athenaCatalog, "athena-catalog", billing.DefaultAthenaCatalog, "with --engine athena: the data catalog")
+	fl.StringVar(&f.athenaCatalog, "athena-catalog", athena.DefaultCatalog, "with --engine athena: the data catalog")
 	fl.StringVar(&f.athenaFormat, "athena-format", "auto", "with --engine athena: the table's format: auto (from its columns), cur, cur2 or focus")
 	fl.StringVar(&f.athenaPartitions, "athena-partitions", "auto", "with --engine athena: the table's partitions, to read only the months of --from/--to: auto (from the table), none, year-month (legacy CUR) or billing-period (Data Exports)")
 	fl.StringVarP(&f.format, "output", "o", "table", "output format: table|json|yaml|markdown|csv")
 }
 
-func (f *billFlags) query(dims ...billing.Dimension) (billing.Query, error) {
-	q := billing.Query{Cost: billing.CostKind(f.costKind), GroupBy: dims}
-	switch q.Cost {
-	case billing.Unblended, billing.Net, billing.Amortized:
+// period parses --cost, --from and --to.
+func (f *billFlags) period() (billing.Period, error) {
+	p := billing.Period{Cost: query.CostKind(f.costKind)}
+	switch p.Cost {
+	case query.Unblended, query.Net, query.Amortized:
 	default:
-		return q, fmt.Errorf("--cost %q: want unblended, net or amortized", f.costKind)
+		return p, fmt.Errorf("--cost %q: want unblended, net or amortized", f.costKind)
 	}
 	var err error
 	if f.from != "" {
-		if q.From, err = time.Parse(time.DateOnly, f.from); err != nil {
-			return q, fmt.Errorf("--from %q: want YYYY-MM-DD", f.from)
+		if p.From, err = time.Parse(time.DateOnly, f.from); err != nil {
+			return p, fmt.Errorf("--from %q: want YYYY-MM-DD", f.from)
 		}
 	}
 	if f.to != "" {
-		if q.To, err = time.Parse(time.DateOnly, f.to); err != nil {
-			return q, fmt.Errorf("--to %q: want YYYY-MM-DD", f.to)
+		if p.To, err = time.Parse(time.DateOnly, f.to); err != nil {
+			return p, fmt.Errorf("--to %q: want YYYY-MM-DD", f.to)
 		}
 	}
-	return q, nil
+	return p, nil
 }
 
-// run builds the engine and runs q.
-func (f *billFlags) run(ctx context.Context, args []string, streams IO, q billing.Query) (*billing.Result, error) {
+// config turns the engine flags into billing's Config.
+func (f *billFlags) config(args []string, streams IO) (billing.Config, error) {
+	cfg := billing.Config{Engine: billing.EngineKind(f.engine)}
 	if f.engine == "athena" {
 		if f.athenaTable == "" {
-			return nil, fmt.Errorf("--engine athena needs --athena-table (and usually --athena-database, --athena-output)")
+			return cfg, fmt.Errorf("--engine athena needs --athena-table (and usually --athena-database, --athena-output)")
 		}
-		format, err := billing.ParseAthenaFormat(f.athenaFormat)
+		format, err := athena.ParseFormat(f.athenaFormat)
 		if err != nil {
-			return nil, fmt.Errorf("--athena-format: %w", err)
+			return cfg, fmt.Errorf("--athena-format: %w", err)
 		}
-		parts, err := billing.ParsePartitionScheme(f.athenaPartitions)
+		parts, err := athena.ParsePartitionScheme(f.athenaPartitions)
 		if err != nil {
-			return nil, fmt.Errorf("--athena-partitions: %w", err)
+			return cfg, fmt.Errorf("--athena-partitions: %w", err)
 		}
-		cfg, err := awsclient.LoadConfig(ctx, awsclient.Options{Region: f.region, Profile: f.profile})
-		if err != nil {
-			return nil, fmt.Errorf("AWS configuration: %w", err)
-		}
-		client := athena.NewFromConfig(cfg, func(o *athena.Options) {
-			if f.endpointURL != "" {
-				o.BaseEndpoint = aws.String(f.endpointURL)
-			}
-		})
-		eng := billing.NewAthenaEngine(client, billing.AthenaOptions{Database: f.athenaDB, Table: f.athenaTable, Workgroup: f.athenaWorkgroup, OutputLocation: f.athenaOutput,
+		cfg.AthenaClient = athena.ClientOptions{Region: f.region, Profile: f.profile, EndpointURL: f.endpointURL}
+		cfg.Athena = athena.Options{Database: f.athenaDB, Table: f.athenaTable, Workgroup: f.athenaWorkgroup, OutputLocation: f.athenaOutput,
 			Catalog: f.athenaCatalog, Format: format, Partitions: parts,
-			Warn: func(msg string) { fmt.Fprintf(streams.ErrOut, "warning: %s\n", msg) }})
-		return eng.Aggregate(ctx, q)
+			Warn: func(msg string) { fmt.Fprintf(streams.ErrOut, "warning: %s\n", msg) }}
+		return cfg, nil
 	}
 	if f.engine != "local" {
-		return nil, fmt.Errorf("--engine %q: want local or athena", f.engine)
+		return cfg, fmt.Errorf("--engine %q: want local or athena", f.engine)
 	}
 	if f.workers < 0 {
-		return nil, fmt.Errorf("--workers %d: want 0 (one per CPU) to %d", f.workers, billing.MaxWorkers)
+		return cfg, fmt.Errorf("--workers %d: want 0 (one per CPU) to %d", f.workers, local.MaxWorkers)
 	}
-	if f.workers > billing.MaxWorkers {
-		fmt.Fprintf(streams.ErrOut, "note: --workers %d capped at %d\n", f.workers, billing.MaxWorkers)
-		f.workers = billing.MaxWorkers
+	if f.workers > local.MaxWorkers {
+		fmt.Fprintf(streams.ErrOut, "note: --workers %d capped at %d\n", f.workers, local.MaxWorkers)
+		f.workers = local.MaxWorkers
 	}
-	var objs []billing.Object
-	switch {
-	case f.example:
-		if len(args) > 0 {
-			return nil, fmt.Errorf("give either files or --example, not both")
-		}
-		var buf bytes.Buffer
-		if _, _, err := billing.GenerateEKSMonth(&buf, billing.FormatCURLegacy, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)); err != nil {
-			return nil, err
-		}
-		objs = []billing.Object{billing.NewBytesObject("example-eks-2026-10.csv", buf.Bytes())}
-	case len(args) == 0:
-		return nil, fmt.Errorf("no input: give billing export files, directories, globs or s3://bucket/prefix (or --example)")
-	default:
-		billing.UseS3(billing.S3Options{EndpointURL: f.endpointURL, Region: f.region, Profile: f.profile})
-		var err error
-		if objs, err = billing.ExpandContext(ctx, args); err != nil {
-			return nil, err
-		}
+	cfg.Paths, cfg.Example, cfg.Strict, cfg.Workers = args, f.example, f.strict, f.workers
+	cfg.S3 = objstore.S3Options{EndpointURL: f.endpointURL, Region: f.region, Profile: f.profile}
+	cfg.NewProgress = func(total int64) billing.Progress {
+		return progress.New(streams.ErrOut, isTerminal(streams.ErrOut) && total > 64<<20, total, 200*time.Millisecond)
 	}
-	var total int64
-	for _, o := range objs {
-		total += o.Size()
-	}
-	bar := progress.New(streams.ErrOut, isTerminal(streams.ErrOut) && total > 64<<20, total, 200*time.Millisecond)
-	defer bar.Finish()
-	opt := billing.ReadOptions{Strict: f.strict, Projection: billing.ProjectionFor(q), Progress: func(rows int64) { bar.Add(0, rows) }}
-	res, err := billing.NewLocalEngine(billing.NewFileSource(objs, opt, f.workers)).Aggregate(ctx, q)
-	if err == nil {
-		bar.Add(res.Stats.Bytes, 0)
-	}
-	return res, err
+	return cfg, nil
 }
 
-// aggregate checks -o, builds the query and runs it: the steps every bill
-// command shares.
-func (f *billFlags) aggregate(cmd *cobra.Command, args []string, streams IO, dims ...billing.Dimension) (*billing.Result, report.Format, billing.Query, error) {
+// run checks -o and the period, opens the bill and runs the command's
+// report on it: the steps every bill command shares.
+func (f *billFlags) run(cmd *cobra.Command, args []string, streams IO, show func(ctx context.Context, b *billing.Bill, p billing.Period, format report.Format) error) error {
 	format, err := report.ParseBillFormat(f.format)
 	if err != nil {
-		return nil, "", billing.Query{}, err
+		return err
 	}
-	q, err := f.query(dims...)
+	p, err := f.period()
 	if err != nil {
-		return nil, "", q, err
+		return err
 	}
 	ctx := cmd.Context()
 	if f.network(args) {
@@ -200,8 +168,15 @@ func (f *billFlags) aggregate(cmd *cobra.Command, args []string, streams IO, dim
 		ctx, cancel = netContext(cmd)
 		defer cancel()
 	}
-	res, err := f.run(ctx, args, streams, q)
-	return res, format, q, err
+	cfg, err := f.config(args, streams)
+	if err != nil {
+		return err
+	}
+	b, err := billing.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	return show(ctx, b, p, format)
 }
 
 // network reports whether the command reads over the network (Athena or an
@@ -256,15 +231,13 @@ kubernetes.io/cluster/NAME or a cost-allocation tag) and the --top resources.
   refit bill summary s3://my-cur-bucket/cur/ --s3-region us-east-1 --tag kubernetes.io/cluster/prod
   refit bill summary cur/*.parquet --cost amortized -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dims := []billing.Dimension{billing.ByComponent, billing.ByService, billing.ByResource}
-			if tag != "" {
-				dims = append(dims, billing.TagDimension(tag))
-			}
-			res, format, q, err := f.aggregate(cmd, args, streams, dims...)
-			if err != nil {
-				return err
-			}
-			return report.WriteBillSummary(streams.Out, report.NewBillSummary(res, q.Cost, tag, top), format)
+			return f.run(cmd, args, streams, func(ctx context.Context, b *billing.Bill, p billing.Period, format report.Format) error {
+				s, err := b.Summary(ctx, p, tag)
+				if err != nil {
+					return err
+				}
+				return report.WriteBillSummary(streams.Out, report.NewBillSummary(s, top), format)
+			})
 		},
 	}
 	f.register(cmd)
@@ -273,17 +246,17 @@ kubernetes.io/cluster/NAME or a cost-allocation tag) and the --top resources.
 	return cmd
 }
 
-func parseBy(by string) (billing.Dimension, error) {
+func parseBy(by string) (query.Dimension, error) {
 	switch by {
 	case "", "component":
-		return billing.ByComponent, nil
+		return query.ByComponent, nil
 	case "service":
-		return billing.ByService, nil
+		return query.ByService, nil
 	case "usage-type", "resource", "account", "region":
-		return billing.Dimension(by), nil
+		return query.Dimension(by), nil
 	}
 	if key, ok := strings.CutPrefix(by, "tag:"); ok && key != "" {
-		return billing.TagDimension(key), nil
+		return query.TagDimension(key), nil
 	}
 	return "", fmt.Errorf("--by %q: want component, service, usage-type, resource, account, region or tag:KEY", by)
 }
@@ -300,23 +273,24 @@ with a sparkline and bars on a terminal; -o csv for spreadsheets.
 ` + billInputs,
 		Example: "  refit bill daily --example --by component\n  refit bill daily cur/ --by tag:team -o csv",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dims := []billing.Dimension{billing.ByDay}
-			if by != "none" {
+			var dim query.Dimension
+			name := by
+			if by == "none" {
+				name = ""
+			} else {
 				d, err := parseBy(by)
 				if err != nil {
 					return err
 				}
-				dims = append(dims, d)
+				dim = d
 			}
-			res, format, q, err := f.aggregate(cmd, args, streams, dims...)
-			if err != nil {
-				return err
-			}
-			name := by
-			if by == "none" {
-				name = ""
-			}
-			return report.WriteDaily(streams.Out, report.NewDailyView(res, q.Cost, name), format)
+			return f.run(cmd, args, streams, func(ctx context.Context, b *billing.Bill, p billing.Period, format report.Format) error {
+				d, err := b.Daily(ctx, p, dim)
+				if err != nil {
+					return err
+				}
+				return report.WriteDaily(streams.Out, report.NewDailyView(d, name), format)
+			})
 		},
 	}
 	f.register(cmd)
@@ -341,45 +315,25 @@ fees are left out. See docs/billing.md.
 ` + billInputs,
 		Example: "  refit bill anomalies --example\n  refit bill anomalies s3://cur/ --fail-on-anomaly   # exit 1 when one is found",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			res, format, _, err := f.aggregate(cmd, args, streams, billing.ByDay, billing.ByComponent)
-			if err != nil {
-				return err
-			}
-			found := billing.Anomalies(billing.UsageSeries(res), billing.AnomalyOptions{Window: window})
-			switch format {
-			case report.JSON:
-				err = report.WriteJSON(streams.Out, map[string]any{"anomalies": nonNilAnomalies(found)})
-			case report.YAML:
-				err = report.WriteYAML(streams.Out, map[string]any{"anomalies": nonNilAnomalies(found)})
-			default:
-				if len(found) == 0 {
-					fmt.Fprintln(streams.Out, "No anomalies.")
+			return f.run(cmd, args, streams, func(ctx context.Context, b *billing.Bill, p billing.Period, format report.Format) error {
+				found, err := b.Anomalies(ctx, p, analysis.AnomalyOptions{Window: window})
+				if err != nil {
+					return err
 				}
-				for _, a := range found {
-					fmt.Fprintf(streams.Out, "%s  %-22s $%s (median $%s, threshold $%s, +$%s over %d baseline days)\n",
-						a.Date.Format(time.DateOnly), a.Series, a.Cost.StringFixed(2), a.Median.StringFixed(2), a.Threshold.StringFixed(2), a.Excess.StringFixed(2), a.BaselineDays)
+				if err := report.WriteAnomalies(streams.Out, found, format); err != nil {
+					return err
 				}
-			}
-			if err != nil {
-				return err
-			}
-			if fail && len(found) > 0 {
-				return thresholdError("%d anomalous day(s)", len(found))
-			}
-			return nil
+				if fail && len(found) > 0 {
+					return thresholdError("%d anomalous day(s)", len(found))
+				}
+				return nil
+			})
 		},
 	}
 	f.register(cmd)
 	cmd.Flags().BoolVar(&fail, "fail-on-anomaly", false, "exit with code 1 when an anomaly is found")
-	cmd.Flags().IntVar(&window, "window", billing.DefaultAnomalyWindow, "trailing days in the baseline (at least 7)")
+	cmd.Flags().IntVar(&window, "window", analysis.DefaultAnomalyWindow, "trailing days in the baseline (at least 7)")
 	return cmd
-}
-
-func nonNilAnomalies(a []billing.Anomaly) []billing.Anomaly {
-	if a == nil {
-		return []billing.Anomaly{}
-	}
-	return a
 }
 
 func newBillForecastCommand(streams IO) *cobra.Command {
@@ -394,26 +348,13 @@ dearest of those 7 days. The month is the one of the latest day billed.
 ` + billInputs,
 		Example: "  refit bill forecast --example",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			res, format, _, err := f.aggregate(cmd, args, streams, billing.ByDay)
-			if err != nil {
-				return err
-			}
-			if res.Last.IsZero() {
-				return fmt.Errorf("no charges to forecast from")
-			}
-			end := time.Date(res.Last.Year(), res.Last.Month()+1, 1, 0, 0, 0, 0, time.UTC)
-			fc := billing.Forecast(billing.Daily(res), end)
-			switch format {
-			case report.JSON:
-				return report.WriteJSON(streams.Out, fc)
-			case report.YAML:
-				return report.WriteYAML(streams.Out, fc)
-			}
-			fmt.Fprintf(streams.Out, "Month to date (%s to %s): $%s\nProjected month end %s: $%s (range $%s to $%s), from $%s a day over the last %d days, %d days left\n",
-				fc.PeriodStart.Format(time.DateOnly), res.Last.Format(time.DateOnly), fc.MonthToDate.StringFixed(2),
-				fc.PeriodEnd.Format(time.DateOnly), fc.Projected.StringFixed(2), fc.Low.StringFixed(2), fc.High.StringFixed(2),
-				fc.DailyMean.StringFixed(2), fc.BasisDays, fc.DaysRemaining)
-			return nil
+			return f.run(cmd, args, streams, func(ctx context.Context, b *billing.Bill, p billing.Period, format report.Format) error {
+				fc, err := b.Forecast(ctx, p)
+				if err != nil {
+					return err
+				}
+				return report.WriteForecast(streams.Out, fc, format)
+			})
 		},
 	}
 	f.register(cmd)
@@ -451,34 +392,13 @@ the biggest differences come with hints (a usage assumption to set with
 			if err != nil {
 				return err
 			}
-			res, format, _, err := f.aggregate(cmd, args, streams, billing.ByDay, billing.ByComponent)
-			if err != nil {
-				return err
-			}
-			billed := map[cost.Component]decimal.Decimal{}
-			for _, r := range res.Rows {
-				c := cost.Component(r.Keys[1])
-				if !billing.IsAdjustment(c) {
-					billed[c] = billed[c].Add(r.Cost)
+			return f.run(cmd, args, streams, func(ctx context.Context, bill *billing.Bill, p billing.Period, format report.Format) error {
+				v, err := bill.VsEstimate(ctx, p, b)
+				if err != nil {
+					return err
 				}
-			}
-			days := len(billing.Daily(res))
-			cmp := billing.VsEstimate(b, billed, days)
-			switch format {
-			case report.JSON:
-				return report.WriteJSON(streams.Out, map[string]any{"days": days, "comparisons": cmp})
-			case report.YAML:
-				return report.WriteYAML(streams.Out, map[string]any{"days": days, "comparisons": cmp})
-			}
-			fmt.Fprintf(streams.Out, "Billed over %d days, scaled to a 730-hour month, against the estimate:\n\n", days)
-			for _, c := range cmp {
-				fmt.Fprintf(streams.Out, "%-22s estimated $%9s  billed $%9s/month  difference %s$%s", c.Component, c.Estimated.StringFixed(2), c.BilledMonthly.StringFixed(2), sign(c.Difference), c.Difference.Abs().StringFixed(2))
-				if c.Hint != "" {
-					fmt.Fprintf(streams.Out, "  (%s)", c.Hint)
-				}
-				fmt.Fprintln(streams.Out)
-			}
-			return nil
+				return report.WriteVsEstimate(streams.Out, v, format)
+			})
 		},
 	}
 	f.register(cmd)
@@ -486,11 +406,4 @@ the biggest differences come with hints (a usage assumption to set with
 	cmd.Flags().StringVar(&estFlags.usageFile, "usage", "", "usage assumptions for the estimate (see refit cost --usage)")
 	cmd.Flags().StringVar(&estFlags.at, "at", "", "date for the estimate's EKS support tier (YYYY-MM-DD)")
 	return cmd
-}
-
-func sign(d decimal.Decimal) string {
-	if d.IsNegative() {
-		return "-"
-	}
-	return "+"
 }

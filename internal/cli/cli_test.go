@@ -12,7 +12,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/refit-dev/refit/internal/billing"
+	"github.com/refit-dev/refit/internal/billing/charge"
+	"github.com/refit-dev/refit/internal/billing/gen"
 
 	"github.com/refit-dev/refit/internal/golden"
 	"github.com/refit-dev/refit/internal/pricing"
@@ -436,7 +437,7 @@ func TestMigrateCommands(t *testing.T) {
 func TestBillCommands(t *testing.T) {
 	// The generated month's total, computed by the generator itself.
 	var buf bytes.Buffer
-	want, _, err := billing.GenerateEKSMonth(&buf, billing.FormatCURLegacy, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
+	want, _, err := gen.GenerateEKSMonth(&buf, charge.FormatCURLegacy, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}

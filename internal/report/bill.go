@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/refit-dev/refit/internal/billing"
+	"github.com/refit-dev/refit/internal/billing/analysis"
 	"github.com/refit-dev/refit/internal/cost"
 )
 
@@ -61,59 +62,38 @@ func date(t time.Time) string {
 	return t.Format(time.DateOnly)
 }
 
-// sumBy sums a result's rows by key k, largest first (components in report
-// order when byRank).
-func sumBy(res *billing.Result, k int, byRank bool) []NamedCost {
-	sums := map[string]decimal.Decimal{}
-	for _, r := range res.Rows {
-		if k < len(r.Keys) {
-			sums[r.Keys[k]] = sums[r.Keys[k]].Add(r.Cost)
+// NewBillSummary is the JSON contract of a summary, with the top
+// resources (those with an id).
+func NewBillSummary(b *billing.Summary, top int) BillSummary {
+	named := func(as []billing.Amount) []NamedCost {
+		out := make([]NamedCost, len(as))
+		for i, a := range as {
+			out[i] = NamedCost{Name: a.Name, Cost: Number{a.Cost}}
 		}
+		return out
 	}
-	out := make([]NamedCost, 0, len(sums))
-	for name, c := range sums {
-		out = append(out, NamedCost{Name: name, Cost: Number{c}})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if byRank {
-			ri, rj := cost.Component(out[i].Name).Rank(), cost.Component(out[j].Name).Rank()
-			if ri != rj {
-				return ri < rj
-			}
-		} else if !out[i].Cost.Equal(out[j].Cost.Decimal) {
-			return out[i].Cost.GreaterThan(out[j].Cost.Decimal)
-		}
-		return out[i].Name < out[j].Name
-	})
-	return out
-}
-
-// NewBillSummary builds a summary from a result grouped by component,
-// service and resource (and a tag when tagKey is set), in that order.
-func NewBillSummary(res *billing.Result, kind billing.CostKind, tagKey string, top int) BillSummary {
 	s := BillSummary{
-		Currency: res.Currency, PeriodStart: date(res.First), PeriodEnd: date(res.Last), CostKind: string(kind),
-		TotalCost: Number{res.Total}, Components: sumBy(res, 0, true), Services: sumBy(res, 1, false),
-		Rows: res.Stats.Rows, RejectedRows: res.Stats.Rejected, Files: res.Stats.Files, TagKey: tagKey,
+		Currency: b.Currency, PeriodStart: date(b.First), PeriodEnd: date(b.Last), CostKind: string(b.Cost),
+		TotalCost: Number{b.Total}, Components: named(b.Components), Services: named(b.Services),
+		Rows: b.Stats.Rows, RejectedRows: b.Stats.Rejected, Files: b.Stats.Files, TagKey: b.TagKey,
 	}
 	if s.Currency == "" {
 		s.Currency = "USD"
 	}
-	resources := sumBy(res, 2, false)
 	var topRes []NamedCost
-	for _, r := range resources {
+	for _, r := range b.Resources {
 		if r.Name != "" && len(topRes) < top {
-			topRes = append(topRes, r)
+			topRes = append(topRes, NamedCost{Name: r.Name, Cost: Number{r.Cost}})
 		}
 	}
 	s.TopResources = topRes
 	if s.TopResources == nil {
 		s.TopResources = []NamedCost{}
 	}
-	if tagKey != "" {
-		s.Tags = sumBy(res, 3, false)
+	if b.TagKey != "" {
+		s.Tags = named(b.Tags)
 	}
-	for _, e := range res.Stats.Errors {
+	for _, e := range b.Stats.Errors {
 		s.Errors = append(s.Errors, e.Error())
 	}
 	return s
@@ -212,19 +192,15 @@ type DayView struct {
 	By   map[string]Number `json:"by,omitempty"`
 }
 
-// NewDailyView builds the daily series of a result grouped by day (and a
-// second dimension when by is set).
-func NewDailyView(res *billing.Result, kind billing.CostKind, by string) DailyView {
-	v := DailyView{Currency: res.Currency, CostKind: string(kind), By: by, Total: Number{res.Total}, Days: []DayView{}}
+// NewDailyView is the JSON contract of a daily series; by names its
+// second dimension ("" when none).
+func NewDailyView(daily *billing.Daily, by string) DailyView {
+	v := DailyView{Currency: daily.Currency, CostKind: string(daily.Cost), By: by, Total: Number{daily.Total}, Days: []DayView{}}
 	if v.Currency == "" {
 		v.Currency = "USD"
 	}
-	days := billing.Daily(res)
-	var series []billing.DaySeries
-	if by != "" {
-		series = billing.DailyBy(res)
-	}
-	for i, d := range days {
+	series := daily.By
+	for i, d := range daily.Days {
 		dv := DayView{Date: date(d.Date), Cost: Number{d.Cost}}
 		if by != "" {
 			dv.By = map[string]Number{}
@@ -340,4 +316,68 @@ func sparkline(days []DayView) string {
 		b.WriteRune(ticks[i])
 	}
 	return b.String()
+}
+
+// WriteAnomalies renders the anomalous days: JSON and YAML as
+// {"anomalies": [...]}, else one line a day.
+func WriteAnomalies(w io.Writer, found []analysis.Anomaly, f Format) error {
+	if found == nil {
+		found = []analysis.Anomaly{}
+	}
+	switch f {
+	case JSON:
+		return WriteJSON(w, map[string]any{"anomalies": found})
+	case YAML:
+		return WriteYAML(w, map[string]any{"anomalies": found})
+	}
+	if len(found) == 0 {
+		fmt.Fprintln(w, "No anomalies.")
+	}
+	for _, a := range found {
+		fmt.Fprintf(w, "%s  %-22s $%s (median $%s, threshold $%s, +$%s over %d baseline days)\n",
+			a.Date.Format(time.DateOnly), a.Series, a.Cost.StringFixed(2), a.Median.StringFixed(2), a.Threshold.StringFixed(2), a.Excess.StringFixed(2), a.BaselineDays)
+	}
+	return nil
+}
+
+// WriteForecast renders a month-end forecast.
+func WriteForecast(w io.Writer, fc *billing.Forecast, f Format) error {
+	switch f {
+	case JSON:
+		return WriteJSON(w, fc.MonthForecast)
+	case YAML:
+		return WriteYAML(w, fc.MonthForecast)
+	}
+	fmt.Fprintf(w, "Month to date (%s to %s): $%s\nProjected month end %s: $%s (range $%s to $%s), from $%s a day over the last %d days, %d days left\n",
+		fc.PeriodStart.Format(time.DateOnly), fc.Last.Format(time.DateOnly), fc.MonthToDate.StringFixed(2),
+		fc.PeriodEnd.Format(time.DateOnly), fc.Projected.StringFixed(2), fc.Low.StringFixed(2), fc.High.StringFixed(2),
+		fc.DailyMean.StringFixed(2), fc.BasisDays, fc.DaysRemaining)
+	return nil
+}
+
+// WriteVsEstimate renders the bill against the estimate, component by
+// component.
+func WriteVsEstimate(w io.Writer, v *billing.VsEstimate, f Format) error {
+	switch f {
+	case JSON:
+		return WriteJSON(w, map[string]any{"days": v.Days, "comparisons": v.Comparisons})
+	case YAML:
+		return WriteYAML(w, map[string]any{"days": v.Days, "comparisons": v.Comparisons})
+	}
+	fmt.Fprintf(w, "Billed over %d days, scaled to a 730-hour month, against the estimate:\n\n", v.Days)
+	for _, c := range v.Comparisons {
+		fmt.Fprintf(w, "%-22s estimated $%9s  billed $%9s/month  difference %s$%s", c.Component, c.Estimated.StringFixed(2), c.BilledMonthly.StringFixed(2), sign(c.Difference), c.Difference.Abs().StringFixed(2))
+		if c.Hint != "" {
+			fmt.Fprintf(w, "  (%s)", c.Hint)
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+func sign(d decimal.Decimal) string {
+	if d.IsNegative() {
+		return "-"
+	}
+	return "+"
 }
