@@ -98,7 +98,7 @@ Exit codes: 0 ok, 1 a threshold you set was crossed, 2 bad usage or input.`,
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log what refit does to stderr")
-	root.AddCommand(newCostCommand(streams), newPlanCommand(streams), newMigrateCommand(streams), newBillCommand(streams), newWasteCommand(streams), newPricesCommand(streams), newVersionCommand(streams))
+	root.AddCommand(newCostCommand(streams), newPlanCommand(streams), newMigrateCommand(streams), newBillCommand(streams), newWasteCommand(streams), newPricesCommand(streams), newVersionCommand(streams), newCommentCommand(streams))
 	return root
 }
 
