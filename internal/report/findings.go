@@ -1,6 +1,8 @@
 package report
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/url"
@@ -290,6 +292,27 @@ type SARIFResult struct {
 	Level     string          `json:"level"`
 	Message   SARIFMessage    `json:"message"`
 	Locations []SARIFLocation `json:"locations,omitempty"`
+	// PartialFingerprints identify the finding across runs (§3.27.17), so
+	// that code scanning does not reopen it on every push.
+	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
+}
+
+// FingerprintKey names refit's partial fingerprint. It hashes what the
+// finding is about (rule, file, object, field, API version), not its line,
+// so it survives edits elsewhere in the file.
+const FingerprintKey = "refitFinding/v1"
+
+// fingerprint hashes a finding's identity; n counts earlier findings with
+// the same identity, so that identical ones stay distinct.
+func fingerprint(f kubeapi.Finding, seen map[string]int) string {
+	h := sha256.New()
+	for _, s := range []string{f.Rule, filepath.ToSlash(f.File), f.APIVersion, f.Kind, f.Namespace, f.Name, f.Field, f.FoundAPIVersion} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	id := hex.EncodeToString(h.Sum(nil))[:32]
+	seen[id]++
+	return fmt.Sprintf("%s:%d", id, seen[id])
 }
 
 // SARIFLocation is where a result is.
@@ -361,8 +384,10 @@ func NewSARIF(fs []kubeapi.Finding, toolVersion string) SARIFLog {
 		rules = append(rules, SARIFRule{ID: id, ShortDescription: SARIFMessage{Text: doc.short}, HelpURI: doc.help})
 	}
 	results := make([]SARIFResult, 0, len(fs))
+	seen := map[string]int{}
 	for _, f := range fs {
-		r := SARIFResult{RuleID: f.Rule, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity), Message: SARIFMessage{Text: sarifText(f)}}
+		r := SARIFResult{RuleID: f.Rule, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity), Message: SARIFMessage{Text: sarifText(f)},
+			PartialFingerprints: map[string]string{FingerprintKey: fingerprint(f, seen)}}
 		if f.File != "" {
 			loc := SARIFLocation{PhysicalLocation: SARIFPhysicalLocation{ArtifactLocation: SARIFArtifactLocation{URI: fileURI(f.File)}}}
 			if f.Line > 0 {

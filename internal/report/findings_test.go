@@ -154,6 +154,7 @@ func TestSARIFShape(t *testing.T) {
 				Region *region `json:"region"`
 			} `json:"physicalLocation"`
 		} `json:"locations"`
+		PartialFingerprints map[string]string `json:"partialFingerprints"`
 	}
 	var log struct {
 		Schema  string `json:"$schema"`
