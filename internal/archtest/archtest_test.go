@@ -171,3 +171,115 @@ func TestRulesCatch(t *testing.T) {
 		}
 	}
 }
+
+// layerTable reads the layer of each package from docs/architecture.md
+// ("| N | pkg, pkg | ... |" rows between the layers markers); test helpers
+// get layer -1.
+func layerTable(t *testing.T, doc string) map[string]int {
+	t.Helper()
+	data, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(data), "<!-- layers:begin")
+	table, _, ok2 := strings.Cut(rest, "<!-- layers:end -->")
+	if !ok || !ok2 {
+		t.Fatalf("%s: no layers:begin ... layers:end section", doc)
+	}
+	layers := map[string]int{}
+	for _, line := range strings.Split(table, "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 {
+			continue
+		}
+		name := strings.TrimSpace(cells[1])
+		n, err := strconv.Atoi(name)
+		if name == "test" {
+			n, err = -1, nil
+		}
+		if err != nil {
+			continue // the header and the separator
+		}
+		for _, p := range strings.Split(cells[2], ",") {
+			layers[strings.TrimSpace(p)] = n
+		}
+	}
+	if len(layers) == 0 {
+		t.Fatalf("%s: the layer table is empty", doc)
+	}
+	return layers
+}
+
+// layerOf is the layer of pkg: its own row, else its nearest parent's.
+func layerOf(layers map[string]int, pkg string) (int, bool) {
+	for p := pkg; p != "" && p != "."; p = filepath.ToSlash(filepath.Dir(p)) {
+		if n, ok := layers[p]; ok {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+// family is a package's top directory under internal/.
+func family(pkg string) string {
+	f, _, _ := strings.Cut(pkg, "/")
+	return f
+}
+
+// layerViolations lists the imports that break the documented layers.
+func layerViolations(layers map[string]int, imports map[string][]string) []string {
+	var out []string
+	for _, pkg := range sortedKeys(imports) {
+		if pkg == "archtest" {
+			continue
+		}
+		n, ok := layerOf(layers, pkg)
+		if !ok {
+			out = append(out, fmt.Sprintf("internal/%s has no layer in docs/architecture.md's table", pkg))
+			continue
+		}
+		for _, imp := range imports[pkg] {
+			m, ok := layerOf(layers, imp)
+			switch {
+			case !ok:
+				continue // reported as a package of its own
+			case m == -1 && n != -1:
+				out = append(out, fmt.Sprintf("internal/%s imports the test helper internal/%s", pkg, imp))
+			case n == -1 || family(imp) == family(pkg) || m < n:
+				// test helpers import anything; a family is one unit
+			default:
+				out = append(out, fmt.Sprintf("internal/%s (layer %d) imports internal/%s (layer %d): a package imports only lower layers (docs/architecture.md, Layers)", pkg, n, imp, m))
+			}
+		}
+	}
+	return out
+}
+
+// TestLayers holds every package under internal/ to the layer table in
+// docs/architecture.md.
+func TestLayers(t *testing.T) {
+	module := modulePath(t, filepath.Join("..", "..", "go.mod"))
+	layers := layerTable(t, filepath.Join("..", "..", "docs", "architecture.md"))
+	for _, v := range layerViolations(layers, internalImports(t, "..", module)) {
+		t.Error(v)
+	}
+}
+
+func TestLayerRulesCatch(t *testing.T) {
+	layers := map[string]int{"estate": 0, "cost": 2, "report": 4, "billing": 3, "golden": -1}
+	tests := []struct {
+		imports map[string][]string
+		want    int
+	}{
+		{map[string][]string{"report": {"cost", "estate"}, "billing/local": {"billing/query", "cost"}}, 0},
+		{map[string][]string{"cost": {"report"}}, 1},                 // upwards
+		{map[string][]string{"billing": {"billing/x", "golden"}}, 1}, // a test helper in non-test code
+		{map[string][]string{"newpkg": {"estate"}}, 1},               // not in the table
+		{map[string][]string{"golden": {"report"}}, 0},               // helpers import anything
+	}
+	for _, tt := range tests {
+		if got := layerViolations(layers, tt.imports); len(got) != tt.want {
+			t.Errorf("%v: %d violations %q, want %d", tt.imports, len(got), got, tt.want)
+		}
+	}
+}
