@@ -8,14 +8,15 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 out=${OUT:-bench/out}
 mkdir -p "$out"
-CGO_ENABLED=0 go build -o "$out/refit" ./cmd/refit
+./scripts/build.sh "$out/refit" # the release build: static, -trimpath, -s -w
+CGO_ENABLED=0 go build -trimpath -o "$out/gen" ./bench/gen
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 printf '%8s %8s %10s %-34s %10s %10s\n' pods wall_s peak_MiB recommended nodes_usd group_gap
 for n in 100 1000 10000 50000; do
   dir="$out/pods-$n"
   rm -rf "$dir"
-  go run ./bench/gen -pods "$n" -out "$dir"
+  "$out/gen" -pods "$n" -out "$dir"
   : >"$out/plan-times-$n"
   for _ in $(seq "$RUNS"); do
     /usr/bin/time -f '%e %M' -a -o "$out/plan-times-$n" "$out/refit" plan "$dir" -o json --at 2026-11-26 >"$out/plan-$n.json"
