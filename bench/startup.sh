@@ -4,7 +4,8 @@
 # RUNS times under GNU time (medians of wall time and peak RSS), and the
 # package initialisers of `refit version` (GODEBUG=inittrace=1: how many ran,
 # their total clock time and allocations, medians of RUNS; then the heaviest
-# ones by allocated bytes).
+# ones by allocated bytes); then the cost of parsing the embedded price
+# catalog (BenchmarkLoadEmbedded), which `cost` pays and `version` does not.
 #
 #   ./bench/startup.sh                           # the release build of this tree
 #   BEFORE=/tmp/refit-old ./bench/startup.sh     # and another binary, runs alternating
@@ -79,6 +80,10 @@ cat "$out"/startup-"$n"-trace-* | awk '$1 == "init" {print $2, $5, $8, $10}' | s
   awk '{k = $1; t[k] = t[k] " " $2; b[k] = $3; a[k] = $4; c[k]++}
        END {for (k in t) {split(substr(t[k], 2), v, " "); printf "%10d B %6d allocs %7.2f ms  %s\n", b[k], a[k], v[int((c[k] + 1) / 2)], k}}' |
   sort -rn | head -n "${TOP:-15}"
+
+echo
+echo "the embedded price catalog, parsed by every pricing command (Go benchmark, whole and per file):"
+go test -run '^$' -bench BenchmarkLoadEmbedded -benchtime 10x ./internal/pricing | grep -E '^Benchmark'
 
 if [ -n "${PARTS:-}" ]; then
   echo
