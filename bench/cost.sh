@@ -2,7 +2,7 @@
 # Reproduces the `refit cost` figures in docs/benchmarks.md: prices generated
 # estates of 2,000 to 20,000 Kubernetes objects (plus node groups, one per 20
 # objects: 1,000 at 20,000) and reports wall time, objects per second and
-# peak memory (median of RUNS runs, GNU time); then the two ends side by
+# peak memory (median of RUNS runs, GNU time; CPU = user + sys); then the two ends side by
 # side (20,000 and 2,000 objects, RUNS alternating runs each: wall and CPU
 # ratios), `refit version` in the same session (the fixed start-up), and the
 # Go benchmark BenchmarkCost. The load average is printed before and after.
@@ -17,7 +17,7 @@ CGO_ENABLED=0 go build -trimpath -o "$out/gen" ./bench/gen
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "load: $(uptime)"
 
-printf '%8s %11s %8s %12s %10s\n' objects nodegroups wall_s objects/s peak_MiB
+printf '%8s %11s %8s %8s %12s %10s\n' objects nodegroups wall_s cpu_s objects/s peak_MiB
 for n in 2000 5000 10000 20000; do
   dir="$out/estate-$n"
   rm -rf "$dir"
@@ -25,11 +25,12 @@ for n in 2000 5000 10000 20000; do
   "$out/refit" cost "$dir" -o json >/dev/null # warm the page cache
   : >"$out/times-$n"
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %M' -a -o "$out/times-$n" "$out/refit" cost "$dir" -o json >/dev/null
+    /usr/bin/time -f '%e %M %U %S' -a -o "$out/times-$n" "$out/refit" cost "$dir" -o json >/dev/null
   done
   wall=$(cut -d' ' -f1 "$out/times-$n" | median)
   kib=$(cut -d' ' -f2 "$out/times-$n" | median)
-  printf '%8d %11d %8.3f %12.0f %10.1f\n' "$n" $((n / 20)) "$wall" "$(echo "$n / $wall" | bc -l)" "$(echo "$kib / 1024" | bc -l)"
+  cpu=$(awk '{print $3 + $4}' "$out/times-$n" | median)
+  printf '%8d %11d %8.3f %8.3f %12.0f %10.1f\n' "$n" $((n / 20)) "$wall" "$cpu" "$(echo "$n / $wall" | bc -l)" "$(echo "$kib / 1024" | bc -l)"
 done
 
 echo
