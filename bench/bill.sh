@@ -27,6 +27,7 @@ out=${OUT:-bench/out}/bill
 mkdir -p "$out/times"
 out=$(cd "$out" && pwd)
 
+echo "load: $(uptime)"
 echo "== build"
 ./scripts/build.sh "$out/refit" # the release build: static, -trimpath, -s -w
 CGO_ENABLED=0 go build -trimpath -o "$out/gen" ./bench/gen
@@ -205,3 +206,4 @@ for kind in cur focus; do
   row "$PARTS files" "par-$label-duck" "duckdb"
 done
 fi
+echo "load: $(uptime)"
