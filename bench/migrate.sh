@@ -69,14 +69,17 @@ run_once() {
   awk -F': ' '
     /Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; wall = s}
     /Maximum resident set size/ {rss = $2}
-    END {print wall, rss}' "$out/$name.time" >>"$out/$name.times"
+    /User time \(seconds\)/ {u = $2}
+    /System time \(seconds\)/ {sy = $2}
+    END {print wall, rss, u + sy}' "$out/$name.time" >>"$out/$name.times"
 }
 
 report() {
-  local name=$1 wall kib
+  local name=$1 wall kib cpu
   wall=$(cut -d' ' -f1 "$out/$name.times" | median)
   kib=$(cut -d' ' -f2 "$out/$name.times" | median)
-  printf '%-8s %8.2f s %10.1f MiB   (median of %d runs; runs: %s)\n' "$name" "$wall" "$(echo "$kib / 1024" | bc -l)" "$RUNS" \
+  cpu=$(cut -d' ' -f3 "$out/$name.times" | median)
+  printf '%-8s %8.2f s %8.2f s %10.1f MiB   (median of %d runs; wall of each: %s)\n' "$name" "$wall" "$cpu" "$(echo "$kib / 1024" | bc -l)" "$RUNS" \
     "$(cut -d' ' -f1 "$out/$name.times" | paste -sd' ')"
 }
 
@@ -93,7 +96,7 @@ one() { # one TOOL: a timed run of TOOL
   fi
 }
 echo "load: $(uptime)"
-echo "tool      wall         peak RSS"
+echo "tool      wall       cpu (user+sys) peak RSS"
 if [ "$refit_ok" = 1 ]; then warm refit "$out/refit-migrate.json" "${refit_cmd[@]}"; fi
 if [ -n "$pluto" ]; then warm pluto "$out/pluto-migrate.json" "${pluto_cmd[@]}"; fi
 for r in $(seq "$RUNS"); do # alternating order, so both see the same load
@@ -109,7 +112,9 @@ if [ "$refit_ok" = 1 ] && [ -n "$pluto" ]; then
   pw=$(cut -d' ' -f1 "$out/pluto.times" | median)
   rk=$(cut -d' ' -f2 "$out/refit.times" | median)
   pk=$(cut -d' ' -f2 "$out/pluto.times" | median)
-  printf 'refit/pluto: wall %.2fx, peak RSS %.2fx\n' "$(echo "$rw / $pw" | bc -l)" "$(echo "$rk / $pk" | bc -l)"
+  rc=$(cut -d' ' -f3 "$out/refit.times" | median)
+  pc=$(cut -d' ' -f3 "$out/pluto.times" | median)
+  printf 'refit/pluto: wall %.2fx, cpu %.2fx, peak RSS %.2fx\n' "$(echo "$rw / $pw" | bc -l)" "$(echo "$rc / $pc" | bc -l)" "$(echo "$rk / $pk" | bc -l)"
 fi
 echo "load: $(uptime)"
 

@@ -39,6 +39,19 @@ fi
 small=examples/eks-after/cluster.yaml
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+# timed NAME CMD BINARY ARGS...: appends "wall_ms peak_KiB" to
+# $out/startup-NAME-CMD: the wall time of one run to the microsecond (GNU
+# time prints hundredths), the peak RSS from GNU time in a second run.
+timed() {
+  local n=$1 c=$2 t0 t1
+  shift 2
+  t0=$(date +%s%N)
+  "$@" >/dev/null
+  t1=$(date +%s%N)
+  /usr/bin/time -f '%M' -o "$out/startup.rss" "$@" >/dev/null
+  echo "$(((t1 - t0) / 1000)) $(cat "$out/startup.rss")" >>"$out/startup-$n-$c"
+}
+
 echo "load: $(uptime)"
 for i in "${!bins[@]}"; do
   for c in version help cost inittrace; do : >"$out/startup-${names[i]}-$c"; done
@@ -48,20 +61,20 @@ for r in $(seq "$RUNS"); do
   if ((r % 2 == 0)); then order=($(printf '%s\n' "${order[@]}" | tac)); fi
   for i in "${order[@]}"; do
     b=${bins[i]} n=${names[i]}
-    /usr/bin/time -f '%e %M' -a -o "$out/startup-$n-version" "$b" version >/dev/null
-    /usr/bin/time -f '%e %M' -a -o "$out/startup-$n-help" "$b" --help >/dev/null
-    /usr/bin/time -f '%e %M' -a -o "$out/startup-$n-cost" "$b" cost "$small" >/dev/null
+    timed "$n" version "$b" version
+    timed "$n" help "$b" --help
+    timed "$n" cost "$b" cost "$small"
     GODEBUG=inittrace=1 "$b" version 2>"$out/startup-$n-trace-$r" >/dev/null
     awk '$1 == "init" {n++; ms += $5; b += $8; a += $10} END {printf "%d %.2f %.2f %d\n", n, ms, b / 1048576, a}' \
       "$out/startup-$n-trace-$r" >>"$out/startup-$n-inittrace"
   done
 done
 
-printf '%-7s %-8s %8s %9s\n' binary command wall_s peak_MiB
+printf '%-7s %-8s %8s %9s\n' binary command wall_ms peak_MiB
 for i in "${!bins[@]}"; do
   n=${names[i]}
   for c in version help cost; do
-    printf '%-7s %-8s %8.3f %9.1f\n' "$n" "$c" "$(cut -d' ' -f1 "$out/startup-$n-$c" | median)" \
+    printf '%-7s %-8s %8.1f %9.1f\n' "$n" "$c" "$(echo "$(cut -d' ' -f1 "$out/startup-$n-$c" | median) / 1000" | bc -l)" \
       "$(echo "$(cut -d' ' -f2 "$out/startup-$n-$c" | median) / 1024" | bc -l)"
   done
 done
