@@ -60,7 +60,7 @@ warm() {
   "$@" >"$result" 2>"$out/$name.stderr" || true
 }
 
-# run_once NAME OUTFILE CMD...: one run under GNU time; appends "wall kib" to
+# run_once NAME OUTFILE CMD...: one run under GNU time; appends "wall kib cpu" to
 # $out/NAME.times and keeps its stdout in OUTFILE.
 run_once() {
   local name=$1 result=$2
