@@ -21,13 +21,17 @@ ROWS=${ROWS:-5000000}
 SMALL=${SMALL:-1000000}
 PARTS=${PARTS:-4}
 SECTIONS=" ${SECTIONS:-versus flat files} "
+# out is made absolute: the DuckDB baseline is built from its own module
+# directory, and OUT may be given relative or absolute.
 out=${OUT:-bench/out}/bill
 mkdir -p "$out/times"
+out=$(cd "$out" && pwd)
 
+echo "load: $(uptime)"
 echo "== build"
-CGO_ENABLED=0 go build -o "$out/refit" ./cmd/refit
-go build -o "$out/gen" ./bench/gen
-(cd bench/duckdb && go build -o "../../$out/billduck" .)
+./scripts/build.sh "$out/refit" # the release build: static, -trimpath, -s -w
+CGO_ENABLED=0 go build -trimpath -o "$out/gen" ./bench/gen
+(cd bench/duckdb && go build -o "$out/billduck" .)
 
 # stamp names the generator's source: inputs made by another one are remade.
 stamp=$(cat internal/billing/gen/scale.go bench/gen/main.go | sha256sum | cut -c1-16)
@@ -202,3 +206,4 @@ for kind in cur focus; do
   row "$PARTS files" "par-$label-duck" "duckdb"
 done
 fi
+echo "load: $(uptime)"

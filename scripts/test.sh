@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# refit's test command (README): formatting, vet, a static build, the unit and
-# golden tests, and a short run of every fuzz target.
+# refit's test command (README): formatting, vet, the static release build
+# (checked to be static), the unit and golden tests, and a short run of every
+# fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,8 +14,11 @@ fi
 echo "== go vet"
 go vet ./...
 
-echo "== static build (CGO_ENABLED=0)"
-CGO_ENABLED=0 go build -o "$(mktemp -d)/refit" ./cmd/refit
+echo "== release build (scripts/build.sh: CGO_ENABLED=0, -trimpath, -s -w), checked static"
+bindir=$(mktemp -d)
+./scripts/build.sh "$bindir/refit"
+go run ./scripts/elfstatic "$bindir/refit"
+rm -rf "$bindir"
 
 echo "== go test"
 go test ./...

@@ -132,12 +132,26 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		regions:   map[string]bool{},
 		ec2Source: "AWS EC2 on-demand pricing feed (see SOURCES.md)",
 	}
-	steps := []struct {
-		file     string
-		optional bool
-		cols     []string
-		row      func(rec []string) error
-	}{
+	for _, s := range c.loadSteps() {
+		if err := readCSV(fsys, s.file, s.optional, s.cols, s.row); err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(c.eks, func(i, j int) bool { return versionLess(c.eks[i].Version, c.eks[j].Version) })
+	return c, nil
+}
+
+// loadStep is one file of a catalog directory and what reads its rows.
+type loadStep struct {
+	file     string
+	optional bool
+	cols     []string
+	row      func(rec []string) error
+}
+
+// loadSteps lists the files Load reads into c, in order.
+func (c *Catalog) loadSteps() []loadStep {
+	return []loadStep{
 		{FileEC2OnDemand, false, []string{"region", "instance_type", "usd_per_hour"}, c.addEC2},
 		{FileInstanceTypes, false, []string{"instance_type", "vcpu", "memory_mib", "arch", "max_pods_eni", "burstable"}, c.addType},
 		{FileAllocatable, true, []string{"instance_type", "allocatable_cpu_millicores", "allocatable_memory_mib", "pods"}, c.addAllocatable},
@@ -146,13 +160,6 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		{FileEKSVersions, true, []string{"version", "release", "end_of_standard_support", "end_of_extended_support", "source"}, c.addEKS},
 		{FileRDS, true, []string{"region", "instance_class", "engine", "deployment", "usd_per_hour", "source"}, c.addRDS},
 	}
-	for _, s := range steps {
-		if err := readCSV(fsys, s.file, s.optional, s.cols, s.row); err != nil {
-			return nil, err
-		}
-	}
-	sort.Slice(c.eks, func(i, j int) bool { return versionLess(c.eks[i].Version, c.eks[j].Version) })
-	return c, nil
 }
 
 // readCSV streams a CSV file, checks that its header starts with cols (by

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/shopspring/decimal"
 )
@@ -196,13 +197,15 @@ type offerDimension struct {
 
 // regionPrefix matches the region prefix of a usage type ("USE2", "EU",
 // "APS3", "UGW1"); "TS" (trust store) and other short words do not match.
-var regionPrefix = regexp.MustCompile(`^(US|EU|AP|CA|SA|ME|AF|IL|MX|UG|CN)[A-Z]{0,2}[0-9]{0,2}$`)
+var regionPrefix = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(US|EU|AP|CA|SA|ME|AF|IL|MX|UG|CN)[A-Z]{0,2}[0-9]{0,2}$`)
+})
 
 // usageType returns the usage type without its region prefix:
 // "USE2-NatGateway-Hours" and "NatGateway-Hours" both give "NatGateway-Hours".
 func usageType(attrs map[string]string) string {
 	u := attrs["usagetype"]
-	if p, rest, ok := strings.Cut(u, "-"); ok && regionPrefix.MatchString(p) {
+	if p, rest, ok := strings.Cut(u, "-"); ok && regionPrefix().MatchString(p) {
 		return rest
 	}
 	return u

@@ -3,6 +3,7 @@ package pricing
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/shopspring/decimal"
 )
@@ -30,40 +31,42 @@ func limit(service, unit, max, what string) priceLimit {
 
 // priceLimits is searched in order; the first row whose service (if set)
 // and unit match applies.
-var priceLimits = []priceLimit{
-	// The largest EC2 instances (u7in-32tb.224xlarge) list at about $360
-	// an hour in us-east-1 and more in GovCloud.
-	limit("ec2", "usd_per_hour", "2000", "an EC2 instance hour"),
-	limit("rds", "usd_per_hour", "1000", "an RDS instance hour"),
-	limit("", "usd_per_hour", "1000", "an hour"), // load balancers, NAT gateways
-	limit("", "usd_per_cluster_hour", "100", "an EKS cluster hour"),
-	limit("", "usd_per_lcu_hour", "10", "an LCU-hour"),
-	limit("", "usd_per_nlcu_hour", "10", "an NLCU-hour"),
-	limit("", "usd_per_vcpu_hour", "10", "a vCPU-hour"),
-	limit("", "usd_per_gb_hour", "10", "a GB-hour"),
-	limit("", "usd_per_address_hour", "10", "an IPv4 address-hour"),
-	limit("", "usd_per_endpoint_az_hour", "10", "an endpoint-hour"),
-	limit("", "usd_per_gb", "10", "a GB"),
-	limit("", "usd_per_gb_month", "10", "a GB-month"),
-	limit("", "usd_per_iops_month", "10", "an IOPS-month"),
-	limit("", "usd_per_mibps_month", "100", "a MiB/s-month"),
-	limit("", "usd_per_gibps_month", "10000", "a GiB/s-month"),
-	limit("", "usd_per_metric_month", "100", "a metric-month"),
-	limit("", "usd_per_alarm_metric_month", "100", "an alarm metric-month"),
-	limit("", "usd_per_1000_metrics", "100", "1,000 metrics"),
-	limit("", "usd_per_zone_month", "1000", "a hosted zone-month"),
-}
+var priceLimits = sync.OnceValue(func() []priceLimit {
+	return []priceLimit{
+		// The largest EC2 instances (u7in-32tb.224xlarge) list at about $360
+		// an hour in us-east-1 and more in GovCloud.
+		limit("ec2", "usd_per_hour", "2000", "an EC2 instance hour"),
+		limit("rds", "usd_per_hour", "1000", "an RDS instance hour"),
+		limit("", "usd_per_hour", "1000", "an hour"), // load balancers, NAT gateways
+		limit("", "usd_per_cluster_hour", "100", "an EKS cluster hour"),
+		limit("", "usd_per_lcu_hour", "10", "an LCU-hour"),
+		limit("", "usd_per_nlcu_hour", "10", "an NLCU-hour"),
+		limit("", "usd_per_vcpu_hour", "10", "a vCPU-hour"),
+		limit("", "usd_per_gb_hour", "10", "a GB-hour"),
+		limit("", "usd_per_address_hour", "10", "an IPv4 address-hour"),
+		limit("", "usd_per_endpoint_az_hour", "10", "an endpoint-hour"),
+		limit("", "usd_per_gb", "10", "a GB"),
+		limit("", "usd_per_gb_month", "10", "a GB-month"),
+		limit("", "usd_per_iops_month", "10", "an IOPS-month"),
+		limit("", "usd_per_mibps_month", "100", "a MiB/s-month"),
+		limit("", "usd_per_gibps_month", "10000", "a GiB/s-month"),
+		limit("", "usd_per_metric_month", "100", "a metric-month"),
+		limit("", "usd_per_alarm_metric_month", "100", "an alarm metric-month"),
+		limit("", "usd_per_1000_metrics", "100", "1,000 metrics"),
+		limit("", "usd_per_zone_month", "1000", "a hosted zone-month"),
+	}
+})
 
 // defaultPriceLimit applies to units the table does not know.
-var defaultPriceLimit = limit("", "", "100000", "one unit")
+var defaultPriceLimit = sync.OnceValue(func() priceLimit { return limit("", "", "100000", "one unit") })
 
 func limitFor(service, unit string) priceLimit {
-	for _, l := range priceLimits {
+	for _, l := range priceLimits() {
 		if (l.service == "" || l.service == service) && l.unit == unit {
 			return l
 		}
 	}
-	return defaultPriceLimit
+	return defaultPriceLimit()
 }
 
 // parsePrice parses a price for service (the catalog's service name, "ec2"

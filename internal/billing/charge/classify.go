@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/refit-dev/refit/internal/cost"
 )
@@ -167,28 +168,30 @@ func ServiceCode(service string) string {
 
 // regionPrefix matches a billing region code: USE1, USW2, EU, EUC1, APN1,
 // APS3, CAN1, UGW1, SAE1… and CloudFront's US, EU, JP, AU, IN, ZA.
-var regionPrefix = regexp.MustCompile(`^(US|EU|AP|CA|SA|ME|AF|IL|MX|UG|CN|JP|IN|ZA|AU)[A-Z]{0,2}[0-9]{0,2}$`)
+var regionPrefix = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(US|EU|AP|CA|SA|ME|AF|IL|MX|UG|CN|JP|IN|ZA|AU)[A-Z]{0,2}[0-9]{0,2}$`)
+})
 
 // localZonePrefix matches a Local Zone code after a region code
 // ("USW2-LAX1-BoxUsage:t3.medium").
-var localZonePrefix = regexp.MustCompile(`^[A-Z]{3}[0-9]$`)
+var localZonePrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z]{3}[0-9]$`) })
 
 // regionNamePrefix matches usage types that begin with a region name
 // ("ca-central-1-KMS-Requests").
-var regionNamePrefix = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-[0-9]+-`)
+var regionNamePrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-[0-9]+-`) })
 
 // BaseUsageType removes a usage type's region prefix: "USE2-BoxUsage:t3.small"
 // and "BoxUsage:t3.small" (us-east-1 often has none) both give
 // "BoxUsage:t3.small"; "USE1-USW2-AWS-Out-Bytes" gives "AWS-Out-Bytes".
 func BaseUsageType(u string) string {
-	if m := regionNamePrefix.FindString(u); m != "" {
+	if m := regionNamePrefix().FindString(u); m != "" {
 		return u[len(m):]
 	}
 	p, rest, ok := strings.Cut(u, "-")
-	if !ok || !regionPrefix.MatchString(p) {
+	if !ok || !regionPrefix().MatchString(p) {
 		return u
 	}
-	if p2, rest2, ok := strings.Cut(rest, "-"); ok && localZonePrefix.MatchString(p2) {
+	if p2, rest2, ok := strings.Cut(rest, "-"); ok && localZonePrefix().MatchString(p2) {
 		return rest2
 	}
 	return rest
@@ -196,14 +199,16 @@ func BaseUsageType(u string) string {
 
 // descUsageType finds a usage type quoted in a description:
 // "USD 0.147 per GB for USE1-AWS-Out-Bytes in Africa (Cape Town)".
-var descUsageType = regexp.MustCompile(`\bfor +([A-Za-z0-9]+[-:][A-Za-z0-9.:\-]+)( +usage)? +in `)
+var descUsageType = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\bfor +([A-Za-z0-9]+[-:][A-Za-z0-9.:\-]+)( +usage)? +in `)
+})
 
 // compiled is Rules lower-cased, built once.
 type compiledRule struct {
 	lineItemTypes, usageTypes, descriptions, services []string
 }
 
-var compiled = func() []compiledRule {
+var compiled = sync.OnceValue(func() []compiledRule {
 	lower := func(ss []string) []string {
 		out := make([]string, len(ss))
 		for i, s := range ss {
@@ -216,7 +221,7 @@ var compiled = func() []compiledRule {
 		out[i] = compiledRule{lower(r.LineItemTypes), lower(r.UsageTypes), lower(r.Descriptions), lower(r.Services)}
 	}
 	return out
-}()
+})
 
 // Classify returns the cost component of a charge (see Rules).
 func Classify(c *Charge) cost.Component {
@@ -262,7 +267,7 @@ func classify(c *Charge) (cost.Component, match) {
 	ut := strings.ToLower(BaseUsageType(c.UsageType))
 	desc := strings.ToLower(c.Description)
 	if ut == "" && desc != "" {
-		if sub := descUsageType.FindStringSubmatch(c.Description); sub != nil {
+		if sub := descUsageType().FindStringSubmatch(c.Description); sub != nil {
 			ut = strings.ToLower(BaseUsageType(sub[1]))
 		}
 	}
@@ -272,7 +277,7 @@ func classify(c *Charge) (cost.Component, match) {
 	// Pass 1: line item types; pass 2: usage types; pass 3: descriptions;
 	// pass 4: whole services.
 	for pass := 1; pass <= 4 && !found; pass++ {
-		for i, r := range compiled {
+		for i, r := range compiled() {
 			var pats []string
 			var subject, field string
 			switch pass {

@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // roleARN matches a full IAM role ARN, in any partition.
-var roleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/\S+$`)
+var roleARN = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/\S+$`) })
 
 // awsController is a well-known component that calls AWS APIs and so needs
 // an IAM role for its service account on EKS (each one's install guide asks
@@ -116,7 +117,7 @@ func (ix *index) kube2iamPodIssue(w *workload, role string) issue {
 		return issue{Finding: w.finding(RuleIRSANeeded, kubeapi.Info, at, fmt.Sprintf(
 			"the kube2iam/kiam annotation %s: %s is left over: ServiceAccount %s/%s already has an IAM role for EKS; remove it once the move is done", annKube2IAMRole, role, k.ns, k.name))}
 	}
-	full := roleARN.MatchString(role)
+	full := roleARN().MatchString(role)
 	arn := role
 	if !full {
 		arn = "arn:aws:iam::ACCOUNT_ID:role/" + strings.TrimPrefix(role, "role/")

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -130,13 +131,13 @@ var (
 	// clusterNameRE is eksctl's rule for cluster names (validation.go,
 	// ErrInvalidName); EKS allows at most 100 characters
 	// (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html).
-	clusterNameRE = regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]{0,99}$`)
+	clusterNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]{0,99}$`) })
 	// nodeGroupNameRE: at most 63 characters, starting with a letter or
 	// digit, then letters, digits, hyphens and underscores
 	// (https://pub.dev/documentation/pulumi_aws/latest/eks/NodeGroup/nodeGroupName.html,
 	// from the EKS CreateNodegroup API).
-	nodeGroupNameRE = regexp.MustCompile(`^[a-zA-Z0-9][-_a-zA-Z0-9]{0,62}$`)
-	versionRE       = regexp.MustCompile(`^v?([0-9]+)\.([0-9]+)(?:\.[0-9]+)?$`)
+	nodeGroupNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z0-9][-_a-zA-Z0-9]{0,62}$`) })
+	versionRE       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^v?([0-9]+)\.([0-9]+)(?:\.[0-9]+)?$`) })
 )
 
 // Write writes c as an eksctl.io/v1alpha5 ClusterConfig. It checks what
@@ -239,7 +240,7 @@ func ClusterName(name string) string {
 
 // build validates c and turns it into a YAML document.
 func build(c Config) (*yaml.Node, error) {
-	if !clusterNameRE.MatchString(c.Name) {
+	if !clusterNameRE().MatchString(c.Name) {
 		return nil, fmt.Errorf("eksctlcfg: cluster name %q is not valid for EKS (letters, digits and hyphens, starting with a letter, at most 100)", c.Name)
 	}
 	if c.Region == "" {
@@ -247,7 +248,7 @@ func build(c Config) (*yaml.Node, error) {
 	}
 	version := ""
 	if c.Version != "" {
-		m := versionRE.FindStringSubmatch(c.Version)
+		m := versionRE().FindStringSubmatch(c.Version)
 		if m == nil {
 			return nil, fmt.Errorf("eksctlcfg: cluster %s: Kubernetes version %q is not major.minor", c.Name, c.Version)
 		}
@@ -359,7 +360,7 @@ func serviceAccount(name, namespace, policy string) *yaml.Node {
 }
 
 func nodeGroup(g NodeGroup, clusterZones []string) (*yaml.Node, error) {
-	if !nodeGroupNameRE.MatchString(g.Name) {
+	if !nodeGroupNameRE().MatchString(g.Name) {
 		return nil, fmt.Errorf("name %q is not valid for EKS (letters, digits, - and _, starting with a letter or digit, at most 63)", g.Name)
 	}
 	if len(g.InstanceTypes) == 0 {

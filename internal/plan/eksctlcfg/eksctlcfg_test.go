@@ -153,7 +153,7 @@ func TestClusterName(t *testing.T) {
 		if got != want {
 			t.Errorf("ClusterName(%q) = %q, want %q", in, got, want)
 		}
-		if !clusterNameRE.MatchString(got) {
+		if !clusterNameRE().MatchString(got) {
 			t.Errorf("ClusterName(%q) = %q is not a valid name", in, got)
 		}
 	}

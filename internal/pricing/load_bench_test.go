@@ -1,0 +1,49 @@
+package pricing
+
+import (
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+// BenchmarkLoadEmbedded parses the embedded catalog, whole and file by file
+// (each file into a fresh catalog, after the files before it, untimed): what
+// every pricing command pays at start (bench/startup.sh runs it).
+func BenchmarkLoadEmbedded(b *testing.B) {
+	fsys := EmbeddedFS()
+	b.Run("all", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Load(fsys); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	fresh := func() *Catalog {
+		return &Catalog{
+			ec2: map[string]map[string]decimal.Decimal{}, types: map[string]InstanceType{},
+			spot: map[string]map[string]SpotAdvice{}, services: map[serviceKey]Price{},
+			rds: map[rdsKey]Price{}, regions: map[string]bool{},
+		}
+	}
+	for i, step := range fresh().loadSteps() {
+		b.Run(step.file, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				c := fresh()
+				steps := c.loadSteps()
+				for _, s := range steps[:i] {
+					if err := readCSV(fsys, s.file, s.optional, s.cols, s.row); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StartTimer()
+				s := steps[i]
+				if err := readCSV(fsys, s.file, s.optional, s.cols, s.row); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
