@@ -67,15 +67,15 @@ type Sample struct {
 func (p *Prometheus) endpoint(path string, q url.Values) (string, error) {
 	u, err := url.Parse(strings.TrimRight(p.URL, "/"))
 	if err != nil || u.Scheme == "" || u.Host == "" {
-		return "", fmt.Errorf("--prometheus %q: want a URL such as http://prometheus:9090", redact(p.URL))
+		return "", fmt.Errorf("--prometheus %q: want a URL such as http://prometheus:9090", Redact(p.URL))
 	}
 	u.Path += path
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
 
-// redact drops the user information of a URL, for messages.
-func redact(s string) string {
+// Redact drops the user information of a URL, for messages.
+func Redact(s string) string {
 	u, err := url.Parse(s)
 	if err != nil || u.User == nil {
 		if err != nil {

@@ -15,6 +15,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/refit-dev/refit/internal/plan"
+	"github.com/refit-dev/refit/internal/pricing"
+	"github.com/refit-dev/refit/internal/source"
 )
 
 // The tests here run the real Prometheus (Debian's prometheus package,
@@ -228,4 +232,56 @@ func TestRecommendationsFromRealPrometheus(t *testing.T) {
 	if len(res.Assumptions) != 1 || !strings.Contains(res.Assumptions[0], "4 pods was read from the pod's name") {
 		t.Errorf("assumptions = %q", res.Assumptions)
 	}
+
+	// --fix on a tree with no requests, then refit plan on the result.
+	dir := t.TempDir()
+	tree := "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        # serves the shop\n        - name: app\n          image: web:1\n" +
+		"---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: postgres # the database\n          image: postgres:16\n"
+	if err := os.WriteFile(filepath.Join(dir, "shop.yaml"), []byte(tree), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ReadManifests([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = Run(ctx, p, uo, m, Policy{CPUPercentile: 95, MemoryMargin: 0.15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := source.LoadPaths([]string{dir}, false, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := pricing.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Plans(e, m, cat, plan.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if res.PlanBefore == nil || res.PlanAfter == nil || !res.PlanAfter.Monthly.GreaterThan(res.PlanBefore.Monthly) {
+		t.Errorf("plans before %+v after %+v: want a dearer design for the real usage than for the defaulted requests", res.PlanBefore, res.PlanAfter)
+	}
+	if _, err := res.Fix(m, FixOptions{Mode: InPlace}); err != nil {
+		t.Fatal(err)
+	}
+	fixed, _ := os.ReadFile(filepath.Join(dir, "shop.yaml"))
+	for _, want := range []string{"# serves the shop", "- name: postgres # the database", "cpu: " + FormatCPU(want["Deployment/web/app"][0]), "memory: " + FormatMemory(want["StatefulSet/db/postgres"][1])} {
+		if !strings.Contains(string(fixed), want) {
+			t.Errorf("fixed file lacks %q:\n%s", want, fixed)
+		}
+	}
+	// refit plan on the fixed tree plans for those requests.
+	e2, err := source.LoadPaths([]string{dir}, false, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := plan.Make(e2, cat, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := pr.Scenario(pr.Recommended); !s.Monthly().Equal(res.PlanAfter.Monthly) {
+		t.Errorf("plan of the fixed tree %s, want %s (planAfter)", s.Monthly(), res.PlanAfter.Monthly)
+	}
+	t.Logf("plan before %s %s, after %s %s", res.PlanBefore.Scenario, res.PlanBefore.Monthly.StringFixed(2), res.PlanAfter.Scenario, res.PlanAfter.Monthly.StringFixed(2))
 }
