@@ -26,6 +26,7 @@ func newPlanCommand(streams IO) *cobra.Command {
 		scenarioName string
 		explain      bool
 		live         liveFlags
+		usageURL     string
 	)
 	cmd := &cobra.Command{
 		Use:   "plan [PATH...] | --example [NAME]",
@@ -81,6 +82,11 @@ The recommended scenario is the cheapest that meets the constraints.
 			if err != nil {
 				return err
 			}
+			if usageURL != "" {
+				if e, err = usageRequests(cmd, usageURL, args, e, streams); err != nil {
+					return err
+				}
+			}
 			res, err := plan.Make(e, cat, opt)
 			if err != nil {
 				return err
@@ -122,6 +128,7 @@ The recommended scenario is the cheapest that meets the constraints.
 	fl.StringVar(&writeEksctl, "write-eksctl", "", "write the recommended (or --scenario) design as an eksctl ClusterConfig to FILE (- for stdout)")
 	fl.StringVar(&scenarioName, "scenario", "", "the scenario --write-eksctl writes (default: the recommended one)")
 	fl.BoolVar(&explain, "explain", false, "say why each choice won, for every scenario")
+	fl.StringVar(&usageURL, "usage-from-prometheus", "", "plan with the requests refit rightsize recommends from this Prometheus (7 days, p95 CPU, peak memory +15%) instead of the declared ones")
 	live.register(cmd)
 	return cmd
 }

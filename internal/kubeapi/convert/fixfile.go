@@ -80,6 +80,9 @@ type FixOptions struct {
 	Edit Edit
 	// Convert applies to every object of the file.
 	Convert Options
+	// EditOnly applies Edit and converts nothing (refit rightsize --fix):
+	// only the documents Edit changes are re-encoded.
+	EditOnly bool
 }
 
 // FixFileWith is FixFile with options.
@@ -148,6 +151,9 @@ func FixFileWith(name string, data []byte, to kubeapi.Version, opts FixOptions) 
 			}
 		}
 		for _, o := range objs {
+			if opts.EditOnly {
+				break
+			}
 			res, err := ConvertWith(o.node, to, opts.Convert)
 			if err != nil {
 				var ce *Error

@@ -1,0 +1,302 @@
+package rightsize
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/refit-dev/refit/internal/netlimit"
+)
+
+// Prometheus reads Prometheus' HTTP API (/api/v1/query and
+// /api/v1/query_range). Every request is bounded in time by netlimit: a
+// connect timeout, and a per-request timeout for the response headers and
+// each read of the body; the caller's context carries the whole run's
+// deadline.
+type Prometheus struct {
+	// URL is the server's base URL (http://prometheus:9090, or a path
+	// prefix such as http://host/prometheus).
+	URL string
+	// Client sends the requests (a netlimit-guarded client when nil).
+	Client *http.Client
+	// After is the per-request timeout (netlimit.ResponseTimeout when 0).
+	After time.Duration
+}
+
+func (p *Prometheus) client() *http.Client {
+	if p.Client != nil {
+		return p.Client
+	}
+	tr := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: netlimit.DialTimeout}).DialContext,
+		TLSHandshakeTimeout:   netlimit.DialTimeout,
+		ResponseHeaderTimeout: 0, // the guard's timer covers it
+		MaxIdleConnsPerHost:   4,
+	}
+	p.Client = &http.Client{Transport: &netlimit.RoundTripper{
+		Guard: netlimit.Guard{After: p.After, Name: func(r *http.Request) string { return "Prometheus " + r.URL.Path }},
+		Next:  tr,
+	}}
+	return p.Client
+}
+
+// Series is one series of a query's result: its labels and its samples
+// (one, for an instant query).
+type Series struct {
+	Labels  map[string]string
+	Samples []Sample
+}
+
+// Sample is one point of a series.
+type Sample struct {
+	T time.Time
+	V float64
+}
+
+// endpoint is the URL of an API path, with the base URL's credentials
+// (user:password@) kept for the request but never shown.
+func (p *Prometheus) endpoint(path string, q url.Values) (string, error) {
+	u, err := url.Parse(strings.TrimRight(p.URL, "/"))
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return "", fmt.Errorf("--prometheus %q: want a URL such as http://prometheus:9090", Redact(p.URL))
+	}
+	u.Path += path
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// Redact drops the user information of a URL, for messages.
+func Redact(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		if err != nil {
+			return "(unparsable URL)"
+		}
+		return s
+	}
+	u.User = nil
+	return u.String()
+}
+
+// Query runs an instant query at t and calls visit for every series of
+// the result (a vector), one at a time.
+func (p *Prometheus) Query(ctx context.Context, query string, t time.Time, visit func(Series) error) error {
+	q := url.Values{"query": {query}, "time": {formatTime(t)}}
+	return p.get(ctx, "/api/v1/query", q, visit)
+}
+
+// QueryRange runs a range query and calls visit for every series of the
+// result (a matrix), one at a time: the response is decoded as it is read,
+// so memory holds one series, whatever the number of series.
+func (p *Prometheus) QueryRange(ctx context.Context, query string, start, end time.Time, step time.Duration, visit func(Series) error) error {
+	q := url.Values{"query": {query}, "start": {formatTime(start)}, "end": {formatTime(end)},
+		"step": {strconv.FormatFloat(step.Seconds(), 'f', -1, 64)}}
+	return p.get(ctx, "/api/v1/query_range", q, visit)
+}
+
+func formatTime(t time.Time) string {
+	return strconv.FormatFloat(float64(t.UnixMilli())/1000, 'f', -1, 64)
+}
+
+func (p *Prometheus) get(ctx context.Context, path string, q url.Values, visit func(Series) error) error {
+	u, err := p.endpoint(path, q)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := p.client().Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL may carry credentials: never print it
+		}
+		return fmt.Errorf("prometheus %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	if err := decodeResponse(resp.Body, visit); err != nil {
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("prometheus %s: HTTP %d: %w", path, resp.StatusCode, err)
+		}
+		return fmt.Errorf("prometheus %s: %w", path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("prometheus %s: HTTP %d", path, resp.StatusCode)
+	}
+	return nil
+}
+
+// decodeResponse reads an API response ({"status", "data": {"resultType",
+// "result": [...]}, "error"}) token by token, decoding one series of the
+// result at a time.
+func decodeResponse(r io.Reader, visit func(Series) error) error {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	if err := expectDelim(dec, '{'); err != nil {
+		return err
+	}
+	var status, errType, errMsg string
+	for dec.More() {
+		key, err := stringToken(dec)
+		if err != nil {
+			return err
+		}
+		switch key {
+		case "status":
+			if status, err = stringToken(dec); err != nil {
+				return err
+			}
+		case "errorType":
+			if errType, err = stringToken(dec); err != nil {
+				return err
+			}
+		case "error":
+			if errMsg, err = stringToken(dec); err != nil {
+				return err
+			}
+		case "data":
+			if err := decodeData(dec, visit); err != nil {
+				return err
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return badJSON(err)
+			}
+		}
+	}
+	if status != "success" {
+		if errMsg == "" {
+			errMsg = "status " + strconv.Quote(status)
+		}
+		if errType != "" {
+			return fmt.Errorf("%s: %s", errType, errMsg)
+		}
+		return errors.New(errMsg)
+	}
+	return nil
+}
+
+func decodeData(dec *json.Decoder, visit func(Series) error) error {
+	if err := expectDelim(dec, '{'); err != nil {
+		return err
+	}
+	for dec.More() {
+		key, err := stringToken(dec)
+		if err != nil {
+			return err
+		}
+		if key != "result" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return badJSON(err)
+			}
+			continue
+		}
+		t, err := dec.Token()
+		if err != nil {
+			return badJSON(err)
+		}
+		if d, ok := t.(json.Delim); !ok || d != '[' {
+			return fmt.Errorf("unexpected response: result is not a vector or matrix")
+		}
+		for dec.More() {
+			var s struct {
+				Metric map[string]string `json:"metric"`
+				Value  []json.Number     `json:"value"`
+				Values [][]json.Number   `json:"values"`
+			}
+			if err := dec.Decode(&s); err != nil {
+				return badJSON(err)
+			}
+			out := Series{Labels: s.Metric}
+			if len(s.Value) == 2 {
+				sm, err := sample(s.Value)
+				if err != nil {
+					return err
+				}
+				out.Samples = []Sample{sm}
+			}
+			for _, v := range s.Values {
+				sm, err := sample(v)
+				if err != nil {
+					return err
+				}
+				out.Samples = append(out.Samples, sm)
+			}
+			if err := visit(out); err != nil {
+				return err
+			}
+		}
+		if _, err := dec.Token(); err != nil { // ]
+			return badJSON(err)
+		}
+	}
+	_, err := dec.Token() // }
+	if err != nil {
+		return badJSON(err)
+	}
+	return nil
+}
+
+// sample reads [unixSeconds, "value"].
+func sample(v []json.Number) (Sample, error) {
+	if len(v) != 2 {
+		return Sample{}, fmt.Errorf("unexpected response: a sample of %d values", len(v))
+	}
+	ts, err := v[0].Float64()
+	if err != nil {
+		return Sample{}, fmt.Errorf("unexpected response: sample time %q", v[0])
+	}
+	val, err := strconv.ParseFloat(string(v[1]), 64)
+	if err != nil {
+		return Sample{}, fmt.Errorf("unexpected response: sample value %q", v[1])
+	}
+	return Sample{T: time.UnixMilli(int64(ts * 1000)), V: val}, nil
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return badJSON(err)
+	}
+	if d, ok := t.(json.Delim); !ok || d != want {
+		return fmt.Errorf("unexpected response: want %q, got %v", want, t)
+	}
+	return nil
+}
+
+func stringToken(dec *json.Decoder) (string, error) {
+	t, err := dec.Token()
+	if err != nil {
+		return "", badJSON(err)
+	}
+	s, ok := t.(string)
+	if !ok {
+		return "", fmt.Errorf("unexpected response: want a string, got %v", t)
+	}
+	return s, nil
+}
+
+func badJSON(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return fmt.Errorf("response ended early: %w", io.ErrUnexpectedEOF)
+	}
+	var ne interface{ Timeout() bool }
+	if errors.As(err, &ne) && ne.Timeout() {
+		return err
+	}
+	return fmt.Errorf("not a Prometheus API response: %w", err)
+}

@@ -1,0 +1,229 @@
+package rightsize
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+)
+
+// Queries: the CPU rate over 5 minutes and the peak working set per step,
+// per container (the pause container and the pod's cgroup, container="" or
+// "POD", left out). cAdvisor may export a container twice (by cgroup id):
+// sum (CPU) and max (memory) by namespace, pod and container fold them.
+const (
+	cpuQuery = `sum by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{container!="",container!="POD"%s}[5m]))`
+	memQuery = `max by (namespace, pod, container) (max_over_time(container_memory_working_set_bytes{container!="",container!="POD"%s}[%s]))`
+	// MinStep is the least step: the 5-minute rate's own window, so the
+	// points of the CPU series tile time.
+	MinStep = 5 * time.Minute
+)
+
+// UsageOptions say which window to read, and how.
+type UsageOptions struct {
+	// Window is how far back to read (7 days when 0); End its end (now).
+	Window time.Duration
+	End    time.Time
+	// MaxPoints bounds the points of a series over the window (10080 when
+	// 0): the step is the least multiple of a minute, at least MinStep,
+	// that keeps under it.
+	MaxPoints int
+	// Chunk is the time one range query covers (1 day when 0): longer
+	// windows are read in chunks, one after the other.
+	Chunk time.Duration
+	// Namespace, when set, reads only that namespace.
+	Namespace string
+	// Owners names the workload of a pod.
+	Owners *Owners
+}
+
+func (o *UsageOptions) defaults() {
+	if o.Window <= 0 {
+		o.Window = 7 * 24 * time.Hour
+	}
+	if o.End.IsZero() {
+		o.End = time.Now()
+	}
+	if o.MaxPoints <= 0 {
+		o.MaxPoints = 10080
+	}
+	if o.Chunk <= 0 {
+		o.Chunk = 24 * time.Hour
+	}
+}
+
+// Step is the step of the range queries for a window.
+func Step(window time.Duration, maxPoints int) time.Duration {
+	if maxPoints <= 0 {
+		maxPoints = 10080
+	}
+	step := time.Duration(math.Ceil(float64(window)/float64(maxPoints)/float64(time.Minute))) * time.Minute
+	return max(step, MinStep)
+}
+
+// Key names one container of one workload.
+type Key struct {
+	Namespace string `json:"namespace"`
+	Kind      string `json:"kind"`
+	Name      string `json:"name"`
+	Container string `json:"container"`
+}
+
+func (k Key) String() string {
+	return fmt.Sprintf("%s/%s/%s[%s]", k.Namespace, k.Kind, k.Name, k.Container)
+}
+
+// Usage is what one container of a workload used over the window, across
+// its pods: a histogram of the CPU rate (bucketed by millicore, so memory
+// grows with the distinct values seen, not with the samples) and the
+// memory peak.
+type Usage struct {
+	Key
+	// CPUSamples and MemorySamples count the points read.
+	CPUSamples, MemorySamples int
+	cpu                       map[int64]int64 // bucket (millicores, rounded up) -> samples
+	// PeakMemoryBytes is the largest working set seen.
+	PeakMemoryBytes float64
+	// First and Last are the times of the first and last points seen.
+	First, Last time.Time
+	// Pods counts the distinct pods seen (up to a bound).
+	pods map[string]struct{}
+}
+
+// History is the time between the first and last points.
+func (u *Usage) History() time.Duration {
+	if u.First.IsZero() {
+		return 0
+	}
+	return u.Last.Sub(u.First)
+}
+
+// Pods is the number of distinct pods seen.
+func (u *Usage) Pods() int { return len(u.pods) }
+
+// maxPodsTracked bounds the pod names kept per container.
+const maxPodsTracked = 1000
+
+func (u *Usage) seen(pod string, t time.Time) {
+	if u.First.IsZero() || t.Before(u.First) {
+		u.First = t
+	}
+	if t.After(u.Last) {
+		u.Last = t
+	}
+	if len(u.pods) < maxPodsTracked {
+		u.pods[pod] = struct{}{}
+	}
+}
+
+// cpuBucket rounds a CPU rate (cores) up to its bucket in millicores:
+// 1m up to 10 cores, 10m up to 100 cores, 100m above (at most about
+// 28,000 buckets per container). A float error of a millionth of a
+// millicore is not rounded up.
+func cpuBucket(cores float64) int64 {
+	m := cores * 1000
+	gran := 1.0
+	switch {
+	case m > 100000:
+		gran = 100
+	case m > 10000:
+		gran = 10
+	}
+	return int64(math.Ceil(m/gran-1e-6) * gran)
+}
+
+// CPUPercentile is the p-th percentile (0 < p <= 100) of the CPU samples
+// in millicores, by the nearest-rank method: the least bucket at or below
+// which p% of the samples are.
+func (u *Usage) CPUPercentile(p float64) int64 {
+	if u.CPUSamples == 0 {
+		return 0
+	}
+	keys := make([]int64, 0, len(u.cpu))
+	for k := range u.cpu {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	rank := int64(math.Ceil(p / 100 * float64(u.CPUSamples)))
+	if rank < 1 {
+		rank = 1
+	}
+	var n int64
+	for _, k := range keys {
+		n += u.cpu[k]
+		if n >= rank {
+			return k
+		}
+	}
+	return keys[len(keys)-1]
+}
+
+// Collect reads the usage of every container over the window, in chunks
+// of o.Chunk, and folds each series into its container's Usage as it is
+// decoded.
+func Collect(ctx context.Context, p *Prometheus, o UsageOptions) (map[Key]*Usage, time.Duration, error) {
+	o.defaults()
+	step := Step(o.Window, o.MaxPoints)
+	end := o.End.Truncate(step)
+	start := end.Add(-o.Window)
+	sel := ""
+	if o.Namespace != "" {
+		sel = fmt.Sprintf(`,namespace=%q`, o.Namespace)
+	}
+	out := map[Key]*Usage{}
+	get := func(ns, pod, container string) *Usage {
+		w := o.Owners.Of(ns, pod)
+		k := Key{Namespace: ns, Kind: w.Kind, Name: w.Name, Container: container}
+		u := out[k]
+		if u == nil {
+			u = &Usage{Key: k, cpu: map[int64]int64{}, pods: map[string]struct{}{}}
+			out[k] = u
+		}
+		return u
+	}
+	queries := []struct {
+		q   string
+		add func(u *Usage, s Sample)
+	}{
+		{fmt.Sprintf(cpuQuery, sel), func(u *Usage, s Sample) { u.cpu[cpuBucket(s.V)]++; u.CPUSamples++ }},
+		{fmt.Sprintf(memQuery, sel, promDuration(step)), func(u *Usage, s Sample) {
+			u.MemorySamples++
+			u.PeakMemoryBytes = max(u.PeakMemoryBytes, s.V)
+		}},
+	}
+	for _, q := range queries {
+		// Chunks [from, to] of whole steps; the next starts a step later.
+		chunk := max(o.Chunk.Truncate(step), step)
+		for from := start.Add(step); !from.After(end); from = from.Add(chunk) {
+			to := from.Add(chunk - step)
+			if to.After(end) {
+				to = end
+			}
+			err := p.QueryRange(ctx, q.q, from, to, step, func(s Series) error {
+				ns, pod, c := s.Labels["namespace"], s.Labels["pod"], s.Labels["container"]
+				if ns == "" || pod == "" || c == "" {
+					return nil
+				}
+				u := get(ns, pod, c)
+				for _, sm := range s.Samples {
+					if math.IsNaN(sm.V) || math.IsInf(sm.V, 0) || sm.V < 0 {
+						continue
+					}
+					q.add(u, sm)
+					u.seen(pod, sm.T)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, step, err
+			}
+		}
+	}
+	return out, step, nil
+}
+
+// promDuration writes d as Prometheus reads durations (whole seconds).
+func promDuration(d time.Duration) string {
+	return fmt.Sprintf("%ds", int64(d/time.Second))
+}
