@@ -16,7 +16,7 @@ install)
   sudo=""
   if [ "$(id -u)" != 0 ]; then sudo=sudo; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq prometheus
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus
   # The package starts a service on :9090 where systemd runs; the tests
   # start their own server and need none.
   prometheus --version 2>&1 | head -1
