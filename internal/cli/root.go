@@ -9,12 +9,15 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/aws/smithy-go"
+	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
+	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/netlimit"
 	"github.com/refit-dev/refit/internal/report"
 )
@@ -126,29 +129,89 @@ Exit codes: 0 ok, 1 a threshold you set was crossed, 2 bad usage or input.`,
 	return root
 }
 
-// outputFlag registers -o and returns a getter that validates it.
-func outputFlag(cmd *cobra.Command, def report.Format, allowed ...report.Format) func() (report.Format, error) {
-	var s string
-	names := ""
+// output is a command's -o flag.
+type output struct {
+	s     string
+	parse func(string) (report.Format, error)
+}
+
+// outputFlag registers -o, taking the allowed formats.
+func outputFlag(cmd *cobra.Command, def report.Format, allowed ...report.Format) *output {
+	names := make([]string, len(allowed))
 	for i, f := range allowed {
-		if i > 0 {
-			names += "|"
-		}
-		names += string(f)
+		names[i] = string(f)
 	}
-	cmd.Flags().StringVarP(&s, "output", "o", string(def), "output format: "+names)
-	return func() (report.Format, error) {
+	o := &output{parse: func(s string) (report.Format, error) {
 		f, err := report.ParseFormat(s)
 		if err != nil {
 			return "", err
 		}
-		for _, a := range allowed {
-			if a == f {
-				return f, nil
-			}
+		if !slices.Contains(allowed, f) {
+			return "", fmt.Errorf("output format %q is not available here (want %s)", s, strings.Join(names, "|"))
 		}
-		return "", fmt.Errorf("output format %q is not available here (want %s)", s, names)
+		return f, nil
+	}}
+	cmd.Flags().StringVarP(&o.s, "output", "o", string(def), "output format: "+strings.Join(names, "|"))
+	return o
+}
+
+// parsedOutput registers -o with a parser of its own (bill's csv,
+// migrate check's sarif).
+func parsedOutput(cmd *cobra.Command, names string, parse func(string) (report.Format, error)) *output {
+	o := &output{parse: parse}
+	cmd.Flags().StringVarP(&o.s, "output", "o", "table", "output format: "+names)
+	return o
+}
+
+func (o *output) format() (report.Format, error) { return o.parse(o.s) }
+
+// run is a command's RunE that checks -o first: the step every command
+// with an output format starts with.
+func (o *output) run(fn func(cmd *cobra.Command, args []string, f report.Format) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		f, err := o.format()
+		if err != nil {
+			return err
+		}
+		return fn(cmd, args, f)
 	}
+}
+
+// threshold makes what a check found crossed (a message, "" for nothing)
+// exit code 1; err is returned as it is.
+func threshold(crossed string, err error) error {
+	if err != nil || crossed == "" {
+		return err
+	}
+	return &exitError{code: ExitFindings, err: errors.New(crossed)}
+}
+
+// failOver is a --fail-over flag: exit 1 when a monthly total is over it.
+type failOver struct {
+	s     string
+	limit decimal.Decimal
+}
+
+func (f *failOver) register(cmd *cobra.Command, usage string) {
+	cmd.Flags().StringVar(&f.s, "fail-over", "", usage)
+}
+
+// parse reads the amount; example is the one the error suggests.
+func (f *failOver) parse(example string) (err error) {
+	if f.s != "" {
+		if f.limit, err = cost.ParseLimit(f.s); err != nil {
+			return fmt.Errorf("--fail-over %q: want an amount in dollars, for example %s", f.s, example)
+		}
+	}
+	return nil
+}
+
+// check says when total, what (the "monthly cost"), is over the limit.
+func (f *failOver) check(what string, total decimal.Decimal) error {
+	if f.s != "" && total.GreaterThan(f.limit) {
+		return thresholdError("%s %s is over --fail-over %s", what, total.StringFixed(2), f.limit.StringFixed(2))
+	}
+	return nil
 }
 
 // netContext returns the command's context with the --timeout deadline, for
