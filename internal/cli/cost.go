@@ -48,7 +48,7 @@ func newCostCommand(streams IO) *cobra.Command {
 	var (
 		flags    estimateFlags
 		example  bool
-		failOver failOver
+		failOver string
 		live     liveFlags
 		by       string
 	)
@@ -85,7 +85,8 @@ from --usage, and every assumption made is listed with the result.`,
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.Wide, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {
-		if err := failOver.parse("500"); err != nil {
+		limit, err := cost.ParseLimit(failOver, "500")
+		if err != nil {
 			return err
 		}
 		cat, opt, err := flags.Open()
@@ -105,26 +106,21 @@ from --usage, and every assumption made is listed with the result.`,
 			return err
 		}
 		if by != "" && cluster != nil {
-			dim, err := allocation.ParseDimension(by)
-			if err != nil {
-				return fmt.Errorf("--by: %w", err)
-			}
-			res, err := allocation.Allocate(cluster, allocation.PricesFromBreakdown(cluster, b), dim)
+			res, err := allocation.AllocateBreakdown(cluster, b, by)
 			if err != nil {
 				return err
 			}
-			err = report.WriteAllocation(streams.Out, b, res, f)
-		} else {
-			err = report.WriteCost(streams.Out, b, f)
-		}
-		if err != nil {
+			if err := report.WriteAllocation(streams.Out, b, res, f); err != nil {
+				return err
+			}
+		} else if err := report.WriteCost(streams.Out, b, f); err != nil {
 			return err
 		}
-		return failOver.check("monthly cost", b.Total())
+		return threshold(limit.Over("monthly cost", b.Total()), nil)
 	})
 	flags.register(cmd)
 	cmd.Flags().BoolVar(&example, "example", false, "price a bundled example instead of files: the argument names it ("+strings.Join(examples.Names(), ", ")+"; default kops-before)")
-	failOver.register(cmd, "exit with code 1 when the monthly total is over this many dollars")
+	cmd.Flags().StringVar(&failOver, "fail-over", "", "exit with code 1 when the monthly total is over this many dollars")
 	cmd.Flags().StringVar(&by, "by", "", "with a live cluster: allocate the nodes' cost to namespace, workload or label:KEY (idle shown as __idle__)")
 	live.register(cmd)
 	cmd.AddCommand(newCostDiffCommand(streams))

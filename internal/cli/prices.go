@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -115,25 +114,12 @@ to go back to the embedded one); with --to, use it with --prices CATALOG_DIR.`,
   refit cost cluster.yaml --prices ./prices`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			switch {
-			case from == "" && !fetch:
-				return fmt.Errorf("--from or --fetch is required: a directory of AWS Price List offer files, or download them")
-			case from != "" && fetch:
-				return fmt.Errorf("--from and --fetch cannot be used together")
-			case !fetch:
-				for _, f := range []string{"offers-url", "services", "regions", "cache", "request-timeout", "retries"} {
-					if cmd.Flags().Changed(f) {
-						return fmt.Errorf("--%s goes with --fetch", f)
-					}
-				}
-			}
-			if to == "" {
-				if to = pricing.UserDir(); to == "" {
-					return fmt.Errorf("no user config directory: give --to")
-				}
+			dir, err := pricing.CheckUpdateFlags(from, fetch, to, cmd.Flags().Changed)
+			if err != nil {
+				return err
 			}
 			if !fetch {
-				sum, err := pricing.UpdateFromOffers(from, to)
+				sum, err := pricing.UpdateFromOffers(from, dir)
 				if err != nil {
 					return err
 				}
@@ -150,7 +136,7 @@ to go back to the embedded one); with --to, use it with --prices CATALOG_DIR.`,
 			if err != nil {
 				return err
 			}
-			sum, err := pricing.UpdateFromFetched(fetched, to)
+			sum, err := pricing.UpdateFromFetched(fetched, dir)
 			if err != nil {
 				return err
 			}

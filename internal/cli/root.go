@@ -13,11 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/smithy-go"
-	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
-	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/netlimit"
 	"github.com/refit-dev/refit/internal/report"
 )
@@ -73,25 +70,12 @@ func runAs(name string, args []string, streams IO) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintf(streams.ErrOut, "Error: %s\n", message(err))
+	fmt.Fprintf(streams.ErrOut, "Error: %s\n", netlimit.Message(err))
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
 	}
 	return ExitUsage
-}
-
-// message is err's text, without the AWS SDK's "operation error S3:
-// ListObjectsV2, " before a *netlimit.NoAnswerError, which names the
-// operation itself.
-func message(err error) string {
-	s := err.Error()
-	var oe *smithy.OperationError
-	var na *netlimit.NoAnswerError
-	if errors.As(err, &oe) && errors.As(oe.Err, &na) {
-		s = strings.Replace(s, fmt.Sprintf("operation error %s: %s, ", oe.ServiceID, oe.OperationName), "", 1)
-	}
-	return s
 }
 
 // NewRootCommand builds the command tree.
@@ -186,34 +170,6 @@ func threshold(crossed string, err error) error {
 	return &exitError{code: ExitFindings, err: errors.New(crossed)}
 }
 
-// failOver is a --fail-over flag: exit 1 when a monthly total is over it.
-type failOver struct {
-	s     string
-	limit decimal.Decimal
-}
-
-func (f *failOver) register(cmd *cobra.Command, usage string) {
-	cmd.Flags().StringVar(&f.s, "fail-over", "", usage)
-}
-
-// parse reads the amount; example is the one the error suggests.
-func (f *failOver) parse(example string) (err error) {
-	if f.s != "" {
-		if f.limit, err = cost.ParseLimit(f.s); err != nil {
-			return fmt.Errorf("--fail-over %q: want an amount in dollars, for example %s", f.s, example)
-		}
-	}
-	return nil
-}
-
-// check says when total, what (the "monthly cost"), is over the limit.
-func (f *failOver) check(what string, total decimal.Decimal) error {
-	if f.s != "" && total.GreaterThan(f.limit) {
-		return thresholdError("%s %s is over --fail-over %s", what, total.StringFixed(2), f.limit.StringFixed(2))
-	}
-	return nil
-}
-
 // netContext returns the command's context with the --timeout deadline, for
 // a command about to read AWS or a cluster.
 func netContext(cmd *cobra.Command) (context.Context, context.CancelFunc) {
@@ -225,17 +181,9 @@ func netContext(cmd *cobra.Command) (context.Context, context.CancelFunc) {
 	return netlimit.WithDeadline(ctx, d)
 }
 
-// kubeTimeout is the whole-load bound for the kube readers: their own
-// default unless --timeout is given, none for --timeout 0 (the readers
-// take a negative timeout as none).
+// kubeTimeout is the whole-load bound for the kube readers (see
+// netlimit.KubeTimeout).
 func kubeTimeout(cmd *cobra.Command) time.Duration {
-	f := cmd.Flags().Lookup("timeout")
-	if f == nil || !f.Changed {
-		return 0
-	}
 	d, _ := cmd.Flags().GetDuration("timeout")
-	if d == 0 {
-		return -1
-	}
-	return d
+	return netlimit.KubeTimeout(cmd.Flags().Changed("timeout"), d)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/examples"
+	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/report"
 	"github.com/refit-dev/refit/internal/waste"
 )
@@ -15,7 +16,7 @@ func newWasteCommand(streams IO) *cobra.Command {
 		flags    estimateFlags
 		live     liveFlags
 		example  bool
-		failOver failOver
+		failOver string
 		opt      waste.Options
 	)
 	cmd := &cobra.Command{
@@ -51,7 +52,8 @@ Rules:
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {
-		if err := failOver.parse("100"); err != nil {
+		limit, err := cost.ParseLimit(failOver, "100")
+		if err != nil {
 			return err
 		}
 		if err := opt.CheckThresholds(); err != nil {
@@ -74,13 +76,13 @@ Rules:
 		if err := report.WriteWasteResult(streams.Out, waste.Region(e, opt), found, f); err != nil {
 			return err
 		}
-		return failOver.check("monthly saving", waste.Total(found.Findings))
+		return threshold(limit.Over("monthly saving", waste.Total(found.Findings)), nil)
 	})
 	flags.register(cmd)
 	live.register(cmd)
 	fl := cmd.Flags()
 	fl.BoolVar(&example, "example", false, "check a bundled example instead of files: the argument names it ("+strings.Join(examples.Names(), ", ")+"; default kops-before)")
-	failOver.register(cmd, "exit with code 1 when the total monthly saving found is over this many dollars")
+	cmd.Flags().StringVar(&failOver, "fail-over", "", "exit with code 1 when the total monthly saving found is over this many dollars")
 	fl.Float64Var(&opt.MinRootVolumeGiB, "min-root-volume", waste.DefaultMinRootVolumeGiB, "root volumes larger than this many GiB are reported as oversized")
 	fl.IntVar(&opt.IdleThresholdPercent, "idle-threshold", waste.DefaultIdleThresholdPercent, "with --kubeconfig: nodes whose pods request less than this percent of both cpu and memory are idle")
 	return cmd

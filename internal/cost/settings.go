@@ -46,9 +46,33 @@ func (s Settings) Open() (*pricing.Catalog, Options, error) {
 	return cat, opt, nil
 }
 
-// ParseLimit parses a --fail-over amount in dollars ("500" or "$500").
-func ParseLimit(s string) (decimal.Decimal, error) {
-	return decimal.NewFromString(strings.TrimPrefix(s, "$"))
+// Limit is a --fail-over amount in dollars ("500" or "$500"); the zero
+// Limit is none.
+type Limit struct {
+	set bool
+	usd decimal.Decimal
+}
+
+// ParseLimit parses --fail-over s ("" for none); example is the amount the
+// error suggests.
+func ParseLimit(s, example string) (Limit, error) {
+	if s == "" {
+		return Limit{}, nil
+	}
+	v, err := decimal.NewFromString(strings.TrimPrefix(s, "$"))
+	if err != nil {
+		return Limit{}, fmt.Errorf("--fail-over %q: want an amount in dollars, for example %s", s, example)
+	}
+	return Limit{true, v}, nil
+}
+
+// Over says when total, what ("monthly cost"), is over the limit; "" when
+// it is not.
+func (l Limit) Over(what string, total decimal.Decimal) string {
+	if !l.set || !total.GreaterThan(l.usd) {
+		return ""
+	}
+	return fmt.Sprintf("%s %s is over --fail-over %s", what, total.StringFixed(2), l.usd.StringFixed(2))
 }
 
 // IncreaseOver checks d against a --fail-on-increase limit: dollars (50)

@@ -64,3 +64,27 @@ func UpdateFromFetched(fetched FetchSummary, outDir string) (FetchedUpdate, erro
 	sum, err := UpdateFromFiles(paths, outDir)
 	return FetchedUpdate{fetched, sum}, err
 }
+
+// CheckUpdateFlags checks refit prices update's --from and --fetch: one of
+// them, and the flags of --fetch (given says which were) only with it. It
+// returns the catalog directory: to, else the user's.
+func CheckUpdateFlags(from string, fetch bool, to string, given func(flag string) bool) (string, error) {
+	switch {
+	case from == "" && !fetch:
+		return "", fmt.Errorf("--from or --fetch is required: a directory of AWS Price List offer files, or download them")
+	case from != "" && fetch:
+		return "", fmt.Errorf("--from and --fetch cannot be used together")
+	case !fetch:
+		for _, f := range []string{"offers-url", "services", "regions", "cache", "request-timeout", "retries"} {
+			if given(f) {
+				return "", fmt.Errorf("--%s goes with --fetch", f)
+			}
+		}
+	}
+	if to == "" {
+		if to = UserDir(); to == "" {
+			return "", fmt.Errorf("no user config directory: give --to")
+		}
+	}
+	return to, nil
+}
