@@ -536,3 +536,13 @@ func PricesFromBreakdown(e *estate.Estate, b *cost.Breakdown) Prices {
 	}
 	return p
 }
+
+// AllocateBreakdown allocates the cost of the cluster's nodes, as b prices
+// them, by the dimension named by (--by).
+func AllocateBreakdown(cluster *estate.Estate, b *cost.Breakdown, by string) (*Result, error) {
+	dim, err := ParseDimension(by)
+	if err != nil {
+		return nil, fmt.Errorf("--by: %w", err)
+	}
+	return Allocate(cluster, PricesFromBreakdown(cluster, b), dim)
+}

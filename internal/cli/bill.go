@@ -3,9 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"strings"
-	"time"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -13,10 +11,8 @@ import (
 	"github.com/refit-dev/refit/internal/billing/analysis"
 	"github.com/refit-dev/refit/internal/billing/athena"
 	"github.com/refit-dev/refit/internal/billing/local"
-	"github.com/refit-dev/refit/internal/billing/objstore"
 	"github.com/refit-dev/refit/internal/billing/query"
 	"github.com/refit-dev/refit/internal/cost"
-	"github.com/refit-dev/refit/internal/progress"
 	"github.com/refit-dev/refit/internal/report"
 )
 
@@ -35,35 +31,22 @@ Exit codes: 0 ok, 1 a threshold you set was crossed, 2 bad usage or input.`
 
 // billFlags are shared by the bill commands.
 type billFlags struct {
-	costKind              string
-	from, to              string
-	engine                string
-	endpointURL, region   string
-	profile               string
-	strict, example       bool
-	workers               int
-	athenaDB, athenaTable string
-	athenaWorkgroup       string
-	athenaOutput          string
-	athenaCatalog         string
-	athenaFormat          string
-	athenaPartitions      string
-	format                string
+	billing.Flags
+	out *output
 }
 
 func (f *billFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.costKind, "cost", "unblended", "which cost to sum: unblended, net or amortized")
-	fl.StringVar(&f.from, "from", "", "first day to include (YYYY-MM-DD)")
-	fl.StringVar(&f.to, "to", "", "first day to leave out (YYYY-MM-DD)")
-	fl.StringVar(&f.engine, "engine", "local", "local (stream the files) or athena (run SQL where the CUR table is)")
-	fl.StringVar(&f.endpointURL, "endpoint-url", "", "S3 (or Athena) endpoint, for S3-compatible stores such as MinIO")
-	fl.StringVar(&f.region, "s3-region", "", "AWS region of the s3:// inputs and of Athena (default: the SDK's)")
+	fl.StringVar(&f.Cost, "cost", "unblended", "which cost to sum: unblended, net or amortized")
+	fl.StringVar(&f.From, "from", "", "first day to include (YYYY-MM-DD)")
+	fl.StringVar(&f.To, "to", "", "first day to leave out (YYYY-MM-DD)")
+	fl.StringVar(&f.Engine, "engine", "local", "local (stream the files) or athena (run SQL where the CUR table is)")
+	fl.StringVar(&f.EndpointURL, "endpoint-url", "", "S3 (or Athena) endpoint, for S3-compatible stores such as MinIO")
+	fl.StringVar(&f.Region, "s3-region", "", "AWS region of the s3:// inputs and of Athena (default: the SDK's)")
 	// --region was this flag's first name; elsewhere it is the region refit
 	// prices in, so here it is a hidden, deprecated alias.
-	fl.StringVar(&f.region, "region", "", "deprecated: use --s3-region")
+	fl.StringVar(&f.Region, "region", "", "deprecated: use --s3-region")
 	_ = fl.MarkHidden("region")
-	prev := cmd.PreRunE
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		if cmd.Flags().Changed("region") {
 			if cmd.Flags().Changed("s3-region") {
@@ -71,131 +54,60 @@ func (f *billFlags) register(cmd *cobra.Command) {
 			}
 			fmt.Fprintln(cmd.ErrOrStderr(), "warning: --region is deprecated in refit bill: use --s3-region (the region of s3:// inputs and of Athena)")
 		}
-		if prev != nil {
-			return prev(cmd, args)
-		}
 		return nil
 	}
-	fl.StringVar(&f.profile, "profile", "", "AWS shared-config profile")
-	fl.BoolVar(&f.strict, "strict", false, "stop at the first unreadable row instead of counting it")
-	fl.BoolVar(&f.example, "example", false, "use a generated month of the founding story's EKS account instead of files")
-	fl.IntVar(&f.workers, "workers", 0, fmt.Sprintf("files read in parallel (default: the number of CPUs; at most %d)", local.MaxWorkers))
-	fl.StringVar(&f.athenaDB, "athena-database", "", "with --engine athena: the database")
-	fl.StringVar(&f.athenaTable, "athena-table", "", "with --engine athena: the CUR, CUR 2.0 or FOCUS table")
-	fl.StringVar(&f.athenaWorkgroup, "athena-workgroup", "", "with --engine athena: the workgroup")
-	fl.StringVar(&f.athenaOutput, "athena-output", "", "with --engine athena: s3:// location for query results")
-	fl.StringVar(&f.athenaCatalog, "athena-catalog", athena.DefaultCatalog, "with --engine athena: the data catalog")
-	fl.StringVar(&f.athenaFormat, "athena-format", "auto", "with --engine athena: the table's format: auto (from its columns), cur, cur2 or focus")
-	fl.StringVar(&f.athenaPartitions, "athena-partitions", "auto", "with --engine athena: the table's partitions, to read only the months of --from/--to: auto (from the table), none, year-month (legacy CUR) or billing-period (Data Exports)")
-	fl.StringVarP(&f.format, "output", "o", "table", "output format: table|json|yaml|markdown|csv")
+	fl.StringVar(&f.Profile, "profile", "", "AWS shared-config profile")
+	fl.BoolVar(&f.Strict, "strict", false, "stop at the first unreadable row instead of counting it")
+	fl.BoolVar(&f.Example, "example", false, "use a generated month of the founding story's EKS account instead of files")
+	fl.IntVar(&f.Workers, "workers", 0, fmt.Sprintf("files read in parallel (default: the number of CPUs; at most %d)", local.MaxWorkers))
+	fl.StringVar(&f.AthenaDatabase, "athena-database", "", "with --engine athena: the database")
+	fl.StringVar(&f.AthenaTable, "athena-table", "", "with --engine athena: the CUR, CUR 2.0 or FOCUS table")
+	fl.StringVar(&f.AthenaWorkgroup, "athena-workgroup", "", "with --engine athena: the workgroup")
+	fl.StringVar(&f.AthenaOutput, "athena-output", "", "with --engine athena: s3:// location for query results")
+	fl.StringVar(&f.AthenaCatalog, "athena-catalog", athena.DefaultCatalog, "with --engine athena: the data catalog")
+	fl.StringVar(&f.AthenaFormat, "athena-format", "auto", "with --engine athena: the table's format: auto (from its columns), cur, cur2 or focus")
+	fl.StringVar(&f.AthenaPartitions, "athena-partitions", "auto", "with --engine athena: the table's partitions, to read only the months of --from/--to: auto (from the table), none, year-month (legacy CUR) or billing-period (Data Exports)")
+	f.out = parsedOutput(cmd, "table|json|yaml|markdown|csv", report.ParseBillFormat)
 }
 
-// period parses --cost, --from and --to.
-func (f *billFlags) period() (billing.Period, error) {
-	p := billing.Period{Cost: query.CostKind(f.costKind)}
-	switch p.Cost {
-	case query.Unblended, query.Net, query.Amortized:
-	default:
-		return p, fmt.Errorf("--cost %q: want unblended, net or amortized", f.costKind)
-	}
-	var err error
-	if f.from != "" {
-		if p.From, err = time.Parse(time.DateOnly, f.from); err != nil {
-			return p, fmt.Errorf("--from %q: want YYYY-MM-DD", f.from)
+// billRun is a bill command's RunE after its own checks (before): check -o
+// and the period, open the bill, compute the report and write it.
+func billRun[T any](f *billFlags, streams IO, before func() error, compute func(b *billing.Bill, ctx context.Context, p billing.Period) (T, error),
+	write func(w io.Writer, v T, f report.Format) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if before != nil {
+			if err := before(); err != nil {
+				return err
+			}
 		}
-	}
-	if f.to != "" {
-		if p.To, err = time.Parse(time.DateOnly, f.to); err != nil {
-			return p, fmt.Errorf("--to %q: want YYYY-MM-DD", f.to)
-		}
-	}
-	return p, nil
-}
-
-// config turns the engine flags into billing's Config.
-func (f *billFlags) config(args []string, streams IO) (billing.Config, error) {
-	cfg := billing.Config{Engine: billing.EngineKind(f.engine)}
-	if f.engine == "athena" {
-		if f.athenaTable == "" {
-			return cfg, fmt.Errorf("--engine athena needs --athena-table (and usually --athena-database, --athena-output)")
-		}
-		format, err := athena.ParseFormat(f.athenaFormat)
+		format, err := f.out.format()
 		if err != nil {
-			return cfg, fmt.Errorf("--athena-format: %w", err)
+			return err
 		}
-		parts, err := athena.ParsePartitionScheme(f.athenaPartitions)
+		p, err := f.Period()
 		if err != nil {
-			return cfg, fmt.Errorf("--athena-partitions: %w", err)
+			return err
 		}
-		cfg.AthenaClient = athena.ClientOptions{Region: f.region, Profile: f.profile, EndpointURL: f.endpointURL}
-		cfg.Athena = athena.Options{Database: f.athenaDB, Table: f.athenaTable, Workgroup: f.athenaWorkgroup, OutputLocation: f.athenaOutput,
-			Catalog: f.athenaCatalog, Format: format, Partitions: parts,
-			Warn: func(msg string) { fmt.Fprintf(streams.ErrOut, "warning: %s\n", msg) }}
-		return cfg, nil
-	}
-	if f.engine != "local" {
-		return cfg, fmt.Errorf("--engine %q: want local or athena", f.engine)
-	}
-	if f.workers < 0 {
-		return cfg, fmt.Errorf("--workers %d: want 0 (one per CPU) to %d", f.workers, local.MaxWorkers)
-	}
-	if f.workers > local.MaxWorkers {
-		fmt.Fprintf(streams.ErrOut, "note: --workers %d capped at %d\n", f.workers, local.MaxWorkers)
-		f.workers = local.MaxWorkers
-	}
-	cfg.Paths, cfg.Example, cfg.Strict, cfg.Workers = args, f.example, f.strict, f.workers
-	cfg.S3 = objstore.S3Options{EndpointURL: f.endpointURL, Region: f.region, Profile: f.profile}
-	cfg.NewProgress = func(total int64) billing.Progress {
-		return progress.New(streams.ErrOut, isTerminal(streams.ErrOut) && total > 64<<20, total, 200*time.Millisecond)
-	}
-	return cfg, nil
-}
-
-// run checks -o and the period, opens the bill and runs the command's
-// report on it: the steps every bill command shares.
-func (f *billFlags) run(cmd *cobra.Command, args []string, streams IO, show func(ctx context.Context, b *billing.Bill, p billing.Period, format report.Format) error) error {
-	format, err := report.ParseBillFormat(f.format)
-	if err != nil {
-		return err
-	}
-	p, err := f.period()
-	if err != nil {
-		return err
-	}
-	ctx := cmd.Context()
-	if f.network(args) {
-		var cancel context.CancelFunc
-		ctx, cancel = netContext(cmd)
-		defer cancel()
-	}
-	cfg, err := f.config(args, streams)
-	if err != nil {
-		return err
-	}
-	b, err := billing.Open(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	return show(ctx, b, p, format)
-}
-
-// network reports whether the command reads over the network (Athena or an
-// s3:// path): --timeout then bounds it.
-func (f *billFlags) network(args []string) bool {
-	if f.engine == "athena" {
-		return true
-	}
-	for _, a := range args {
-		if strings.HasPrefix(a, "s3://") {
-			return true
+		ctx := cmd.Context()
+		if f.Network(args) { // --timeout bounds reading Athena or S3
+			var cancel context.CancelFunc
+			ctx, cancel = netContext(cmd)
+			defer cancel()
 		}
+		cfg, err := f.Config(args, streams.ErrOut)
+		if err != nil {
+			return err
+		}
+		b, err := billing.Open(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		v, err := compute(b, ctx, p)
+		if err != nil {
+			return err
+		}
+		return write(streams.Out, v, format)
 	}
-	return false
-}
-
-func isTerminal(w any) bool {
-	f, ok := w.(*os.File)
-	return ok && progress.IsTerminal(f)
 }
 
 func newBillCommand(streams IO) *cobra.Command {
@@ -230,15 +142,11 @@ kubernetes.io/cluster/NAME or a cost-allocation tag) and the --top resources.
 		Example: `  refit bill summary --example
   refit bill summary s3://my-cur-bucket/cur/ --s3-region us-east-1 --tag kubernetes.io/cluster/prod
   refit bill summary cur/*.parquet --cost amortized -o json`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return f.run(cmd, args, streams, func(ctx context.Context, b *billing.Bill, p billing.Period, format report.Format) error {
-				s, err := b.Summary(ctx, p, tag)
-				if err != nil {
-					return err
-				}
-				return report.WriteBillSummary(streams.Out, report.NewBillSummary(s, top), format)
-			})
-		},
+		RunE: billRun(&f, streams, nil, func(b *billing.Bill, ctx context.Context, p billing.Period) (*billing.Summary, error) {
+			return b.Summary(ctx, p, tag)
+		}, func(w io.Writer, s *billing.Summary, format report.Format) error {
+			return report.WriteBillSummary(w, report.NewBillSummary(s, top), format)
+		}),
 	}
 	f.register(cmd)
 	cmd.Flags().StringVar(&tag, "tag", "", "also break down by this tag (kubernetes.io/cluster/NAME, a cost-allocation tag)")
@@ -246,24 +154,10 @@ kubernetes.io/cluster/NAME or a cost-allocation tag) and the --top resources.
 	return cmd
 }
 
-func parseBy(by string) (query.Dimension, error) {
-	switch by {
-	case "", "component":
-		return query.ByComponent, nil
-	case "service":
-		return query.ByService, nil
-	case "usage-type", "resource", "account", "region":
-		return query.Dimension(by), nil
-	}
-	if key, ok := strings.CutPrefix(by, "tag:"); ok && key != "" {
-		return query.TagDimension(key), nil
-	}
-	return "", fmt.Errorf("--by %q: want component, service, usage-type, resource, account, region or tag:KEY", by)
-}
-
 func newBillDailyCommand(streams IO) *cobra.Command {
 	var f billFlags
 	var by string
+	var dim query.Dimension
 	cmd := &cobra.Command{
 		Use:   "daily PATH...",
 		Short: "Day-by-day spend, split by component, service or tag",
@@ -272,26 +166,18 @@ with a sparkline and bars on a terminal; -o csv for spreadsheets.
 
 ` + billInputs,
 		Example: "  refit bill daily --example --by component\n  refit bill daily cur/ --by tag:team -o csv",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var dim query.Dimension
-			name := by
+		RunE: billRun(&f, streams, func() (err error) {
 			if by == "none" {
-				name = ""
-			} else {
-				d, err := parseBy(by)
-				if err != nil {
-					return err
-				}
-				dim = d
+				by = "" // no split
+				return nil
 			}
-			return f.run(cmd, args, streams, func(ctx context.Context, b *billing.Bill, p billing.Period, format report.Format) error {
-				d, err := b.Daily(ctx, p, dim)
-				if err != nil {
-					return err
-				}
-				return report.WriteDaily(streams.Out, report.NewDailyView(d, name), format)
-			})
-		},
+			dim, err = billing.ParseDimension(by)
+			return err
+		}, func(b *billing.Bill, ctx context.Context, p billing.Period) (*billing.Daily, error) {
+			return b.Daily(ctx, p, dim)
+		}, func(w io.Writer, d *billing.Daily, format report.Format) error {
+			return report.WriteDaily(w, report.NewDailyView(d, by), format)
+		}),
 	}
 	f.register(cmd)
 	cmd.Flags().StringVar(&by, "by", "component", "split each day by component, service, usage-type, resource, account, region, tag:KEY, or none")
@@ -314,21 +200,14 @@ fees are left out. See docs/billing.md.
 
 ` + billInputs,
 		Example: "  refit bill anomalies --example\n  refit bill anomalies s3://cur/ --fail-on-anomaly   # exit 1 when one is found",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return f.run(cmd, args, streams, func(ctx context.Context, b *billing.Bill, p billing.Period, format report.Format) error {
-				found, err := b.Anomalies(ctx, p, analysis.AnomalyOptions{Window: window})
-				if err != nil {
-					return err
-				}
-				if err := report.WriteAnomalies(streams.Out, found, format); err != nil {
-					return err
-				}
-				if fail && len(found) > 0 {
-					return thresholdError("%d anomalous day(s)", len(found))
-				}
-				return nil
-			})
-		},
+		RunE: billRun(&f, streams, nil, func(b *billing.Bill, ctx context.Context, p billing.Period) ([]analysis.Anomaly, error) {
+			return b.Anomalies(ctx, p, analysis.AnomalyOptions{Window: window})
+		}, func(w io.Writer, found []analysis.Anomaly, format report.Format) error {
+			if err := report.WriteAnomalies(w, found, format); err != nil || !fail || len(found) == 0 {
+				return err
+			}
+			return thresholdError("%d anomalous day(s)", len(found))
+		}),
 	}
 	f.register(cmd)
 	cmd.Flags().BoolVar(&fail, "fail-on-anomaly", false, "exit with code 1 when an anomaly is found")
@@ -347,15 +226,7 @@ dearest of those 7 days. The month is the one of the latest day billed.
 
 ` + billInputs,
 		Example: "  refit bill forecast --example",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return f.run(cmd, args, streams, func(ctx context.Context, b *billing.Bill, p billing.Period, format report.Format) error {
-				fc, err := b.Forecast(ctx, p)
-				if err != nil {
-					return err
-				}
-				return report.WriteForecast(streams.Out, fc, format)
-			})
-		},
+		RunE:    billRun(&f, streams, nil, (*billing.Bill).Forecast, report.WriteForecast),
 	}
 	f.register(cmd)
 	return cmd
@@ -365,6 +236,7 @@ func newBillVsEstimateCommand(streams IO) *cobra.Command {
 	var f billFlags
 	var estimate []string
 	var estFlags estimateFlags
+	var est *cost.Breakdown
 	cmd := &cobra.Command{
 		Use:   "vs-estimate PATH... --estimate PATH...",
 		Short: "Hold refit cost's estimate against what was billed, per component",
@@ -376,34 +248,27 @@ the biggest differences come with hints (a usage assumption to set with
 ` + billInputs,
 		Example: `  refit bill vs-estimate --example --estimate examples/eks-after
   refit bill vs-estimate cur/ --estimate cluster.yaml k8s/ --usage usage.yaml`,
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: billRun(&f, streams, func() error {
 			if len(estimate) == 0 {
 				return fmt.Errorf("--estimate is required: the files refit cost prices")
 			}
-			cat, opt, err := estFlags.setup()
+			cat, opt, err := estFlags.Open()
 			if err != nil {
 				return err
 			}
-			e, err := loadEstate(estimate, false, estFlags.input, streams)
+			e, err := estFlags.inputs(nil, estimate, false, nil, streams).LoadFiles()
 			if err != nil {
 				return err
 			}
-			b, err := cost.Estimate(e, cat, opt)
-			if err != nil {
-				return err
-			}
-			return f.run(cmd, args, streams, func(ctx context.Context, bill *billing.Bill, p billing.Period, format report.Format) error {
-				v, err := bill.VsEstimate(ctx, p, b)
-				if err != nil {
-					return err
-				}
-				return report.WriteVsEstimate(streams.Out, v, format)
-			})
-		},
+			est, err = cost.Estimate(e, cat, opt)
+			return err
+		}, func(b *billing.Bill, ctx context.Context, p billing.Period) (*billing.VsEstimate, error) {
+			return b.VsEstimate(ctx, p, est)
+		}, report.WriteVsEstimate),
 	}
 	f.register(cmd)
 	cmd.Flags().StringSliceVar(&estimate, "estimate", nil, "files or directories to price with refit cost (repeat or comma-separate)")
-	cmd.Flags().StringVar(&estFlags.usageFile, "usage", "", "usage assumptions for the estimate (see refit cost --usage)")
-	cmd.Flags().StringVar(&estFlags.at, "at", "", "date for the estimate's EKS support tier (YYYY-MM-DD)")
+	cmd.Flags().StringVar(&estFlags.UsageFile, "usage", "", "usage assumptions for the estimate (see refit cost --usage)")
+	cmd.Flags().StringVar(&estFlags.At, "at", "", "date for the estimate's EKS support tier (YYYY-MM-DD)")
 	return cmd
 }

@@ -18,8 +18,8 @@ func TestBillS3Region(t *testing.T) {
 		if err := cmd.ParseFlags(args); err != nil {
 			t.Fatal(err)
 		}
-		if f.region != "eu-west-1" {
-			t.Errorf("%v: region %q", args, f.region)
+		if f.Region != "eu-west-1" {
+			t.Errorf("%v: region %q", args, f.Region)
 		}
 	}
 	want, _, code := run(t, "", "bill", "summary", "--example", "--s3-region", "us-east-1", "-o", "json")

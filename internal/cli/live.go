@@ -1,11 +1,10 @@
 package cli
 
 import (
-	"errors"
-
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/estate"
+	"github.com/refit-dev/refit/internal/source"
 	"github.com/refit-dev/refit/internal/source/live"
 )
 
@@ -17,9 +16,6 @@ type liveFlags struct {
 	awsRegions []string
 	kubeconfig string
 	context    string
-	useKube    bool
-	// cluster is the live cluster's own estate, for allocation.
-	cluster *estate.Estate
 }
 
 func (l *liveFlags) register(cmd *cobra.Command) {
@@ -31,67 +27,24 @@ func (l *liveFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&l.context, "context", "", "the kubeconfig context to read")
 }
 
-func (l *liveFlags) active(cmd *cobra.Command) bool {
-	l.useKube = l.kubeconfig != "" || cmd.Flags().Changed("context")
+// options are the live sources the flags select (none Active when none is
+// given).
+func (l *liveFlags) options(cmd *cobra.Command) live.Options {
+	regions := l.awsRegions
 	// refit cost --aws --region eu-west-1 reads the region it prices in.
-	if l.aws && len(l.awsRegions) == 0 {
+	if l.aws && len(regions) == 0 {
 		if f := cmd.Flags().Lookup("region"); f != nil && f.Changed && f.Value.String() != "" {
-			l.awsRegions = []string{f.Value.String()}
+			regions = []string{f.Value.String()}
 		}
 	}
-	return l.aws || l.useKube
+	return live.Options{AWS: l.aws, Profile: l.profile, Regions: regions,
+		Kube: l.kubeconfig != "" || cmd.Flags().Changed("context"), Kubeconfig: l.kubeconfig, Context: l.context, KubeTimeout: kubeTimeout(cmd)}
 }
 
-// load reads the live sources into an estate, warning on partial reads,
-// within --timeout.
-func (l *liveFlags) load(cmd *cobra.Command, streams IO) (*estate.Estate, error) {
+// load reads the inputs into one estate, the live sources within
+// --timeout; cluster is the live cluster's own estate, for allocation.
+func load(cmd *cobra.Command, in source.Inputs) (e, cluster *estate.Estate, err error) {
 	ctx, cancel := netContext(cmd)
 	defer cancel()
-	e, cluster, err := live.Load(ctx, l.options(cmd), streams.ErrOut)
-	if err != nil {
-		return nil, err
-	}
-	l.cluster = cluster
-	return e, nil
-}
-
-// errPlanBoth refuses to plan from an account and a cluster in it together:
-// plan reads today's node groups from one of them, and both list the same
-// nodes.
-var errPlanBoth = errors.New("refit plan takes --aws or --kubeconfig, not both (both list the same nodes): " +
-	"use --kubeconfig to plan from the cluster's workloads, or --aws to plan from the account's node groups")
-
-// exclusive reports errPlanBoth when both live sources are given.
-func (l *liveFlags) exclusive(cmd *cobra.Command) error {
-	if l.active(cmd) && l.aws && l.useKube {
-		return errPlanBoth
-	}
-	return nil
-}
-
-// loadAll reads files (or an example) and the live sources into one estate.
-func loadAll(cmd *cobra.Command, args []string, example bool, in inputFlags, live *liveFlags, streams IO) (*estate.Estate, error) {
-	if !live.active(cmd) {
-		return loadEstate(args, example, in, streams)
-	}
-	e, err := live.load(cmd, streams)
-	if err != nil {
-		return nil, err
-	}
-	if len(args) > 0 || example {
-		files, err := loadEstate(args, example, in, streams)
-		if err != nil {
-			return nil, err
-		}
-		if err := e.Merge(files); err != nil {
-			return nil, err
-		}
-	}
-	return e, e.Validate()
-}
-
-// options are the live sources to read (after active).
-func (l *liveFlags) options(cmd *cobra.Command) live.Options {
-	return live.Options{AWS: l.aws, Profile: l.profile, Regions: l.awsRegions,
-		Kube: l.useKube, Kubeconfig: l.kubeconfig, Context: l.context, KubeTimeout: kubeTimeout(cmd)}
+	return in.Load(ctx)
 }

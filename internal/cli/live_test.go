@@ -162,9 +162,8 @@ func TestLiveAWSRegionFromRegion(t *testing.T) {
 		if err := cmd.ParseFlags(tc.args); err != nil {
 			t.Fatal(err)
 		}
-		l.active(cmd)
-		if !slices.Equal(l.awsRegions, tc.want) {
-			t.Errorf("%q: regions %q, want %q", tc.args, l.awsRegions, tc.want)
+		if got := l.options(cmd).Regions; !slices.Equal(got, tc.want) {
+			t.Errorf("%q: regions %q, want %q", tc.args, got, tc.want)
 		}
 	}
 }

@@ -38,34 +38,9 @@ func (t *targetFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&t.fargate, "fargate-namespaces", "", "namespaces that will run on Fargate, comma-separated")
 }
 
+// get parses the flags: the readiness target, and whether one was given.
 func (t *targetFlags) get() (readiness.Target, bool, error) {
-	var rt readiness.Target
-	switch t.target {
-	case "":
-	case "eks":
-		rt.EKS = true
-	default:
-		return rt, false, fmt.Errorf("--target %q: want eks", t.target)
-	}
-	switch t.ingress {
-	case "", "alb":
-		rt.Ingress = t.ingress
-	default:
-		return rt, false, fmt.Errorf("--ingress %q: want alb", t.ingress)
-	}
-	rt.FargateNamespaces = splitList(t.fargate)
-	return rt, rt.EKS || rt.Ingress != "" || len(rt.FargateNamespaces) > 0, nil
-}
-
-func parseTo(to string) (kubeapi.Version, error) {
-	if to == "" {
-		return kubeapi.Version{}, fmt.Errorf("--to is required: the Kubernetes version you move to, for example --to 1.33")
-	}
-	v, err := kubeapi.ParseVersion(to)
-	if err != nil {
-		return v, fmt.Errorf("--to: %w", err)
-	}
-	return v, nil
+	return migrate.ParseTarget(t.target, t.ingress, splitList(t.fargate))
 }
 
 func newMigrateCheckCommand(streams IO) *cobra.Command {
@@ -73,7 +48,6 @@ func newMigrateCheckCommand(streams IO) *cobra.Command {
 		to, from, failOn string
 		target           targetFlags
 		live             liveFlags
-		format           func() (report.Format, error)
 	)
 	cmd := &cobra.Command{
 		Use:   "check [PATH...] --to VERSION [--kubeconfig FILE] [--aws]",
@@ -125,63 +99,47 @@ parse-error findings).`,
 
   # The upgrade insights of the account's EKS clusters in eu-west-1, beside the manifests
   refit migrate check k8s/ --aws --profile prod --aws-regions eu-west-1 --to 1.33`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := format()
-			if err != nil {
-				return err
-			}
-			toV, err := parseTo(to)
-			if err != nil {
-				return err
-			}
-			opts := migrate.Options{Paths: args, Stdin: streams.In, To: toV, Log: streams.ErrOut}
-			if from != "" {
-				if opts.From, err = kubeapi.ParseVersion(from); err != nil {
-					return fmt.Errorf("--from: %w", err)
-				}
-			}
-			if opts.Target, opts.UseTarget, err = target.get(); err != nil {
-				return err
-			}
-			fail, err := migrate.FailLevel(failOn)
-			if err != nil {
-				return err
-			}
-			if live.active(cmd) {
-				opts.Live = live.options(cmd)
-			}
-			ctx, cancel := netContext(cmd)
-			defer cancel()
-			res, err := migrate.Check(ctx, opts)
-			if err != nil {
-				return err
-			}
-			findings := res.Findings
-			if f == report.SARIF {
-				err = report.WriteSARIF(streams.Out, findings, version)
-			} else {
-				err = report.WriteFindings(streams.Out, findings, f)
-			}
-			if err != nil {
-				return err
-			}
-			if res.Failed > 0 {
-				return fmt.Errorf("%d input(s) could not be read or parsed (the parse-error findings): the check is incomplete", res.Failed)
-			}
-			if n := migrate.CountAtLeast(findings, fail); n > 0 {
-				return thresholdError("%d finding(s) at --fail-on %s", n, failOn)
-			}
-			return nil
-		},
 	}
+	out := parsedOutput(cmd, "table|wide|json|yaml|markdown|sarif", report.ParseFindingsFormat)
+	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {
+		toV, err := migrate.ParseTo(to)
+		if err != nil {
+			return err
+		}
+		opts := migrate.Options{Paths: args, Stdin: streams.In, To: toV, Log: streams.ErrOut, Live: live.options(cmd)}
+		if from != "" {
+			if opts.From, err = kubeapi.ParseVersion(from); err != nil {
+				return fmt.Errorf("--from: %w", err)
+			}
+		}
+		if opts.Target, opts.UseTarget, err = target.get(); err != nil {
+			return err
+		}
+		fail, err := migrate.FailLevel(failOn)
+		if err != nil {
+			return err
+		}
+		ctx, cancel := netContext(cmd)
+		defer cancel()
+		res, err := migrate.Check(ctx, opts)
+		if err != nil {
+			return err
+		}
+		if f == report.SARIF {
+			err = report.WriteSARIF(streams.Out, res.Findings, version)
+		} else {
+			err = report.WriteFindings(streams.Out, res.Findings, f)
+		}
+		if err != nil {
+			return err
+		}
+		return threshold(res.CheckVerdict(fail, failOn))
+	})
 	cmd.Flags().StringVar(&to, "to", "", "the Kubernetes version you move to (required), for example 1.33")
 	cmd.Flags().StringVar(&from, "from", "", "the version you move from: also list objects it does not serve (default with --kubeconfig or --aws: the cluster's)")
 	cmd.Flags().StringVar(&failOn, "fail-on", "removed", "exit 1 when a finding is at least: removed (errors), deprecated (warnings too), any, none")
 	target.register(cmd)
 	live.register(cmd)
-	var output string
-	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table|wide|json|yaml|markdown|sarif")
-	format = func() (report.Format, error) { return report.ParseFindingsFormat(output) }
 	return cmd
 }
 
@@ -225,24 +183,16 @@ from.`,
   refit migrate fix k8s/ --to 1.33 --in-place         # apply it (k8s/*.bak kept)
   refit migrate fix k8s/ --to 1.33 -o k8s-1.33/ --apply-readiness --target eks --ingress alb`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if live.active(cmd) {
+			if live.options(cmd).Active() {
 				return fmt.Errorf("migrate fix rewrites files; use migrate check --kubeconfig to list live objects")
 			}
-			toV, err := parseTo(to)
+			toV, err := migrate.ParseTo(to)
 			if err != nil {
 				return err
 			}
-			modes := 0
-			for _, m := range []bool{dryRun, diff, inPlace, outDir != ""} {
-				if m {
-					modes++
-				}
-			}
-			if modes > 1 {
-				return fmt.Errorf("choose one of --diff, --dry-run, --in-place and -o DIR")
-			}
-			if modes == 0 {
-				diff = true
+			mode, err := migrate.ParseMode(dryRun, diff, inPlace, outDir)
+			if err != nil {
+				return err
 			}
 			rt, useTarget, err := target.get()
 			if err != nil {
@@ -251,30 +201,12 @@ from.`,
 			if applyReady && !useTarget {
 				return fmt.Errorf("--apply-readiness needs --target eks, --ingress alb or --fargate-namespaces")
 			}
-			opts := migrate.FixOptions{Options: migrate.Options{Paths: args, Stdin: streams.In, To: toV, Target: rt, UseTarget: useTarget},
-				Mode: migrate.Diff, Backup: !noBackup, ApplyReadiness: applyReady, Out: streams.Out}
-			switch {
-			case dryRun:
-				opts.Mode = migrate.DryRun
-			case inPlace:
-				opts.Mode = migrate.InPlace
-			case outDir != "":
-				opts.Mode, opts.OutDir = migrate.OutputDir, outDir
-			}
-			res, err := migrate.Fix(cmd.Context(), opts)
+			res, err := migrate.Fix(cmd.Context(), migrate.FixOptions{Options: migrate.Options{Paths: args, Stdin: streams.In, To: toV, Target: rt, UseTarget: useTarget},
+				Mode: mode, OutDir: outDir, Backup: !noBackup, ApplyReadiness: applyReady, Out: streams.Out})
 			if err != nil {
 				return err
 			}
-			findings, changedObjects, changedFiles, failed := res.Findings, res.ChangedObjects, res.ChangedFiles, res.Failed
-			summary := fmt.Sprintf("%d object(s) in %d file(s) %s", changedObjects, changedFiles, map[bool]string{true: "would change", false: "changed"}[dryRun || diff])
-			fmt.Fprintln(streams.ErrOut, summary)
-			for _, f := range findings {
-				fmt.Fprintf(streams.ErrOut, "%s: %s: %s\n", f.Location(), f.Severity, f.Message)
-			}
-			if failed > 0 {
-				return fmt.Errorf("%d file(s) could not be read, converted or rewritten (the errors above)", failed)
-			}
-			return nil
+			return res.WriteFixSummary(streams.ErrOut, mode)
 		},
 	}
 	cmd.Flags().StringVar(&to, "to", "", "the Kubernetes version you move to (required), for example 1.33")

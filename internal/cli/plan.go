@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"fmt"
-	"slices"
+	"errors"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/plan"
-	"github.com/refit-dev/refit/internal/plan/eksctlcfg"
 	"github.com/refit-dev/refit/internal/report"
 )
 
@@ -16,7 +14,6 @@ func newPlanCommand(streams IO) *cobra.Command {
 	var (
 		flags        estimateFlags
 		example      bool
-		format       func() (report.Format, error)
 		opt          plan.Options
 		headroom     string
 		families     string
@@ -52,67 +49,42 @@ The recommended scenario is the cheapest that meets the constraints.
 
   # Only on-demand, 3 nodes at least, 30% headroom, as JSON
   refit plan cluster.yaml k8s/ --no-spot --min-nodes 3 --headroom 30% -o json`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := format()
-			if err != nil {
-				return err
-			}
-			if opt.Headroom, err = plan.ParseHeadroom(headroom); err != nil {
-				return fmt.Errorf("--headroom %q: %w", headroom, err)
-			}
-			opt.Families = splitList(families)
-			opt.Arch = splitList(arch)
-			for _, a := range opt.Arch {
-				if a != "amd64" && a != "arm64" {
-					return fmt.Errorf("--arch %q: want amd64, arm64 or both", a)
-				}
-			}
-			if opt.DefaultMilliCPU, opt.DefaultMemory, err = plan.ParseDefaultRequests(defaults); err != nil {
-				return fmt.Errorf("--default-requests %q: %w", defaults, err)
-			}
-			cat, copt, err := flags.setup()
-			if err != nil {
-				return err
-			}
-			opt.Options = copt // every pricing flag, as cost takes them
-			if err := live.exclusive(cmd); err != nil {
-				return err
-			}
-			e, err := loadAll(cmd, args, example, flags.input, &live, streams)
-			if err != nil {
-				return err
-			}
-			if usageURL != "" {
-				if e, err = usageRequests(cmd, usageURL, args, e, streams); err != nil {
-					return err
-				}
-			}
-			res, err := plan.Make(e, cat, opt)
-			if err != nil {
-				return err
-			}
-			for _, a := range e.Assumptions {
-				if !slices.Contains(res.Assumptions, a) {
-					res.Assumptions = append(res.Assumptions, a)
-				}
-			}
-			if writeEksctl != "" {
-				s, cfg, err := res.EksctlConfig(scenarioName)
-				if err != nil {
-					return err
-				}
-				if writeEksctl == "-" {
-					return eksctlcfg.Write(streams.Out, cfg)
-				}
-				if err := eksctlcfg.WriteFile(writeEksctl, cfg); err != nil {
-					return err
-				}
-				fmt.Fprintf(streams.ErrOut, "wrote eksctl config for scenario %s to %s (create it with: eksctl create cluster -f %s)\n", s.Name, writeEksctl, writeEksctl)
-			}
-			return report.WritePlan(streams.Out, res, f, explain)
-		},
 	}
-	format = outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
+	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
+	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {
+		if err := opt.ParseFlags(headroom, splitList(families), splitList(arch), defaults); err != nil {
+			return err
+		}
+		cat, copt, err := flags.Open()
+		if err != nil {
+			return err
+		}
+		opt.Options = copt // every pricing flag, as cost takes them
+		in := flags.inputs(cmd, args, example, &live, streams)
+		if in.Live.AWS && in.Live.Kube {
+			return errPlanBoth
+		}
+		e, _, err := load(cmd, in)
+		if err != nil {
+			return err
+		}
+		if usageURL != "" {
+			if e, err = usageRequests(cmd, usageURL, args, e, streams); err != nil {
+				return err
+			}
+		}
+		res, err := plan.Make(e, cat, opt)
+		if err != nil {
+			return err
+		}
+		res.AddAssumptions(e.Assumptions)
+		if writeEksctl != "" {
+			if err := res.WriteEksctl(writeEksctl, scenarioName, streams.Out, streams.ErrOut); err != nil || writeEksctl == "-" {
+				return err
+			}
+		}
+		return report.WritePlan(streams.Out, res, f, explain)
+	})
 	flags.register(cmd)
 	fl := cmd.Flags()
 	fl.BoolVar(&example, "example", false, "plan a bundled example instead of files (kops-before when no name is given)")
@@ -133,6 +105,13 @@ The recommended scenario is the cheapest that meets the constraints.
 	return cmd
 }
 
+// errPlanBoth refuses to plan from an account and a cluster in it together:
+// plan reads today's node groups from one of them, and both list the same
+// nodes.
+var errPlanBoth = errors.New("refit plan takes --aws or --kubeconfig, not both (both list the same nodes): " +
+	"use --kubeconfig to plan from the cluster's workloads, or --aws to plan from the account's node groups")
+
+// splitList splits a comma-separated flag, leaving out empty items.
 func splitList(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, ",") {

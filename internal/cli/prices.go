@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,7 +26,6 @@ see internal/pricing/data/SOURCES.md.`,
 
 func newPricesShowCommand(streams IO) *cobra.Command {
 	var region, pricesDir string
-	var format func() (report.Format, error)
 	cmd := &cobra.Command{
 		Use:   "show TYPE|SERVICE[/ITEM]",
 		Short: "Show the price of an instance type or a service in a region",
@@ -37,45 +33,23 @@ func newPricesShowCommand(streams IO) *cobra.Command {
   refit prices show nat_gateway --region eu-west-1
   refit prices show elb_application/lcu_hour -o json`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := format()
-			if err != nil {
-				return err
-			}
-			cat, _, err := pricing.Open(pricesDir)
-			if err != nil {
-				return err
-			}
-			if err := cat.CheckRegion(region); err != nil {
-				return fmt.Errorf("--region: %w", err)
-			}
-			name := args[0]
-			if strings.Contains(name, ".") && !strings.Contains(name, "/") {
-				return report.WriteInstance(streams.Out, cat, name, region, f)
-			}
-			service, item, _ := strings.Cut(name, "/")
-			ps := cat.ServicePricesEstimated(service, item, region)
-			if len(ps) == 0 {
-				if item != "" {
-					if _, err := cat.Service(service, item, region); err != nil {
-						return err
-					}
-				}
-				return fmt.Errorf("no prices for %q in %s; services: %s (or an instance type such as t3.small)", name, region, strings.Join(cat.Services(), ", "))
-			}
-			return report.WritePrices(streams.Out, ps, f)
-		},
 	}
+	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
+	cmd.RunE = out.run(func(_ *cobra.Command, args []string, f report.Format) error {
+		cat, err := pricing.OpenChecked(pricesDir, region)
+		if err != nil {
+			return err
+		}
+		return report.WritePriceShow(streams.Out, cat, args[0], region, f)
+	})
 	cmd.Flags().StringVar(&region, "region", cost.DefaultRegion, "AWS region")
 	cmd.Flags().StringVar(&pricesDir, "prices", "", "directory of price CSVs to use instead of the embedded catalog")
-	format = outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
 	return cmd
 }
 
 func newPricesListCommand(streams IO) *cobra.Command {
 	var region, service, family, pricesDir string
 	var instances bool
-	var format func() (report.Format, error)
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List service prices, or instance types with prices, in a region",
@@ -83,38 +57,30 @@ func newPricesListCommand(streams IO) *cobra.Command {
   refit prices list --service fargate
   refit prices list --instances --family t3 --region eu-west-1`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := format()
-			if err != nil {
-				return err
-			}
-			cat, _, err := pricing.Open(pricesDir)
-			if err != nil {
-				return err
-			}
-			if err := cat.CheckRegion(region); err != nil {
-				return fmt.Errorf("--region: %w", err)
-			}
-			if !instances {
-				return report.WritePrices(streams.Out, cat.ServicePrices(service, region), f)
-			}
-			return report.WriteInstances(streams.Out, cat, region, family, f)
-		},
 	}
+	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
+	cmd.RunE = out.run(func(_ *cobra.Command, _ []string, f report.Format) error {
+		cat, err := pricing.OpenChecked(pricesDir, region)
+		if err != nil {
+			return err
+		}
+		if !instances {
+			return report.WritePrices(streams.Out, cat.ServicePrices(service, region), f)
+		}
+		return report.WriteInstances(streams.Out, cat, region, family, f)
+	})
 	cmd.Flags().StringVar(&region, "region", cost.DefaultRegion, "AWS region")
 	cmd.Flags().StringVar(&service, "service", "", "only this service (ebs, eks, fargate, nat_gateway, elb_application, ...)")
 	cmd.Flags().BoolVar(&instances, "instances", false, "list EC2 instance types with their on-demand prices")
 	cmd.Flags().StringVar(&family, "family", "", "with --instances: only this family (t3, m7g, ...)")
 	cmd.Flags().StringVar(&pricesDir, "prices", "", "directory of price CSVs to use instead of the embedded catalog")
-	format = outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
 	return cmd
 }
 
 func newPricesUpdateCommand(streams IO) *cobra.Command {
-	var from, to, offersURL, cacheDir string
+	var from, to string
 	var fetch bool
-	var services, regions []string
-	var requestTimeout time.Duration
+	var fo pricing.FetchOptions
 	var retries int
 	cmd := &cobra.Command{
 		Use:   "update (--from OFFERS_DIR | --fetch) [--to CATALOG_DIR]",
@@ -148,80 +114,42 @@ to go back to the embedded one); with --to, use it with --prices CATALOG_DIR.`,
   refit cost cluster.yaml --prices ./prices`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			switch {
-			case from == "" && !fetch:
-				return fmt.Errorf("--from or --fetch is required: a directory of AWS Price List offer files, or download them")
-			case from != "" && fetch:
-				return fmt.Errorf("--from and --fetch cannot be used together")
-			case !fetch:
-				for _, f := range []string{"offers-url", "services", "regions", "cache", "request-timeout", "retries"} {
-					if cmd.Flags().Changed(f) {
-						return fmt.Errorf("--%s goes with --fetch", f)
-					}
-				}
-			}
-			if to == "" {
-				if to = pricing.UserDir(); to == "" {
-					return fmt.Errorf("no user config directory: give --to")
-				}
+			dir, err := pricing.CheckUpdateFlags(from, fetch, to, cmd.Flags().Changed)
+			if err != nil {
+				return err
 			}
 			if !fetch {
-				sum, err := pricing.UpdateFromOffers(from, to)
+				sum, err := pricing.UpdateFromOffers(from, dir)
 				if err != nil {
 					return err
 				}
 				return report.WriteYAML(streams.Out, sum)
 			}
-			for _, s := range services {
-				if !slices.Contains(pricing.OfferServices, s) {
-					return fmt.Errorf("--services: refit reads no prices from %q; service codes: %s", s, strings.Join(pricing.OfferServices, ", "))
-				}
+			fo.Attempts = retries + 1
+			if err := fo.CheckFlags(); err != nil {
+				return err
 			}
-			if requestTimeout <= 0 {
-				return fmt.Errorf("--request-timeout must be positive")
-			}
-			if retries < 0 {
-				return fmt.Errorf("--retries must be 0 or more")
-			}
-			if cacheDir == "" {
-				if cacheDir = pricing.UserOfferCache(); cacheDir == "" {
-					return fmt.Errorf("no user cache directory: give --cache")
-				}
-			}
-			bar := progress.NewUnits(streams.ErrOut, isTerminal(streams.ErrOut), 0, 200*time.Millisecond, "files")
-			fsum, err := pricing.FetchOffers(cmd.Context(), pricing.FetchOptions{
-				BaseURL: offersURL, Services: services, Regions: regions, CacheDir: cacheDir,
-				RequestTimeout: requestTimeout, Attempts: retries + 1,
-				Progress: func(bytes, files int64) { bar.Add(bytes, files) },
-			})
+			bar := progress.NewUnits(streams.ErrOut, progress.IsTerminal(streams.ErrOut), 0, 200*time.Millisecond, "files")
+			fo.Progress = func(bytes, files int64) { bar.Add(bytes, files) }
+			fetched, err := pricing.FetchOffers(cmd.Context(), fo)
 			bar.Finish()
 			if err != nil {
 				return err
 			}
-			paths := make([]string, len(fsum.Offers))
-			for i, o := range fsum.Offers {
-				paths[i] = o.Path
-			}
-			if len(paths) == 0 {
-				return fmt.Errorf("no offer files to read")
-			}
-			sum, err := pricing.UpdateFromFiles(paths, to)
+			sum, err := pricing.UpdateFromFetched(fetched, dir)
 			if err != nil {
 				return err
 			}
-			return report.WriteYAML(streams.Out, struct {
-				Fetched pricing.FetchSummary `json:"fetched"`
-				pricing.UpdateSummary
-			}{fsum, sum})
+			return report.WriteYAML(streams.Out, sum)
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "directory of AWS Price List offer JSON files (searched recursively)")
 	cmd.Flags().BoolVar(&fetch, "fetch", false, "download the offer files from the AWS Price List bulk API (no credentials needed)")
-	cmd.Flags().StringVar(&offersURL, "offers-url", pricing.DefaultOffersURL, "with --fetch: the Price List endpoint")
-	cmd.Flags().StringSliceVar(&services, "services", pricing.OfferServices, "with --fetch: the service codes to fetch")
-	cmd.Flags().StringSliceVar(&regions, "regions", nil, "with --fetch: only these regions (default: every region each service lists)")
-	cmd.Flags().StringVar(&cacheDir, "cache", "", "with --fetch: directory for downloaded offer files (default: "+pricing.UserOfferCache()+")")
-	cmd.Flags().DurationVar(&requestTimeout, "request-timeout", 2*time.Minute, "with --fetch: the longest wait for an answer, or for more bytes of a download")
+	cmd.Flags().StringVar(&fo.BaseURL, "offers-url", pricing.DefaultOffersURL, "with --fetch: the Price List endpoint")
+	cmd.Flags().StringSliceVar(&fo.Services, "services", pricing.OfferServices, "with --fetch: the service codes to fetch")
+	cmd.Flags().StringSliceVar(&fo.Regions, "regions", nil, "with --fetch: only these regions (default: every region each service lists)")
+	cmd.Flags().StringVar(&fo.CacheDir, "cache", "", "with --fetch: directory for downloaded offer files (default: "+pricing.UserOfferCache()+")")
+	cmd.Flags().DurationVar(&fo.RequestTimeout, "request-timeout", 2*time.Minute, "with --fetch: the longest wait for an answer, or for more bytes of a download")
 	cmd.Flags().IntVar(&retries, "retries", 4, "with --fetch: retries of a request that failed with a 5xx, a network error, a timeout or a truncated body")
 	cmd.Flags().StringVar(&to, "to", "", "directory to write the catalog CSVs to (default: "+pricing.UserDir()+", which refit then uses instead of the embedded catalog)")
 	return cmd

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/pricing"
@@ -13,7 +11,6 @@ func newPricesCoverageCommand(streams IO) *cobra.Command {
 	var (
 		pricesDir string
 		regions   []string
-		format    func() (report.Format, error)
 	)
 	cmd := &cobra.Command{
 		Use:   "coverage",
@@ -25,28 +22,19 @@ docs/pricing.md); refit prices update --fetch brings the real price.`,
 		Example: `  refit prices coverage                          # every commercial region, as a Markdown table
   refit prices coverage --region us-east-2 -o json   # what is missing there, and where it is estimated from`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := format()
-			if err != nil {
-				return err
-			}
-			cat, _, err := pricing.Open(pricesDir)
-			if err != nil {
-				return err
-			}
-			if len(regions) == 0 {
-				regions = cat.CommercialRegions()
-			}
-			for _, r := range regions {
-				if err := cat.CheckRegion(r); err != nil {
-					return fmt.Errorf("--region: %w", err)
-				}
-			}
-			return report.WriteCoverage(streams.Out, cat, regions, f)
-		},
 	}
+	out := outputFlag(cmd, report.Markdown, report.Markdown, report.JSON, report.YAML)
+	cmd.RunE = out.run(func(_ *cobra.Command, _ []string, f report.Format) error {
+		cat, err := pricing.OpenChecked(pricesDir, regions...)
+		if err != nil {
+			return err
+		}
+		if len(regions) == 0 {
+			regions = cat.CommercialRegions()
+		}
+		return report.WriteCoverage(streams.Out, cat, regions, f)
+	})
 	cmd.Flags().StringVar(&pricesDir, "prices", "", "directory of price CSVs to use instead of the embedded catalog")
 	cmd.Flags().StringSliceVar(&regions, "region", nil, "only these regions (default: every commercial region)")
-	format = outputFlag(cmd, report.Markdown, report.Markdown, report.JSON, report.YAML)
 	return cmd
 }

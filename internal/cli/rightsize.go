@@ -92,7 +92,7 @@ func newRightsizeCommand(streams IO) *cobra.Command {
 	var (
 		rf                   rightsizeFlags
 		flags                estimateFlags
-		format               func() (report.Format, error)
+		format               *output
 		url                  string
 		fix, inPlace, dryRun bool
 		noBackup             bool
@@ -125,7 +125,7 @@ default, --dry-run lists the files, --in-place rewrites them (with a .bak),
   # Two weeks of usage, limits at twice the requests, written back
   refit rightsize --prometheus http://localhost:9090 --window 14d --limits ratio:2 --fix --in-place k8s/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := format()
+			f, err := format.format()
 			if err != nil {
 				return err
 			}
@@ -158,11 +158,11 @@ default, --dry-run lists the files, --in-place rewrites them (with a .bak),
 				return err
 			}
 			if m != nil && !noPlan {
-				cat, copt, err := flags.setup()
+				cat, copt, err := flags.Open()
 				if err != nil {
 					return err
 				}
-				e, err := source.LoadPaths(args, false, nil, flags.input.overlay)
+				e, err := source.LoadPaths(args, false, nil, flags.overlay)
 				if err != nil {
 					return err
 				}

@@ -9,10 +9,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/netlimit"
@@ -70,25 +70,12 @@ func runAs(name string, args []string, streams IO) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintf(streams.ErrOut, "Error: %s\n", message(err))
+	fmt.Fprintf(streams.ErrOut, "Error: %s\n", netlimit.Message(err))
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
 	}
 	return ExitUsage
-}
-
-// message is err's text, without the AWS SDK's "operation error S3:
-// ListObjectsV2, " before a *netlimit.NoAnswerError, which names the
-// operation itself.
-func message(err error) string {
-	s := err.Error()
-	var oe *smithy.OperationError
-	var na *netlimit.NoAnswerError
-	if errors.As(err, &oe) && errors.As(oe.Err, &na) {
-		s = strings.Replace(s, fmt.Sprintf("operation error %s: %s, ", oe.ServiceID, oe.OperationName), "", 1)
-	}
-	return s
 }
 
 // NewRootCommand builds the command tree.
@@ -127,29 +114,61 @@ Exit codes: 0 ok, 1 a threshold you set was crossed, 2 bad usage or input.`,
 	return root
 }
 
-// outputFlag registers -o and returns a getter that validates it.
-func outputFlag(cmd *cobra.Command, def report.Format, allowed ...report.Format) func() (report.Format, error) {
-	var s string
-	names := ""
+// output is a command's -o flag.
+type output struct {
+	s     string
+	parse func(string) (report.Format, error)
+}
+
+// outputFlag registers -o, taking the allowed formats.
+func outputFlag(cmd *cobra.Command, def report.Format, allowed ...report.Format) *output {
+	names := make([]string, len(allowed))
 	for i, f := range allowed {
-		if i > 0 {
-			names += "|"
-		}
-		names += string(f)
+		names[i] = string(f)
 	}
-	cmd.Flags().StringVarP(&s, "output", "o", string(def), "output format: "+names)
-	return func() (report.Format, error) {
+	o := &output{parse: func(s string) (report.Format, error) {
 		f, err := report.ParseFormat(s)
 		if err != nil {
 			return "", err
 		}
-		for _, a := range allowed {
-			if a == f {
-				return f, nil
-			}
+		if !slices.Contains(allowed, f) {
+			return "", fmt.Errorf("output format %q is not available here (want %s)", s, strings.Join(names, "|"))
 		}
-		return "", fmt.Errorf("output format %q is not available here (want %s)", s, names)
+		return f, nil
+	}}
+	cmd.Flags().StringVarP(&o.s, "output", "o", string(def), "output format: "+strings.Join(names, "|"))
+	return o
+}
+
+// parsedOutput registers -o with a parser of its own (bill's csv,
+// migrate check's sarif).
+func parsedOutput(cmd *cobra.Command, names string, parse func(string) (report.Format, error)) *output {
+	o := &output{parse: parse}
+	cmd.Flags().StringVarP(&o.s, "output", "o", "table", "output format: "+names)
+	return o
+}
+
+func (o *output) format() (report.Format, error) { return o.parse(o.s) }
+
+// run is a command's RunE that checks -o first: the step every command
+// with an output format starts with.
+func (o *output) run(fn func(cmd *cobra.Command, args []string, f report.Format) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		f, err := o.format()
+		if err != nil {
+			return err
+		}
+		return fn(cmd, args, f)
 	}
+}
+
+// threshold makes what a check found crossed (a message, "" for nothing)
+// exit code 1; err is returned as it is.
+func threshold(crossed string, err error) error {
+	if err != nil || crossed == "" {
+		return err
+	}
+	return &exitError{code: ExitFindings, err: errors.New(crossed)}
 }
 
 // netContext returns the command's context with the --timeout deadline, for
@@ -163,17 +182,9 @@ func netContext(cmd *cobra.Command) (context.Context, context.CancelFunc) {
 	return netlimit.WithDeadline(ctx, d)
 }
 
-// kubeTimeout is the whole-load bound for the kube readers: their own
-// default unless --timeout is given, none for --timeout 0 (the readers
-// take a negative timeout as none).
+// kubeTimeout is the whole-load bound for the kube readers (see
+// netlimit.KubeTimeout).
 func kubeTimeout(cmd *cobra.Command) time.Duration {
-	f := cmd.Flags().Lookup("timeout")
-	if f == nil || !f.Changed {
-		return 0
-	}
 	d, _ := cmd.Flags().GetDuration("timeout")
-	if d == 0 {
-		return -1
-	}
-	return d
+	return netlimit.KubeTimeout(cmd.Flags().Changed("timeout"), d)
 }

@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 
 	"github.com/refit-dev/refit/internal/plan/eksctlcfg"
@@ -36,4 +38,31 @@ func eksNames(r *Result) []string {
 		}
 	}
 	return out
+}
+
+// AddAssumptions adds the assumptions not listed yet (the estate's).
+func (r *Result) AddAssumptions(as []string) {
+	for _, a := range as {
+		if !slices.Contains(r.Assumptions, a) {
+			r.Assumptions = append(r.Assumptions, a)
+		}
+	}
+}
+
+// WriteEksctl writes the eksctl ClusterConfig of scenario name (see
+// EksctlConfig) to path, or to out when path is "-"; a file written is
+// said on log.
+func (r *Result) WriteEksctl(path, name string, out, log io.Writer) error {
+	s, cfg, err := r.EksctlConfig(name)
+	if err != nil {
+		return err
+	}
+	if path == "-" {
+		return eksctlcfg.Write(out, cfg)
+	}
+	if err := eksctlcfg.WriteFile(path, cfg); err != nil {
+		return err
+	}
+	fmt.Fprintf(log, "wrote eksctl config for scenario %s to %s (create it with: eksctl create cluster -f %s)\n", s.Name, path, path)
+	return nil
 }

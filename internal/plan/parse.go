@@ -55,3 +55,23 @@ func ParseDefaultRequests(s string) (int64, int64, error) {
 	}
 	return cpu, mem, nil
 }
+
+// ParseFlags sets the options given as text on the command line:
+// --headroom, --families, --arch and --default-requests (families, arch
+// already split at commas).
+func (o *Options) ParseFlags(headroom string, families, arch []string, defaults string) error {
+	var err error
+	if o.Headroom, err = ParseHeadroom(headroom); err != nil {
+		return fmt.Errorf("--headroom %q: %w", headroom, err)
+	}
+	o.Families, o.Arch = families, arch
+	for _, a := range o.Arch {
+		if a != "amd64" && a != "arm64" {
+			return fmt.Errorf("--arch %q: want amd64, arm64 or both", a)
+		}
+	}
+	if o.DefaultMilliCPU, o.DefaultMemory, err = ParseDefaultRequests(defaults); err != nil {
+		return fmt.Errorf("--default-requests %q: %w", defaults, err)
+	}
+	return nil
+}

@@ -27,8 +27,13 @@ type Bar struct {
 	unit     string // what rows count ("rows", "files")
 }
 
-// IsTerminal reports whether f is a character device (a terminal).
-func IsTerminal(f *os.File) bool {
+// IsTerminal reports whether w is a file that is a character device (a
+// terminal).
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }

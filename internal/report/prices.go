@@ -45,6 +45,26 @@ func toPriceViews(ps []pricing.Price) []priceView {
 	return out
 }
 
+// WritePriceShow writes what `refit prices show NAME` names: an instance
+// type (a name with a dot and no slash), or a service's prices, or one
+// item's (SERVICE/ITEM), in region.
+func WritePriceShow(w io.Writer, cat *pricing.Catalog, name, region string, f Format) error {
+	if strings.Contains(name, ".") && !strings.Contains(name, "/") {
+		return WriteInstance(w, cat, name, region, f)
+	}
+	service, item, _ := strings.Cut(name, "/")
+	ps := cat.ServicePricesEstimated(service, item, region)
+	if len(ps) == 0 {
+		if item != "" {
+			if _, err := cat.Service(service, item, region); err != nil {
+				return err
+			}
+		}
+		return fmt.Errorf("no prices for %q in %s; services: %s (or an instance type such as t3.small)", name, region, strings.Join(cat.Services(), ", "))
+	}
+	return WritePrices(w, ps, f)
+}
+
 // WriteInstance writes the facts and prices of instance type name in
 // region (`refit prices show TYPE`).
 func WriteInstance(w io.Writer, cat *pricing.Catalog, name, region string, f Format) error {

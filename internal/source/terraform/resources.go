@@ -105,6 +105,15 @@ func (t *translator) values(r *resource, v any) error {
 	return nil
 }
 
+// with decodes the values of r (see values) and hands them to add.
+func with[T any](t *translator, r *resource, add func(*resource, *T) error) error {
+	var v T
+	if err := t.values(r, &v); err != nil {
+		return err
+	}
+	return add(r, &v)
+}
+
 // index reads what other resources need: launch templates, clusters and
 // Elastic IP allocations.
 func (t *translator) index() error {
@@ -154,29 +163,29 @@ func (t *translator) index() error {
 func (t *translator) add(r *resource) error {
 	switch r.Type {
 	case "aws_instance", "aws_spot_instance_request":
-		return t.instance(r)
+		return with(t, r, t.instance)
 	case "aws_ebs_volume":
-		return t.ebsVolume(r)
+		return with(t, r, t.ebsVolume)
 	case "aws_nat_gateway":
-		return t.natGateway(r)
+		return with(t, r, t.natGateway)
 	case "aws_eip":
-		return t.eip(r)
+		return with(t, r, t.eip)
 	case "aws_lb", "aws_alb", "aws_elb":
-		return t.loadBalancer(r)
+		return with(t, r, t.loadBalancer)
 	case "aws_eks_cluster":
-		return t.eksCluster(r)
+		return with(t, r, t.eksCluster)
 	case "aws_eks_node_group":
-		return t.eksNodeGroup(r)
+		return with(t, r, t.eksNodeGroup)
 	case "aws_eks_fargate_profile":
-		return t.fargateProfile(r)
+		return with(t, r, t.fargateProfile)
 	case "aws_autoscaling_group":
-		return t.autoscalingGroup(r)
+		return with(t, r, t.autoscalingGroup)
 	case "aws_db_instance":
-		return t.dbInstance(r)
+		return with(t, r, t.dbInstance)
 	case "aws_route53_zone":
-		return t.hostedZone(r)
+		return with(t, r, t.hostedZone)
 	case "aws_cloudwatch_metric_alarm":
-		return t.metricAlarm(r)
+		return with(t, r, t.metricAlarm)
 	}
 	return nil
 }
@@ -206,6 +215,12 @@ func (d blockDevice) volume(def estate.Volume) estate.Volume {
 		v.ThroughputMiBps = d.Throughput
 	}
 	return v
+}
+
+// ltSpec names a launch template, by id or name.
+type ltSpec struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 type marketOptions struct {
@@ -304,23 +319,19 @@ func nameOr(r *resource, names ...string) string {
 // prefixName names a resource by its name prefix: "spot-" -> "spot".
 func prefixName(prefix string) string { return strings.TrimRight(prefix, "-_") }
 
-func (t *translator) instance(r *resource) error {
-	var v struct {
-		InstanceType          string            `json:"instance_type"`
-		AvailabilityZone      string            `json:"availability_zone"`
-		AssociatePublicIP     bool              `json:"associate_public_ip_address"`
-		InstanceMarketOptions []marketOptions   `json:"instance_market_options"`
-		RootBlockDevice       []blockDevice     `json:"root_block_device"`
-		EBSBlockDevice        []blockDevice     `json:"ebs_block_device"`
-		Tags                  map[string]string `json:"tags"`
-		LaunchTemplate        []struct {
-			ID   string `json:"id"`
-			Name string `json:"name"`
-		} `json:"launch_template"`
-	}
-	if err := t.values(r, &v); err != nil {
-		return err
-	}
+// instanceValues are the planned values instance reads.
+type instanceValues struct {
+	InstanceType          string            `json:"instance_type"`
+	AvailabilityZone      string            `json:"availability_zone"`
+	AssociatePublicIP     bool              `json:"associate_public_ip_address"`
+	InstanceMarketOptions []marketOptions   `json:"instance_market_options"`
+	RootBlockDevice       []blockDevice     `json:"root_block_device"`
+	EBSBlockDevice        []blockDevice     `json:"ebs_block_device"`
+	Tags                  map[string]string `json:"tags"`
+	LaunchTemplate        []ltSpec          `json:"launch_template"`
+}
+
+func (t *translator) instance(r *resource, v *instanceValues) error {
 	origin := r.origin(t.p.file)
 	g := estate.NodeGroup{
 		Name:     nameOr(r, v.Tags["Name"]),
@@ -374,17 +385,16 @@ func (t *translator) instance(r *resource) error {
 	return nil
 }
 
-func (t *translator) ebsVolume(r *resource) error {
-	var v struct {
-		Type       string            `json:"type"`
-		Size       float64           `json:"size"`
-		IOPS       int               `json:"iops"`
-		Throughput int               `json:"throughput"`
-		Tags       map[string]string `json:"tags"`
-	}
-	if err := t.values(r, &v); err != nil {
-		return err
-	}
+// ebsVolumeValues are the planned values ebsVolume reads.
+type ebsVolumeValues struct {
+	Type       string            `json:"type"`
+	Size       float64           `json:"size"`
+	IOPS       int               `json:"iops"`
+	Throughput int               `json:"throughput"`
+	Tags       map[string]string `json:"tags"`
+}
+
+func (t *translator) ebsVolume(r *resource, v *ebsVolumeValues) error {
 	vol := estate.Volume{
 		Name:            nameOr(r, v.Tags["Name"]),
 		Type:            v.Type,
@@ -401,17 +411,26 @@ func (t *translator) ebsVolume(r *resource) error {
 	return nil
 }
 
-func (t *translator) natGateway(r *resource) error {
-	var v struct {
-		Tags map[string]string `json:"tags"`
-	}
-	if err := t.values(r, &v); err != nil {
-		return err
-	}
+// natGatewayValues are the planned values natGateway reads.
+type natGatewayValues struct {
+	Tags map[string]string `json:"tags"`
+}
+
+func (t *translator) natGateway(r *resource, v *natGatewayValues) error {
 	// A public NAT gateway's Elastic IP is its own aws_eip resource (listed
 	// as a PublicIP); a private one (connectivity_type "private") has none.
 	t.e.NATGateways = append(t.e.NATGateways, estate.NATGateway{Name: nameOr(r, v.Tags["Name"]), Origin: r.origin(t.p.file)})
 	return nil
+}
+
+// eipValues are the planned values eip reads.
+type eipValues struct {
+	ID                     string            `json:"id"`
+	AllocationID           string            `json:"allocation_id"`
+	Instance               string            `json:"instance"`
+	NetworkInterface       string            `json:"network_interface"`
+	AssociateWithPrivateIP string            `json:"associate_with_private_ip"`
+	Tags                   map[string]string `json:"tags"`
 }
 
 // eip adds an Elastic IP. It is attached when it names an instance or
@@ -420,18 +439,7 @@ func (t *translator) natGateway(r *resource) error {
 // referencing it through allocation_id, or a module call it is passed to.
 // Values set from other resources are unknown in planned_values, so the
 // configuration's expressions are checked as well.
-func (t *translator) eip(r *resource) error {
-	var v struct {
-		ID                     string            `json:"id"`
-		AllocationID           string            `json:"allocation_id"`
-		Instance               string            `json:"instance"`
-		NetworkInterface       string            `json:"network_interface"`
-		AssociateWithPrivateIP string            `json:"associate_with_private_ip"`
-		Tags                   map[string]string `json:"tags"`
-	}
-	if err := t.values(r, &v); err != nil {
-		return err
-	}
+func (t *translator) eip(r *resource, v *eipValues) error {
 	key := configKey(r.Address)
 	attrs := t.refs.attrs[key]
 	attached := v.Instance != "" || v.NetworkInterface != "" || v.AssociateWithPrivateIP != "" ||
@@ -442,16 +450,15 @@ func (t *translator) eip(r *resource) error {
 	return nil
 }
 
-func (t *translator) loadBalancer(r *resource) error {
-	var v struct {
-		Name             string `json:"name"`
-		NamePrefix       string `json:"name_prefix"`
-		Internal         bool   `json:"internal"`
-		LoadBalancerType string `json:"load_balancer_type"`
-	}
-	if err := t.values(r, &v); err != nil {
-		return err
-	}
+// loadBalancerValues are the planned values loadBalancer reads.
+type loadBalancerValues struct {
+	Name             string `json:"name"`
+	NamePrefix       string `json:"name_prefix"`
+	Internal         bool   `json:"internal"`
+	LoadBalancerType string `json:"load_balancer_type"`
+}
+
+func (t *translator) loadBalancer(r *resource, v *loadBalancerValues) error {
 	lb := estate.LoadBalancer{Name: nameOr(r, v.Name, prefixName(v.NamePrefix)), Internal: v.Internal, Origin: r.origin(t.p.file)}
 	switch {
 	case r.Type == "aws_elb":
@@ -470,14 +477,13 @@ func (t *translator) loadBalancer(r *resource) error {
 	return nil
 }
 
-func (t *translator) eksCluster(r *resource) error {
-	var v struct {
-		Name    string `json:"name"`
-		Version string `json:"version"` // unknown when unset: EKS picks its default version
-	}
-	if err := t.values(r, &v); err != nil {
-		return err
-	}
+// eksClusterValues are the planned values eksCluster reads.
+type eksClusterValues struct {
+	Name    string `json:"name"`
+	Version string `json:"version"` // unknown when unset: EKS picks its default version
+}
+
+func (t *translator) eksCluster(r *resource, v *eksClusterValues) error {
 	t.e.Clusters = append(t.e.Clusters, estate.Cluster{
 		Name:              nameOr(r, v.Name),
 		ControlPlane:      estate.ControlPlaneEKS,
@@ -497,34 +503,30 @@ func (t *translator) clusterName(name string) string {
 	return name
 }
 
-func (t *translator) eksNodeGroup(r *resource) error {
-	var v struct {
-		ClusterName         string            `json:"cluster_name"`
-		NodeGroupName       string            `json:"node_group_name"`
-		NodeGroupNamePrefix string            `json:"node_group_name_prefix"`
-		AMIType             string            `json:"ami_type"`
-		CapacityType        string            `json:"capacity_type"`
-		DiskSize            float64           `json:"disk_size"`
-		InstanceTypes       []string          `json:"instance_types"`
-		Labels              map[string]string `json:"labels"`
-		ScalingConfig       []struct {
-			DesiredSize *int `json:"desired_size"`
-			MinSize     int  `json:"min_size"`
-			MaxSize     int  `json:"max_size"`
-		} `json:"scaling_config"`
-		Taint []struct {
-			Key    string `json:"key"`
-			Value  string `json:"value"`
-			Effect string `json:"effect"`
-		} `json:"taint"`
-		LaunchTemplate []struct {
-			ID   string `json:"id"`
-			Name string `json:"name"`
-		} `json:"launch_template"`
-	}
-	if err := t.values(r, &v); err != nil {
-		return err
-	}
+// eksNodeGroupValues are the planned values eksNodeGroup reads.
+type eksNodeGroupValues struct {
+	ClusterName         string            `json:"cluster_name"`
+	NodeGroupName       string            `json:"node_group_name"`
+	NodeGroupNamePrefix string            `json:"node_group_name_prefix"`
+	AMIType             string            `json:"ami_type"`
+	CapacityType        string            `json:"capacity_type"`
+	DiskSize            float64           `json:"disk_size"`
+	InstanceTypes       []string          `json:"instance_types"`
+	Labels              map[string]string `json:"labels"`
+	ScalingConfig       []struct {
+		DesiredSize *int `json:"desired_size"`
+		MinSize     int  `json:"min_size"`
+		MaxSize     int  `json:"max_size"`
+	} `json:"scaling_config"`
+	Taint []struct {
+		Key    string `json:"key"`
+		Value  string `json:"value"`
+		Effect string `json:"effect"`
+	} `json:"taint"`
+	LaunchTemplate []ltSpec `json:"launch_template"`
+}
+
+func (t *translator) eksNodeGroup(r *resource, v *eksNodeGroupValues) error {
 	origin := r.origin(t.p.file)
 	g := estate.NodeGroup{
 		Name:     nameOr(r, v.NodeGroupName, prefixName(v.NodeGroupNamePrefix)),
@@ -593,18 +595,17 @@ func taint(key, value, effect string) string {
 	return key + ":" + effect
 }
 
-func (t *translator) fargateProfile(r *resource) error {
-	var v struct {
-		ClusterName        string `json:"cluster_name"`
-		FargateProfileName string `json:"fargate_profile_name"`
-		Selector           []struct {
-			Namespace string            `json:"namespace"`
-			Labels    map[string]string `json:"labels"`
-		} `json:"selector"`
-	}
-	if err := t.values(r, &v); err != nil {
-		return err
-	}
+// fargateProfileValues are the planned values fargateProfile reads.
+type fargateProfileValues struct {
+	ClusterName        string `json:"cluster_name"`
+	FargateProfileName string `json:"fargate_profile_name"`
+	Selector           []struct {
+		Namespace string            `json:"namespace"`
+		Labels    map[string]string `json:"labels"`
+	} `json:"selector"`
+}
+
+func (t *translator) fargateProfile(r *resource, v *fargateProfileValues) error {
 	p := estate.FargateProfile{
 		Name:      nameOr(r, v.FargateProfileName),
 		Cluster:   t.clusterName(v.ClusterName),
@@ -618,47 +619,42 @@ func (t *translator) fargateProfile(r *resource) error {
 	return nil
 }
 
+// autoscalingGroupValues are the planned values autoscalingGroup reads.
+type autoscalingGroupValues struct {
+	Name            string   `json:"name"`
+	NamePrefix      string   `json:"name_prefix"`
+	DesiredCapacity *int     `json:"desired_capacity"`
+	MinSize         int      `json:"min_size"`
+	MaxSize         int      `json:"max_size"`
+	Zones           []string `json:"availability_zones"`
+	LaunchTemplate  []ltSpec `json:"launch_template"`
+	Mixed           []struct {
+		Distribution []struct {
+			OnDemandBase    *int `json:"on_demand_base_capacity"`
+			OnDemandPercent *int `json:"on_demand_percentage_above_base_capacity"`
+		} `json:"instances_distribution"`
+		LaunchTemplate []struct {
+			Spec []struct {
+				ID   string `json:"launch_template_id"`
+				Name string `json:"launch_template_name"`
+			} `json:"launch_template_specification"`
+			Override []struct {
+				InstanceType string `json:"instance_type"`
+			} `json:"override"`
+		} `json:"launch_template"`
+	} `json:"mixed_instances_policy"`
+	Tag []struct {
+		Key   string `json:"key"`
+		Value string `json:"value"`
+	} `json:"tag"`
+}
+
 // autoscalingGroup adds an Auto Scaling group whose instance type is known:
 // from mixed_instances_policy overrides, or from a launch template planned
 // alongside. Groups whose instance type cannot be known from the plan are
 // skipped. A group tagged kubernetes.io/cluster/NAME is a node group of
 // that cluster (self-managed nodes).
-func (t *translator) autoscalingGroup(r *resource) error {
-	type ltSpec struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
-	}
-	var v struct {
-		Name            string   `json:"name"`
-		NamePrefix      string   `json:"name_prefix"`
-		DesiredCapacity *int     `json:"desired_capacity"`
-		MinSize         int      `json:"min_size"`
-		MaxSize         int      `json:"max_size"`
-		Zones           []string `json:"availability_zones"`
-		LaunchTemplate  []ltSpec `json:"launch_template"`
-		Mixed           []struct {
-			Distribution []struct {
-				OnDemandBase    *int `json:"on_demand_base_capacity"`
-				OnDemandPercent *int `json:"on_demand_percentage_above_base_capacity"`
-			} `json:"instances_distribution"`
-			LaunchTemplate []struct {
-				Spec []struct {
-					ID   string `json:"launch_template_id"`
-					Name string `json:"launch_template_name"`
-				} `json:"launch_template_specification"`
-				Override []struct {
-					InstanceType string `json:"instance_type"`
-				} `json:"override"`
-			} `json:"launch_template"`
-		} `json:"mixed_instances_policy"`
-		Tag []struct {
-			Key   string `json:"key"`
-			Value string `json:"value"`
-		} `json:"tag"`
-	}
-	if err := t.values(r, &v); err != nil {
-		return err
-	}
+func (t *translator) autoscalingGroup(r *resource, v *autoscalingGroupValues) error {
 	origin := r.origin(t.p.file)
 	g := estate.NodeGroup{
 		Name:     nameOr(r, v.Name, prefixName(v.NamePrefix)),
@@ -728,20 +724,19 @@ func (t *translator) autoscalingGroup(r *resource) error {
 	return nil
 }
 
-func (t *translator) dbInstance(r *resource) error {
-	var v struct {
-		Identifier       string  `json:"identifier"`
-		IdentifierPrefix string  `json:"identifier_prefix"`
-		Engine           string  `json:"engine"`
-		InstanceClass    string  `json:"instance_class"`
-		MultiAZ          bool    `json:"multi_az"`
-		AllocatedStorage float64 `json:"allocated_storage"`
-		StorageType      string  `json:"storage_type"`
-		IOPS             int     `json:"iops"`
-	}
-	if err := t.values(r, &v); err != nil {
-		return err
-	}
+// dbInstanceValues are the planned values dbInstance reads.
+type dbInstanceValues struct {
+	Identifier       string  `json:"identifier"`
+	IdentifierPrefix string  `json:"identifier_prefix"`
+	Engine           string  `json:"engine"`
+	InstanceClass    string  `json:"instance_class"`
+	MultiAZ          bool    `json:"multi_az"`
+	AllocatedStorage float64 `json:"allocated_storage"`
+	StorageType      string  `json:"storage_type"`
+	IOPS             int     `json:"iops"`
+}
+
+func (t *translator) dbInstance(r *resource, v *dbInstanceValues) error {
 	db := estate.Database{
 		Name:          nameOr(r, v.Identifier, prefixName(v.IdentifierPrefix)),
 		Engine:        v.Engine,
@@ -761,35 +756,32 @@ func (t *translator) dbInstance(r *resource) error {
 	return nil
 }
 
-func (t *translator) hostedZone(r *resource) error {
-	var v struct {
-		Name string `json:"name"`
-	}
-	if err := t.values(r, &v); err != nil {
-		return err
-	}
+// hostedZoneValues are the planned values hostedZone reads.
+type hostedZoneValues struct {
+	Name string `json:"name"`
+}
+
+func (t *translator) hostedZone(r *resource, v *hostedZoneValues) error {
 	t.e.HostedZones = append(t.e.HostedZones, estate.HostedZone{Name: nameOr(r, v.Name), Origin: r.origin(t.p.file)})
 	return nil
+}
+
+// metricAlarmValues are the planned values metricAlarm reads.
+type metricAlarmValues struct {
+	AlarmName   string  `json:"alarm_name"`
+	Period      float64 `json:"period"`
+	MetricQuery []struct {
+		Metric []struct {
+			Period float64 `json:"period"`
+		} `json:"metric"`
+	} `json:"metric_query"`
 }
 
 // metricAlarm reads a CloudWatch metric alarm. A metric math alarm
 // (metric_query blocks) watches each metric its queries name; expressions
 // are free. It is high resolution when a period is under 60 seconds (10 or
 // 30: CloudWatch's high-resolution periods).
-func (t *translator) metricAlarm(r *resource) error {
-	type metric struct {
-		Period float64 `json:"period"`
-	}
-	var v struct {
-		AlarmName   string  `json:"alarm_name"`
-		Period      float64 `json:"period"`
-		MetricQuery []struct {
-			Metric []metric `json:"metric"`
-		} `json:"metric_query"`
-	}
-	if err := t.values(r, &v); err != nil {
-		return err
-	}
+func (t *translator) metricAlarm(r *resource, v *metricAlarmValues) error {
 	highRes := func(period float64) bool { return period > 0 && period < 60 }
 	a := estate.Alarm{Name: nameOr(r, v.AlarmName), HighResolution: highRes(v.Period), Origin: r.origin(t.p.file)}
 	for _, q := range v.MetricQuery {

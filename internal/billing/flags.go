@@ -1,0 +1,125 @@
+package billing
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/refit-dev/refit/internal/billing/athena"
+	"github.com/refit-dev/refit/internal/billing/local"
+	"github.com/refit-dev/refit/internal/billing/objstore"
+	"github.com/refit-dev/refit/internal/billing/query"
+	"github.com/refit-dev/refit/internal/progress"
+)
+
+// Flags are the bill commands' settings as given on the command line; the
+// errors they return name the flags.
+type Flags struct {
+	Cost, From, To                string
+	Engine                        string
+	EndpointURL, Region, Profile  string
+	Strict, Example               bool
+	Workers                       int
+	AthenaDatabase, AthenaTable   string
+	AthenaWorkgroup, AthenaOutput string
+	AthenaCatalog, AthenaFormat   string
+	AthenaPartitions              string
+}
+
+// ParsePeriod parses --cost, --from and --to.
+func ParsePeriod(costKind, from, to string) (Period, error) {
+	p := Period{Cost: query.CostKind(costKind)}
+	switch p.Cost {
+	case query.Unblended, query.Net, query.Amortized:
+	default:
+		return p, fmt.Errorf("--cost %q: want unblended, net or amortized", costKind)
+	}
+	var err error
+	for _, d := range []struct {
+		flag, s string
+		t       *time.Time
+	}{{"from", from, &p.From}, {"to", to, &p.To}} {
+		if d.s == "" {
+			continue
+		}
+		if *d.t, err = time.Parse(time.DateOnly, d.s); err != nil {
+			return p, fmt.Errorf("--%s %q: want YYYY-MM-DD", d.flag, d.s)
+		}
+	}
+	return p, nil
+}
+
+// Period parses the flags' period.
+func (f *Flags) Period() (Period, error) { return ParsePeriod(f.Cost, f.From, f.To) }
+
+// Config turns the engine flags into a Config over paths; warnings, notes
+// and the progress of a long local read go to errOut.
+func (f *Flags) Config(paths []string, errOut io.Writer) (Config, error) {
+	cfg := Config{Engine: EngineKind(f.Engine)}
+	if f.Engine == "athena" {
+		if f.AthenaTable == "" {
+			return cfg, fmt.Errorf("--engine athena needs --athena-table (and usually --athena-database, --athena-output)")
+		}
+		format, err := athena.ParseFormat(f.AthenaFormat)
+		if err != nil {
+			return cfg, fmt.Errorf("--athena-format: %w", err)
+		}
+		parts, err := athena.ParsePartitionScheme(f.AthenaPartitions)
+		if err != nil {
+			return cfg, fmt.Errorf("--athena-partitions: %w", err)
+		}
+		cfg.AthenaClient = athena.ClientOptions{Region: f.Region, Profile: f.Profile, EndpointURL: f.EndpointURL}
+		cfg.Athena = athena.Options{Database: f.AthenaDatabase, Table: f.AthenaTable, Workgroup: f.AthenaWorkgroup, OutputLocation: f.AthenaOutput,
+			Catalog: f.AthenaCatalog, Format: format, Partitions: parts,
+			Warn: func(msg string) { fmt.Fprintf(errOut, "warning: %s\n", msg) }}
+		return cfg, nil
+	}
+	if f.Engine != "local" {
+		return cfg, fmt.Errorf("--engine %q: want local or athena", f.Engine)
+	}
+	if f.Workers < 0 {
+		return cfg, fmt.Errorf("--workers %d: want 0 (one per CPU) to %d", f.Workers, local.MaxWorkers)
+	}
+	if f.Workers > local.MaxWorkers {
+		fmt.Fprintf(errOut, "note: --workers %d capped at %d\n", f.Workers, local.MaxWorkers)
+		f.Workers = local.MaxWorkers
+	}
+	cfg.Paths, cfg.Example, cfg.Strict, cfg.Workers = paths, f.Example, f.Strict, f.Workers
+	cfg.S3 = objstore.S3Options{EndpointURL: f.EndpointURL, Region: f.Region, Profile: f.Profile}
+	cfg.NewProgress = func(total int64) Progress {
+		return progress.New(errOut, progress.IsTerminal(errOut) && total > 64<<20, total, 200*time.Millisecond)
+	}
+	return cfg, nil
+}
+
+// Network reports whether the bill is read over the network (Athena or an
+// s3:// path).
+func (f *Flags) Network(paths []string) bool {
+	if f.Engine == "athena" {
+		return true
+	}
+	for _, a := range paths {
+		if strings.HasPrefix(a, "s3://") {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseDimension parses --by of refit bill daily: component (or empty),
+// service, usage-type, resource, account, region or tag:KEY.
+func ParseDimension(by string) (query.Dimension, error) {
+	switch by {
+	case "", "component":
+		return query.ByComponent, nil
+	case "service":
+		return query.ByService, nil
+	case "usage-type", "resource", "account", "region":
+		return query.Dimension(by), nil
+	}
+	if key, ok := strings.CutPrefix(by, "tag:"); ok && key != "" {
+		return query.TagDimension(key), nil
+	}
+	return "", fmt.Errorf("--by %q: want component, service, usage-type, resource, account, region or tag:KEY", by)
+}

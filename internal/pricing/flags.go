@@ -1,0 +1,90 @@
+package pricing
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// OpenChecked opens the catalog of dir (see Open) and checks that it
+// knows each of regions: an unknown one is a --region error.
+func OpenChecked(dir string, regions ...string) (*Catalog, error) {
+	cat, _, err := Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range regions {
+		if err := cat.CheckRegion(r); err != nil {
+			return nil, fmt.Errorf("--region: %w", err)
+		}
+	}
+	return cat, nil
+}
+
+// CheckFlags checks the options of refit prices update --fetch, as their
+// flags give them (Attempts is --retries plus one), and sets CacheDir to
+// the user's offer cache when it is empty.
+func (o *FetchOptions) CheckFlags() error {
+	for _, s := range o.Services {
+		if !slices.Contains(OfferServices, s) {
+			return fmt.Errorf("--services: refit reads no prices from %q; service codes: %s", s, strings.Join(OfferServices, ", "))
+		}
+	}
+	if o.RequestTimeout <= 0 {
+		return fmt.Errorf("--request-timeout must be positive")
+	}
+	if o.Attempts < 1 {
+		return fmt.Errorf("--retries must be 0 or more")
+	}
+	if o.CacheDir == "" {
+		if o.CacheDir = UserOfferCache(); o.CacheDir == "" {
+			return fmt.Errorf("no user cache directory: give --cache")
+		}
+	}
+	return nil
+}
+
+// FetchedUpdate reports refit prices update --fetch: what was fetched and
+// what the catalog became.
+type FetchedUpdate struct {
+	Fetched FetchSummary `json:"fetched"`
+	UpdateSummary
+}
+
+// UpdateFromFetched builds the catalog in outDir from the offer files
+// FetchOffers fetched (see UpdateFromFiles).
+func UpdateFromFetched(fetched FetchSummary, outDir string) (FetchedUpdate, error) {
+	paths := make([]string, len(fetched.Offers))
+	for i, o := range fetched.Offers {
+		paths[i] = o.Path
+	}
+	if len(paths) == 0 {
+		return FetchedUpdate{}, fmt.Errorf("no offer files to read")
+	}
+	sum, err := UpdateFromFiles(paths, outDir)
+	return FetchedUpdate{fetched, sum}, err
+}
+
+// CheckUpdateFlags checks refit prices update's --from and --fetch: one of
+// them, and the flags of --fetch (given says which were) only with it. It
+// returns the catalog directory: to, else the user's.
+func CheckUpdateFlags(from string, fetch bool, to string, given func(flag string) bool) (string, error) {
+	switch {
+	case from == "" && !fetch:
+		return "", fmt.Errorf("--from or --fetch is required: a directory of AWS Price List offer files, or download them")
+	case from != "" && fetch:
+		return "", fmt.Errorf("--from and --fetch cannot be used together")
+	case !fetch:
+		for _, f := range []string{"offers-url", "services", "regions", "cache", "request-timeout", "retries"} {
+			if given(f) {
+				return "", fmt.Errorf("--%s goes with --fetch", f)
+			}
+		}
+	}
+	if to == "" {
+		if to = UserDir(); to == "" {
+			return "", fmt.Errorf("no user config directory: give --to")
+		}
+	}
+	return to, nil
+}
