@@ -8,6 +8,7 @@ import (
 
 	"github.com/refit-dev/refit/internal/plan"
 	"github.com/refit-dev/refit/internal/report"
+	"github.com/refit-dev/refit/internal/rightsize"
 )
 
 func newPlanCommand(streams IO) *cobra.Command {
@@ -69,7 +70,9 @@ The recommended scenario is the cheapest that meets the constraints.
 			return err
 		}
 		if usageURL != "" {
-			if e, err = usageRequests(cmd, usageURL, args, e, streams); err != nil {
+			ctx, cancel := netContext(cmd)
+			defer cancel()
+			if e, err = rightsize.UsageRequests(ctx, usageURL, args, e, streams.ErrOut); err != nil {
 				return err
 			}
 		}

@@ -3,94 +3,27 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/refit-dev/refit/internal/estate"
 	"github.com/refit-dev/refit/internal/plan"
 	"github.com/refit-dev/refit/internal/report"
 	"github.com/refit-dev/refit/internal/rightsize"
 	"github.com/refit-dev/refit/internal/source"
-	"github.com/refit-dev/refit/internal/source/live"
 )
 
-// rightsizeFlags are the usage and policy flags, shared with
-// refit plan --usage-from-prometheus.
-type rightsizeFlags struct {
-	window, margin, limits string
-	percentile             float64
-	namespace              string
-	kubeconfig, context    string
-}
-
-func (f *rightsizeFlags) register(cmd *cobra.Command) {
+func registerRightsize(cmd *cobra.Command, s *rightsize.Settings) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.window, "window", "7d", "usage window: days (14d) or a duration (36h)")
-	fl.Float64Var(&f.percentile, "cpu-percentile", 95, "the CPU request covers this percentile of the 5-minute CPU rate")
-	fl.StringVar(&f.margin, "memory-margin", "15%", "the memory request is the peak working set plus this margin")
-	fl.StringVar(&f.limits, "limits", "keep", "limits: keep (raised only below the new request), none (removed), ratio:X (X times the requests)")
-	fl.StringVar(&f.namespace, "namespace", "", "read only this namespace's usage")
-}
-
-// run reads the usage and sizes m's containers (all containers seen when
-// m is nil).
-func (f *rightsizeFlags) run(cmd *cobra.Command, url string, m *rightsize.Manifests, streams IO) (*rightsize.Result, error) {
-	window, err := rightsize.ParseWindow(f.window)
-	if err != nil {
-		return nil, fmt.Errorf("--window %q: %w", f.window, err)
-	}
-	var pol rightsize.Policy
-	if f.percentile <= 0 || f.percentile > 100 {
-		return nil, fmt.Errorf("--cpu-percentile %g: want more than 0 and at most 100", f.percentile)
-	}
-	pol.CPUPercentile = f.percentile
-	if pol.MemoryMargin, err = rightsize.ParsePercent(f.margin); err != nil {
-		return nil, fmt.Errorf("--memory-margin %q: %w", f.margin, err)
-	}
-	if pol.Limits, err = rightsize.ParseLimits(f.limits); err != nil {
-		return nil, fmt.Errorf("--limits %q: %w", f.limits, err)
-	}
-	ctx, cancel := netContext(cmd)
-	defer cancel()
-	prom := &rightsize.Prometheus{URL: url}
-	owners := &rightsize.Owners{}
-	var ownerNote string
-	if f.kubeconfig != "" || f.context != "" {
-		_, cluster, err := live.Load(ctx, live.Options{Kube: true, Kubeconfig: f.kubeconfig, Context: f.context, KubeTimeout: kubeTimeout(cmd)}, streams.ErrOut)
-		if err != nil {
-			return nil, err
-		}
-		owners.Pods = map[string]rightsize.Owner{}
-		if cluster != nil {
-			for _, p := range cluster.Pods {
-				owners.Pods[p.Namespace+"/"+p.Name] = rightsize.Owner{Kind: p.OwnerKind, Name: p.OwnerName}
-			}
-		}
-		ownerNote = "owners read from the cluster's pods (pods gone since are named by their name's pattern)"
-	} else {
-		pods, err := rightsize.OwnersFromKubeStateMetrics(ctx, prom, time.Now(), window)
-		if err != nil {
-			return nil, err
-		}
-		if len(pods) > 0 {
-			owners.Pods = pods
-			ownerNote = "owners read from kube-state-metrics (kube_pod_owner, kube_replicaset_owner, kube_job_owner)"
-		}
-	}
-	res, err := rightsize.Run(ctx, prom, rightsize.UsageOptions{Window: window, Namespace: f.namespace, Owners: owners}, m, pol)
-	if err != nil {
-		return nil, err
-	}
-	if ownerNote != "" {
-		res.Assumptions = append([]string{ownerNote}, res.Assumptions...)
-	}
-	return res, nil
+	fl.StringVar(&s.Window, "window", "7d", "usage window: days (14d) or a duration (36h)")
+	fl.Float64Var(&s.Percentile, "cpu-percentile", 95, "the CPU request covers this percentile of the 5-minute CPU rate")
+	fl.StringVar(&s.Margin, "memory-margin", "15%", "the memory request is the peak working set plus this margin")
+	fl.StringVar(&s.Limits, "limits", "keep", "limits: keep (raised only below the new request), none (removed), ratio:X (X times the requests)")
+	fl.StringVar(&s.Namespace, "namespace", "", "read only this namespace's usage")
 }
 
 func newRightsizeCommand(streams IO) *cobra.Command {
 	var (
-		rf                   rightsizeFlags
+		rf                   rightsize.Settings
 		flags                estimateFlags
 		format               *output
 		url                  string
@@ -153,7 +86,10 @@ default, --dry-run lists the files, --in-place rewrites them (with a .bak),
 					return err
 				}
 			}
-			res, err := rf.run(cmd, url, m, streams)
+			ctx, cancel := netContext(cmd)
+			defer cancel()
+			rf.KubeTimeout = kubeTimeout(cmd)
+			res, err := rf.Run(ctx, url, m, streams.ErrOut)
 			if err != nil {
 				return err
 			}
@@ -192,16 +128,16 @@ default, --dry-run lists the files, --in-place rewrites them (with a .bak),
 					return nil
 				}
 			}
-			return report.WriteRightsize(streams.Out, rightsizeView(res, url), f)
+			return report.WriteRightsize(streams.Out, res.View(url), f)
 		},
 	}
 	format = outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
-	rf.register(cmd)
+	registerRightsize(cmd, &rf)
 	flags.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&url, "prometheus", "", "Prometheus' URL (http://prometheus:9090)")
-	fl.StringVar(&rf.kubeconfig, "kubeconfig", "", "read the pods' owners from the cluster through this kubeconfig")
-	fl.StringVar(&rf.context, "context", "", "the kubeconfig context to read")
+	fl.StringVar(&rf.Kubeconfig, "kubeconfig", "", "read the pods' owners from the cluster through this kubeconfig")
+	fl.StringVar(&rf.Context, "context", "", "the kubeconfig context to read")
 	fl.BoolVar(&fix, "fix", false, "write the recommended requests into the manifests (a diff unless --in-place, --dry-run or --output-dir)")
 	fl.BoolVar(&inPlace, "in-place", false, "with --fix: rewrite the files")
 	fl.BoolVar(&dryRun, "dry-run", false, "with --fix: only list the files that would change")
@@ -209,62 +145,4 @@ default, --dry-run lists the files, --in-place rewrites them (with a .bak),
 	fl.StringVar(&outDir, "output-dir", "", "with --fix: write the rewritten tree under this directory")
 	fl.BoolVar(&noPlan, "no-plan", false, "do not run refit plan before and after")
 	return cmd
-}
-
-// rightsizeView is the JSON contract of a rightsizing.
-func rightsizeView(res *rightsize.Result, url string) report.RightsizeView {
-	v := report.RightsizeView{Window: windowText(res.Window), Step: res.Step.String(), Source: "Prometheus " + rightsize.Redact(url), Assumptions: res.Assumptions}
-	for _, w := range res.Workloads {
-		wv := report.RightsizeWorkloadView{Namespace: w.Namespace, Kind: w.Kind, Name: w.Name, Container: w.Container,
-			Samples: w.Samples, Current: report.RightsizeResources(w.Current), RemoveLimits: w.RemoveLimits, Reason: w.Reason}
-		if w.Recommended != nil {
-			r := report.RightsizeResources(*w.Recommended)
-			wv.Recommended = &r
-		}
-		if w.Limits != nil {
-			l := report.RightsizeResources(*w.Limits)
-			wv.Limits = &l
-		}
-		if w.File != "" {
-			wv.Origin = fmt.Sprintf("%s:%d", w.File, w.Line)
-		}
-		v.Workloads = append(v.Workloads, wv)
-	}
-	for _, p := range []struct {
-		in  *rightsize.PlanSummary
-		out **report.RightsizePlanView
-	}{{res.PlanBefore, &v.PlanBefore}, {res.PlanAfter, &v.PlanAfter}} {
-		if p.in != nil {
-			*p.out = &report.RightsizePlanView{Scenario: p.in.Scenario, Title: p.in.Title, Monthly: report.Number{Decimal: p.in.Monthly.Round(2)}}
-		}
-	}
-	return v
-}
-
-func windowText(d time.Duration) string {
-	if d%(24*time.Hour) == 0 {
-		return fmt.Sprintf("%dd", d/(24*time.Hour))
-	}
-	return d.String()
-}
-
-// usageRequests is refit plan --usage-from-prometheus: e with the
-// requests rightsize recommends for the manifests' containers (with its
-// default window and policy).
-func usageRequests(cmd *cobra.Command, url string, args []string, e *estate.Estate, streams IO) (*estate.Estate, error) {
-	if len(args) == 0 {
-		return nil, errors.New("--usage-from-prometheus needs the manifests whose requests it replaces")
-	}
-	m, err := rightsize.ReadManifests(args)
-	if err != nil {
-		return nil, err
-	}
-	rf := rightsizeFlags{window: "7d", percentile: 95, margin: "15%", limits: "keep"}
-	res, err := rf.run(cmd, url, m, streams)
-	if err != nil {
-		return nil, err
-	}
-	out := res.Apply(e, m)
-	out.Assumptions = append(out.Assumptions, fmt.Sprintf("requests from %d containers' usage over 7 days in Prometheus (refit rightsize); %d containers kept their declared requests", res.Sized(), len(res.Workloads)-res.Sized()))
-	return out, nil
 }
