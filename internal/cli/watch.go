@@ -61,4 +61,3 @@ Exit codes: 0 ok, 2 bad config, a check failed, or an alert still pending.`,
 	cmd.Flags().BoolVar(&checkConfig, "check-config", false, "validate the config and exit")
 	return cmd
 }
-

@@ -27,7 +27,7 @@ type fakeSlack struct {
 	got      []message
 	requests int
 	// status, when set, answers each request (0: 200); it may set headers.
-	status func(n int, w http.ResponseWriter) int
+	status func(n int, w http.ResponseWriter, r *http.Request) int
 }
 
 // secretPath is the credential part of the fake webhook's URL; it must
@@ -45,7 +45,7 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 		f.mu.Unlock()
 		code := http.StatusOK
 		if status != nil {
-			if code = status(n, w); code == 0 {
+			if code = status(n, w, r); code == 0 {
 				code = http.StatusOK
 			}
 		}
@@ -202,4 +202,10 @@ func mustJSON(t testing.TB, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func (f *fakeSlack) requestCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.requests
 }

@@ -136,7 +136,7 @@ func TestDeadWebhook(t *testing.T) {
 	writeExports(t, filepath.Join(dir, "exports"))
 	slack := newFakeSlack(t)
 	down := true
-	slack.status = func(int, http.ResponseWriter) int {
+	slack.status = func(int, http.ResponseWriter, *http.Request) int {
 		if down {
 			return http.StatusServiceUnavailable
 		}
@@ -188,7 +188,7 @@ func TestSlackRetries(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			slack := newFakeSlack(t)
-			slack.status = func(n int, w http.ResponseWriter) int {
+			slack.status = func(n int, w http.ResponseWriter, r *http.Request) int {
 				if tc.retryAfter != "" {
 					w.Header().Set("Retry-After", tc.retryAfter)
 				}
