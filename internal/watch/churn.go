@@ -223,3 +223,11 @@ func (c *churn) payload(burst []NodeEvent) []byte {
 		section(strings.Join(lines, "\n")),
 		contextBlock(impact+". Changes within "+c.cfg.Window.String()+" of the first are one alert."))
 }
+
+// churnGauge sets the nodes gauge to nodes (tests).
+func (d *Daemon) churnGauge(nodes []NodeEvent) {
+	d.m.clusterNodes.Reset()
+	for _, n := range nodes {
+		d.m.clusterNodes.WithLabelValues(n.CapacityType, n.InstanceType).Inc()
+	}
+}
