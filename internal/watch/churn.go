@@ -57,7 +57,9 @@ func newChurn(d *Daemon, cfg *ClusterConfig) *churn {
 
 // run watches the nodes until ctx ends.
 func (c *churn) run(ctx context.Context) error {
-	return c.src.Run(ctx, func(e NodeEvent, initial bool) { c.handle(ctx, e, initial) })
+	// A change seen is recorded even while stopping (one local write).
+	wctx := context.WithoutCancel(ctx)
+	return c.src.Run(ctx, func(e NodeEvent, initial bool) { c.handle(wctx, e, initial) })
 }
 
 // once is --once: a node source cannot be watched in one run, so it only
@@ -230,4 +232,16 @@ func (d *Daemon) churnGauge(nodes []NodeEvent) {
 	for _, n := range nodes {
 		d.m.clusterNodes.WithLabelValues(n.CapacityType, n.InstanceType).Inc()
 	}
+}
+
+// knows reports whether every name is a present node (tests).
+func (c *churn) knows(names ...string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, n := range names {
+		if _, ok := c.nodes[n]; !ok {
+			return false
+		}
+	}
+	return true
 }
