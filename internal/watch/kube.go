@@ -70,7 +70,8 @@ func (k *kubeNodes) Run(ctx context.Context, handle func(NodeEvent, bool)) error
 		if err != nil {
 			return err
 		}
-		cfg.Timeout = 30 * time.Second
+		// No client timeout: it would cut the informer's watch; the
+		// reflector bounds its own requests, and the sync below is bounded.
 		if cs, err = kubernetes.NewForConfig(cfg); err != nil {
 			return err
 		}
