@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -61,16 +62,19 @@ func TestChurnBurst(t *testing.T) {
 		return NodeEvent{Change: change, Name: name, InstanceType: "t3.small", CapacityType: "spot", Region: "us-east-1"}
 	}
 	src := &fakeNodes{initial: []NodeEvent{spot("n1", "joined"), spot("n2", "joined"), spot("n3", "joined")}, changes: make(chan NodeEvent)}
-	now := testNow
-	d := newTestDaemon(t, loadConfig(t, path, slack.webhook()), Options{Nodes: src, Now: func() time.Time { return now }})
+	var clock atomic.Int64 // the goroutine of the source reads it
+	clock.Store(testNow.UnixNano())
+	nowFn := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
+	d := newTestDaemon(t, loadConfig(t, path, slack.webhook()), Options{Nodes: src, Now: nowFn})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); _ = d.churn.run(ctx) }()
 	src.changes <- NodeEvent{Change: "left", Name: "n1"} // labels come from the node known
-	now = now.Add(time.Minute)
+	clock.Add(int64(time.Minute))
 	src.changes <- spot("n2", "left")
 	cancel()
 	<-done
+	now := nowFn()
 	if err := d.churn.flushBursts(context.Background(), now); err != nil {
 		t.Fatal(err)
 	}

@@ -141,14 +141,14 @@ func TestKill9(t *testing.T) {
 				// never accepts it.
 				held := make(chan struct{})
 				var once sync.Once
-				slack.status = func(n int, w http.ResponseWriter, r *http.Request) int {
+				slack.setStatus(func(n int, w http.ResponseWriter, r *http.Request) int {
 					if n == 1 {
 						once.Do(func() { close(held) })
 						<-r.Context().Done() // the client died
 						return http.StatusServiceUnavailable
 					}
 					return 0
-				}
+				})
 				cmd = childCmd(t, cfgPath, slack.webhook())
 				if err := cmd.Start(); err != nil {
 					t.Fatal(err)
@@ -202,13 +202,13 @@ func TestSIGTERM(t *testing.T) {
 	}
 	dir := t.TempDir()
 	slack := newFakeSlack(t)
-	slack.status = func(_ int, _ http.ResponseWriter, r *http.Request) int {
+	slack.setStatus(func(_ int, _ http.ResponseWriter, r *http.Request) int {
 		select {
 		case <-r.Context().Done():
 		case <-time.After(20 * time.Second):
 		}
 		return http.StatusServiceUnavailable
-	}
+	})
 	probe := newProbeServer(t)
 	probe.fail.Store(true)
 	cfgPath := writeConfig(t, dir, `state: watch.db

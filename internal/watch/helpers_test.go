@@ -209,3 +209,9 @@ func (f *fakeSlack) requestCount() int {
 	defer f.mu.Unlock()
 	return f.requests
 }
+
+func (f *fakeSlack) setStatus(status func(n int, w http.ResponseWriter, r *http.Request) int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.status = status
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -135,13 +136,14 @@ func TestDeadWebhook(t *testing.T) {
 	dir := t.TempDir()
 	writeExports(t, filepath.Join(dir, "exports"))
 	slack := newFakeSlack(t)
-	down := true
-	slack.status = func(int, http.ResponseWriter, *http.Request) int {
-		if down {
+	var down atomic.Bool
+	down.Store(true)
+	slack.setStatus(func(int, http.ResponseWriter, *http.Request) int {
+		if down.Load() {
 			return http.StatusServiceUnavailable
 		}
 		return 0
-	}
+	})
 	probe := newProbeServer(t)
 	cfg := loadConfig(t, writeConfig(t, dir, billConfig+"probes: [{name: api, url: "+probe.URL+", every: 10s, timeout: 1s}]\n"), slack.webhook())
 	var logs logBuffer
@@ -154,13 +156,13 @@ func TestDeadWebhook(t *testing.T) {
 	if strings.Contains(err.Error(), "SeCrEtToKeN") || strings.Contains(logs.String(), "SeCrEtToKeN") {
 		t.Fatalf("webhook URL leaked: %v\n%s", err, logs.String())
 	}
-	if slack.requests != cfg.Delivery.Attempts {
-		t.Errorf("%d requests, want %d (one send's attempts; the round stops at a dead webhook)", slack.requests, cfg.Delivery.Attempts)
+	if slack.requestCount() != cfg.Delivery.Attempts {
+		t.Errorf("%d requests, want %d (one send's attempts; the round stops at a dead webhook)", slack.requestCount(), cfg.Delivery.Attempts)
 	}
 	if probe.hits() != 1 {
 		t.Errorf("probe ran %d times, want 1", probe.hits())
 	}
-	down = false
+	down.Store(false)
 	if err := d.Once(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -188,12 +190,12 @@ func TestSlackRetries(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			slack := newFakeSlack(t)
-			slack.status = func(n int, w http.ResponseWriter, r *http.Request) int {
+			slack.setStatus(func(n int, w http.ResponseWriter, r *http.Request) int {
 				if tc.retryAfter != "" {
 					w.Header().Set("Retry-After", tc.retryAfter)
 				}
 				return tc.statuses[min(n-1, len(tc.statuses)-1)]
-			}
+			})
 			s := NewSlack(Secret(slack.webhook()), time.Second, 5, 30*time.Second)
 			var waits []time.Duration
 			s.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
@@ -205,8 +207,8 @@ func TestSlackRetries(t *testing.T) {
 			if err != nil && strings.Contains(err.Error(), "SeCrEtToKeN") {
 				t.Errorf("error names the webhook: %v", err)
 			}
-			if slack.requests != tc.wantTries {
-				t.Errorf("%d requests, want %d", slack.requests, tc.wantTries)
+			if slack.requestCount() != tc.wantTries {
+				t.Errorf("%d requests, want %d", slack.requestCount(), tc.wantTries)
 			}
 			if len(waits) != len(tc.wantWaits) {
 				t.Fatalf("waits %v, want %v", waits, tc.wantWaits)
