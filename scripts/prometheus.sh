@@ -2,7 +2,7 @@
 # Prometheus and promtool for refit's tests that run a real Prometheus
 # (internal/rightsize: generated usage series loaded as blocks by promtool,
 # served on 127.0.0.1 by the test itself). The tests skip when either is
-# missing.
+# missing; internal/watch checks its /metrics with promtool check metrics.
 #
 #   ./scripts/prometheus.sh install   apt-get install -y prometheus when promtool is missing (idempotent)
 set -euo pipefail

@@ -111,6 +111,7 @@ Exit codes: 0 ok, 1 a threshold you set was crossed, 2 bad usage or input.`,
 	root.PersistentFlags().DurationVar(&timeout, "timeout", netlimit.DefaultDeadline, "give up a command that reads AWS or a cluster after this long (0: never; each request also gives up after "+netlimit.ResponseTimeout.String()+" without an answer)")
 	root.AddCommand(newCostCommand(streams), newPlanCommand(streams), newMigrateCommand(streams), newBillCommand(streams), newWasteCommand(streams), newPricesCommand(streams), newVersionCommand(streams), newCommentCommand(streams))
 	root.AddCommand(newRightsizeCommand(streams))
+	root.AddCommand(newWatchCommand(streams))
 	return root
 }
 

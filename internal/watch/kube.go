@@ -1,0 +1,117 @@
+package watch
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/refit-dev/refit/internal/source/kubelive"
+)
+
+// kubeNodes is a client-go informer on the cluster's Nodes.
+type kubeNodes struct {
+	kubeconfig, context string
+	// client, when set, is used instead of the kubeconfig (tests).
+	client kubernetes.Interface
+}
+
+// Capacity-type labels: EKS managed node groups, Karpenter.
+var capacityLabels = []string{"eks.amazonaws.com/capacityType", "karpenter.sh/capacity-type", "node.kubernetes.io/capacity-type"}
+
+// interruptionTaints mark a node that is being taken away (the AWS Node
+// Termination Handler's and Karpenter's).
+var interruptionTaints = []string{"aws-node-termination-handler/spot-itn", "aws-node-termination-handler/rebalance-recommendation", "karpenter.sh/disrupted", "karpenter.sh/disruption"}
+
+func nodeEvent(n *corev1.Node, change string) NodeEvent {
+	e := NodeEvent{Change: change, Name: n.Name, InstanceType: n.Labels["node.kubernetes.io/instance-type"], Region: n.Labels["topology.kubernetes.io/region"]}
+	if e.InstanceType == "" {
+		e.InstanceType = n.Labels["beta.kubernetes.io/instance-type"]
+	}
+	for _, l := range capacityLabels {
+		if v := n.Labels[l]; v != "" {
+			switch v {
+			case "SPOT", "spot":
+				e.CapacityType = "spot"
+			case "ON_DEMAND", "on-demand":
+				e.CapacityType = "on-demand"
+			default:
+				e.CapacityType = v
+			}
+			break
+		}
+	}
+	if n.Labels["eks.amazonaws.com/compute-type"] == "fargate" {
+		e.CapacityType = "fargate"
+	}
+	return e
+}
+
+func interrupted(n *corev1.Node) bool {
+	for _, t := range n.Spec.Taints {
+		for _, it := range interruptionTaints {
+			if t.Key == it {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Run starts the informer and reports changes until ctx ends.
+func (k *kubeNodes) Run(ctx context.Context, handle func(NodeEvent, bool)) error {
+	cs := k.client
+	if cs == nil {
+		cfg, _, err := kubelive.RESTConfig(k.kubeconfig, k.context)
+		if err != nil {
+			return err
+		}
+		// No client timeout: it would cut the informer's watch; the
+		// reflector bounds its own requests, and the sync below is bounded.
+		if cs, err = kubernetes.NewForConfig(cfg); err != nil {
+			return err
+		}
+	}
+	f := informers.NewSharedInformerFactoryWithOptions(cs, 10*time.Minute)
+	inf := f.Core().V1().Nodes().Informer()
+	reg, err := inf.AddEventHandler(cache.ResourceEventHandlerDetailedFuncs{
+		AddFunc: func(obj any, initial bool) {
+			if n, ok := obj.(*corev1.Node); ok {
+				handle(nodeEvent(n, "joined"), initial)
+			}
+		},
+		UpdateFunc: func(oldObj, newObj any) {
+			o, ok1 := oldObj.(*corev1.Node)
+			n, ok2 := newObj.(*corev1.Node)
+			if ok1 && ok2 && !interrupted(o) && interrupted(n) {
+				handle(nodeEvent(n, "interrupted"), false)
+			}
+		},
+		DeleteFunc: func(obj any) {
+			if t, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+				obj = t.Obj
+			}
+			if n, ok := obj.(*corev1.Node); ok {
+				handle(nodeEvent(n, "left"), false)
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	go inf.Run(ctx.Done())
+	sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if !cache.WaitForCacheSync(sctx.Done(), reg.HasSynced) {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("nodes: the API server did not answer in 60s")
+	}
+	<-ctx.Done()
+	return nil
+}
