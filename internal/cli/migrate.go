@@ -156,19 +156,17 @@ parse-error findings).`,
 			if err != nil {
 				return err
 			}
-			findings := res.Findings
+			toolVersion := ""
 			if f == report.SARIF {
-				err = report.WriteSARIF(streams.Out, findings, version)
-			} else {
-				err = report.WriteFindings(streams.Out, findings, f)
+				toolVersion = version
 			}
-			if err != nil {
+			if err := report.WriteFindingSeq(streams.Out, res.List, f, toolVersion); err != nil {
 				return err
 			}
 			if res.Failed > 0 {
 				return fmt.Errorf("%d input(s) could not be read or parsed (the parse-error findings): the check is incomplete", res.Failed)
 			}
-			if n := migrate.CountAtLeast(findings, fail); n > 0 {
+			if n := migrate.CountListAtLeast(res.List, fail); n > 0 {
 				return thresholdError("%d finding(s) at --fail-on %s", n, failOn)
 			}
 			return nil

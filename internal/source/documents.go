@@ -70,13 +70,14 @@ func (l *Loader) documentUnits(paths []string) ([]unit, error) {
 	}
 	var units []unit
 	seen := map[string]bool{}
+	dirs := map[string]string{}
 	for _, p := range paths {
 		us, err := l.expand(p, true)
 		if err != nil {
 			return nil, err
 		}
 		for _, u := range us {
-			k := l.unitKey(u)
+			k := l.unitKey(u, dirs)
 			if seen[k] {
 				continue
 			}
@@ -92,9 +93,20 @@ func (l *Loader) documentUnits(paths []string) ([]unit, error) {
 }
 
 // unitKey identifies a unit by what it reads: the real path on disk
-// (symbolic links resolved), the cleaned name elsewhere.
-func (l *Loader) unitKey(u unit) string {
+// (symbolic links resolved), the cleaned name elsewhere. dirs caches the
+// real paths of directories: a regular file the walk found is its
+// directory's real path and its name, without a system call of its own.
+func (l *Loader) unitKey(u unit, dirs map[string]string) string {
 	k := path.Clean(u.path)
+	if l.FS == OS && u.walked {
+		dir, base := filepath.Split(u.path)
+		real, ok := dirs[dir]
+		if !ok {
+			real = realDir(dir)
+			dirs[dir] = real
+		}
+		return "file:" + filepath.Join(real, base)
+	}
 	if l.FS == OS && u.path != Stdin {
 		if abs, err := filepath.Abs(u.path); err == nil {
 			k = abs
@@ -128,6 +140,23 @@ func (l *Loader) Documents(paths []string, visit func(Batch) error) error {
 	return l.parseAll(units, l.parseDocs, func(r parsed) error {
 		return visit(Batch{File: r.name, Data: r.data, Docs: r.docs, Built: r.built, Skipped: r.skipped, Err: r.err, Root: r.root})
 	})
+}
+
+// DocumentsFunc is Documents with work done on all cores: each batch is
+// handed to work in one of the worker goroutines that read the files, and
+// the results to consume one at a time, in input order. With l.Unsplit,
+// files are read but not split: work gets each file's Data with Docs nil
+// and parses it itself (built Kustomize and Helm output is split as by
+// Documents).
+func DocumentsFunc[T any](l *Loader, paths []string, work func(Batch) T, consume func(T) error) error {
+	units, err := l.documentUnits(paths)
+	if err != nil {
+		return err
+	}
+	return inOrder(l.Workers, units, func(u unit) T {
+		r := l.parseDocs(u)
+		return work(Batch{File: r.name, Data: r.data, Docs: r.docs, Built: r.built, Skipped: r.skipped, Err: r.err, Root: r.root})
+	}, consume)
 }
 
 func (l *Loader) parseDocs(u unit) parsed {
@@ -165,6 +194,9 @@ func (l *Loader) parseUnitDocs(u unit) parsed {
 	if line := templateLine(data); line > 0 {
 		return parsed{name: name, skipped: fmt.Sprintf("line %d: a template ({{ ... }}), not YAML: render it first (helm template CHART | refit migrate check -)", line)}
 	}
+	if l.Unsplit {
+		return parsed{name: name, data: data}
+	}
 	docs, err := yamldoc.Split(name, data)
 	return parsed{name: name, data: data, docs: docs, err: err}
 }
@@ -172,6 +204,9 @@ func (l *Loader) parseUnitDocs(u unit) parsed {
 // templateLine returns the first line with Go template delimiters outside
 // comments, or 0.
 func templateLine(data []byte) int {
+	if !bytes.Contains(data, []byte("{{")) {
+		return 0
+	}
 	for i, line := range bytes.Split(data, []byte("\n")) {
 		t := bytes.TrimSpace(line)
 		if len(t) > 0 && t[0] == '#' {
@@ -182,6 +217,22 @@ func templateLine(data []byte) int {
 		}
 	}
 	return 0
+}
+
+// realDir is dir made absolute with symbolic links resolved (as far as
+// they resolve).
+func realDir(dir string) string {
+	if dir == "" {
+		dir = "."
+	}
+	k := dir
+	if abs, err := filepath.Abs(dir); err == nil {
+		k = abs
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			k = real
+		}
+	}
+	return k
 }
 
 func isHelmChart(fsys fs.FS, dir string) bool {

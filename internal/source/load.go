@@ -95,6 +95,8 @@ type Loader struct {
 	Stdin io.Reader
 	// Workers bounds parallel file parsing (default GOMAXPROCS).
 	Workers int
+	// Unsplit: DocumentsFunc hands plain files' bytes unsplit (Docs nil).
+	Unsplit bool
 	// Overlay, when set, keeps only the Kustomize overlays (kustomizations
 	// that build another one) with a path element of that name.
 	Overlay string
@@ -116,6 +118,8 @@ type unit struct {
 	// namespace is the one the kustomization that builds this file sets
 	// ("" when none does).
 	namespace string
+	// walked: a regular file (not a symbolic link) found in a directory.
+	walked bool
 }
 
 // parsed is what one unit gave.
@@ -271,7 +275,7 @@ func (l *Loader) expand(p string, sources bool) ([]unit, error) {
 		}
 		switch strings.ToLower(path.Ext(name)) {
 		case ".yaml", ".yml", ".json":
-			units = append(units, unit{path: name})
+			units = append(units, unit{path: name, walked: d.Type().IsRegular()})
 		}
 		return nil
 	})
@@ -293,15 +297,28 @@ func unwrapPathError(err error) error {
 // input order. At most a few results wait at any time, which bounds memory.
 // The first error stops the work and is returned.
 func (l *Loader) parseAll(units []unit, parse func(unit) parsed, consume func(parsed) error) error {
-	workers := l.Workers
+	return inOrder(l.Workers, units, parse, consume)
+}
+
+// inOrder runs work on units on all cores (workers, or GOMAXPROCS) and
+// hands the results to consume in input order. At most 2×workers results
+// are in flight, so memory does not grow with the number of units. The
+// first error of consume stops the work and is returned.
+func inOrder[T any](workers int, units []unit, work func(unit) T, consume func(T) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, len(units))
-	slots := make(chan struct{}, 2*workers) // results parsed ahead of the consumer
-	done := make([]chan parsed, len(units))
+	if workers == 0 {
+		return nil
+	}
+	ahead := 2 * workers // results worked ahead of the consumer
+	slots := make(chan struct{}, ahead)
+	// Unit i lands in done[i%ahead]: it is dispatched only once the
+	// consumer took unit i-ahead, so the slot is free.
+	done := make([]chan T, ahead)
 	for i := range done {
-		done[i] = make(chan parsed, 1)
+		done[i] = make(chan T, 1)
 	}
 	next := make(chan int)
 	stop := make(chan struct{})
@@ -311,7 +328,7 @@ func (l *Loader) parseAll(units []unit, parse func(unit) parsed, consume func(pa
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				done[i] <- parse(units[i])
+				done[i%ahead] <- work(units[i])
 			}
 		}()
 	}
@@ -332,7 +349,7 @@ func (l *Loader) parseAll(units []unit, parse func(unit) parsed, consume func(pa
 	}()
 	var err error
 	for i := range units {
-		r := <-done[i]
+		r := <-done[i%ahead]
 		<-slots
 		if err = consume(r); err != nil {
 			break

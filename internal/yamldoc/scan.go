@@ -590,74 +590,93 @@ func (s *scanner) value(b []byte, col, at, end, next int, role int, identity boo
 	return next, true
 }
 
-// flow reads a flow collection of scalars on one line: [a, "b"] or
-// {k: v, k2: v2}. Nested collections are not read.
+// flow reads a flow collection on one line: [a, "b"], {k: v, k2: [x]}.
+// Keys are scalars.
 func (s *scanner) flow(b []byte) bool {
-	open := b[0]
+	i, ok := s.flowNode(b, 0, 0)
+	return ok && endOfLine(b[i:], true)
+}
+
+// flowNode reads the flow node at b[i:] (after spaces) and returns the
+// offset after it.
+func (s *scanner) flowNode(b []byte, i, depth int) (int, bool) {
+	for i < len(b) && b[i] == ' ' {
+		i++
+	}
+	if i >= len(b) || depth > maxScanDepth {
+		return 0, false
+	}
+	switch b[i] {
+	case '[', '{':
+		return s.flowCollection(b, i, depth)
+	}
+	_, n, ok := flowScalar(b[i:])
+	return i + n, ok
+}
+
+// flowScalar reads a quoted or plain scalar in flow context: its value and
+// length.
+func flowScalar(b []byte) ([]byte, int, bool) {
+	if b[0] == '"' || b[0] == '\'' {
+		q := b[0]
+		j := 1
+		for ; j < len(b); j++ {
+			if b[j] == q {
+				if q == '\'' && j+1 < len(b) && b[j+1] == '\'' {
+					j++
+					continue
+				}
+				break
+			}
+		}
+		if j >= len(b) {
+			return nil, 0, false
+		}
+		v, ok := quotedBytes(b[:j+1])
+		return v, j + 1, ok
+	}
+	n, ok := plainLen(b, true)
+	if !ok || n == 0 {
+		return nil, 0, false
+	}
+	return b[:n], n, true
+}
+
+func (s *scanner) flowCollection(b []byte, i, depth int) (int, bool) {
+	open := b[i]
 	close := byte(']')
 	if open == '{' {
 		close = '}'
 	}
-	i := 1
-	var keys [][]byte
+	i++
 	skip := func() {
 		for i < len(b) && b[i] == ' ' {
 			i++
 		}
 	}
-	// item reads one scalar; it returns its value.
-	item := func() ([]byte, bool) {
-		skip()
-		if i >= len(b) {
-			return nil, false
-		}
-		if b[i] == '"' || b[i] == '\'' {
-			q := b[i]
-			j := i + 1
-			for ; j < len(b); j++ {
-				if b[j] == q {
-					if q == '\'' && j+1 < len(b) && b[j+1] == '\'' {
-						j++
-						continue
-					}
-					break
-				}
-			}
-			if j >= len(b) {
-				return nil, false
-			}
-			v, ok := quotedBytes(b[i : j+1])
-			i = j + 1
-			return v, ok
-		}
-		n, ok := plainLen(b[i:], true)
-		if !ok || n == 0 {
-			return nil, false
-		}
-		v := b[i : i+n]
-		i += n
-		return v, true
-	}
+	var keys [][]byte
 	skip()
 	if i < len(b) && b[i] == close {
-		i++
-		return endOfLine(b[i:], true)
+		return i + 1, true
 	}
 	for {
-		k, ok := item()
-		if !ok {
-			return false
-		}
 		skip()
+		if i >= len(b) {
+			return 0, false
+		}
 		if open == '{' {
-			if i >= len(b) || b[i] != ':' || i+1 >= len(b) || b[i+1] != ' ' {
-				return false
+			if b[i] == '[' || b[i] == '{' {
+				return 0, false // a collection as a key
+			}
+			k, n, ok := flowScalar(b[i:])
+			if !ok {
+				return 0, false
+			}
+			i += n
+			if i+1 >= len(b) || b[i] != ':' || b[i+1] != ' ' {
+				return 0, false
 			}
 			i++
-			if _, ok := item(); !ok {
-				return false
-			}
-			skip()
 			for _, x := range keys {
 				if bytes.Equal(x, k) {
 					s.head.Duplicate = true
@@ -665,22 +684,26 @@ func (s *scanner) flow(b []byte) bool {
 			}
 			keys = append(keys, k)
 		}
+		var ok bool
+		if i, ok = s.flowNode(b, i, depth+1); !ok {
+			return 0, false
+		}
+		skip()
 		if i >= len(b) {
-			return false
+			return 0, false
 		}
 		switch b[i] {
 		case ',':
 			i++
 			skip()
 			if i < len(b) && b[i] == close {
-				return false // a trailing comma
+				return 0, false // a trailing comma
 			}
 			continue
 		case close:
-			i++
-			return endOfLine(b[i:], true)
+			return i + 1, true
 		}
-		return false
+		return 0, false
 	}
 }
 
