@@ -8,7 +8,6 @@ import "sort"
 // reads back as Finding values, in the order appended or sorted.
 type FindingList struct {
 	files     []string
-	fileIndex map[string]uint32
 	kinds     []findingKind
 	kindIndex map[findingKind]uint32
 	strs      map[string]string
@@ -33,14 +32,14 @@ type compactFinding struct {
 
 // Append adds a finding.
 func (l *FindingList) Append(f Finding) {
-	if l.fileIndex == nil {
-		l.fileIndex, l.kindIndex, l.strs = map[string]uint32{}, map[findingKind]uint32{}, map[string]string{}
+	if l.kindIndex == nil {
+		l.kindIndex, l.strs = map[findingKind]uint32{}, map[string]string{}
 	}
-	fi, ok := l.fileIndex[f.File]
-	if !ok {
+	// Findings come file by file: a file is kept once per run of them.
+	fi := uint32(len(l.files) - 1)
+	if len(l.files) == 0 || l.files[fi] != f.File {
 		fi = uint32(len(l.files))
 		l.files = append(l.files, f.File)
-		l.fileIndex[f.File] = fi
 	}
 	k := findingKind{f.Rule, f.Severity, f.APIVersion, f.Kind, f.Field, f.FoundAPIVersion, f.DeprecatedIn, f.RemovedIn, f.Replacement, f.Message, f.Notes, f.Fixable}
 	ki, ok := l.kindIndex[k]
@@ -85,7 +84,9 @@ func (l *FindingList) Sort() {
 	}
 	less := func(a, b compactFinding) bool {
 		if a.file != b.file {
-			return l.files[a.file] < l.files[b.file]
+			if fa, fb := l.files[a.file], l.files[b.file]; fa != fb {
+				return fa < fb
+			}
 		}
 		return a.line < b.line
 	}

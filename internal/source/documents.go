@@ -77,6 +77,13 @@ func (l *Loader) documentUnits(paths []string) ([]unit, error) {
 			return nil, err
 		}
 		for _, u := range us {
+			if len(paths) == 1 && u.walked {
+				// One walk reaches a regular file once (it does not
+				// follow links): nothing to remember.
+				u.root = p
+				units = append(units, u)
+				continue
+			}
 			k := l.unitKey(u, dirs)
 			if seen[k] {
 				continue

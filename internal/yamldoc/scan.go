@@ -222,7 +222,7 @@ func (s *scanner) lineAt(pos, end, next int) (int, bool) {
 			if len(s.stack) >= maxScanDepth {
 				return 0, false
 			}
-			s.stack = append(s.stack, frame{indent: col})
+			s.push(frame{indent: col})
 			break
 		}
 		// A scalar or flow item.
@@ -320,6 +320,14 @@ func (s *scanner) identity(role int, key, v string, line, col int) {
 	}
 }
 
+// push opens a collection, reusing the key list of a frame closed before.
+func (s *scanner) push(f frame) {
+	if n := len(s.stack); n < cap(s.stack) {
+		f.keys = s.stack[:n+1][n].keys[:0]
+	}
+	s.stack = append(s.stack, f)
+}
+
 func (s *scanner) setPending(role int, identity bool) {
 	s.pending, s.pendingRole, s.pendingIdentity = true, role, identity
 }
@@ -332,7 +340,7 @@ func (s *scanner) place(ind int, seq bool) bool {
 		if seq {
 			return false // a sequence at the root: Split's error
 		}
-		s.stack = append(s.stack, frame{indent: ind, role: roleRoot})
+		s.push(frame{indent: ind, role: roleRoot})
 		s.pending = false
 		return true
 	}
@@ -350,7 +358,7 @@ func (s *scanner) place(ind int, seq bool) bool {
 			if seq {
 				role = roleOther
 			}
-			s.stack = append(s.stack, frame{indent: ind, seq: seq, compact: ind == top.indent, role: role})
+			s.push(frame{indent: ind, seq: seq, compact: ind == top.indent, role: role})
 			return true
 		}
 	}
