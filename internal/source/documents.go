@@ -69,34 +69,61 @@ func (l *Loader) documentUnits(paths []string) ([]unit, error) {
 		return nil, errors.New("no input: give files, directories or - for stdin")
 	}
 	var units []unit
-	seen := map[string]bool{}
-	dirs := map[string]string{}
-	for _, p := range paths {
-		us, err := l.expand(p, true)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range us {
-			if len(paths) == 1 && u.walked {
-				// One walk reaches a regular file once (it does not
-				// follow links): nothing to remember.
-				u.root = p
-				units = append(units, u)
-				continue
-			}
-			k := l.unitKey(u, dirs)
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
-			u.root = p
-			units = append(units, u)
-		}
+	err := l.eachUnit(paths, func(u unit) bool {
+		units = append(units, u)
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(units) == 0 {
 		return nil, fmt.Errorf("no .yaml, .yml or .json files in %s", strings.Join(paths, ", "))
 	}
 	return units, nil
+}
+
+// eachUnit hands yield the units of paths, in order, as documentUnits
+// lists them; yield returning false stops it.
+func (l *Loader) eachUnit(paths []string, yield func(unit) bool) error {
+	seen := map[string]bool{}
+	dirs := map[string]string{}
+	stop := false
+	for _, p := range paths {
+		add := func(u unit) bool {
+			if len(paths) > 1 || !u.walked {
+				// One walk reaches a regular file once (it does not
+				// follow links): only the rest is remembered.
+				k := l.unitKey(u, dirs)
+				if seen[k] {
+					return true
+				}
+				seen[k] = true
+			}
+			u.root = p
+			if !yield(u) {
+				stop = true
+				return false
+			}
+			return true
+		}
+		var err error
+		if p == Stdin {
+			add(unit{path: Stdin})
+		} else if info, serr := fs.Stat(l.FS, p); serr != nil {
+			err = fmt.Errorf("%s: %w", p, unwrapPathError(serr))
+		} else if !info.IsDir() {
+			add(unit{path: p})
+		} else {
+			err = l.walk(p, true, add)
+		}
+		if err != nil {
+			return err
+		}
+		if stop {
+			return nil
+		}
+	}
+	return nil
 }
 
 // unitKey identifies a unit by what it reads: the real path on disk
@@ -155,15 +182,27 @@ func (l *Loader) Documents(paths []string, visit func(Batch) error) error {
 // files are read but not split: work gets each file's Data with Docs nil
 // and parses it itself (built Kustomize and Helm output is split as by
 // Documents).
+//
+// The files of a directory are read as the walk finds them: the walk is
+// never held whole.
 func DocumentsFunc[T any](l *Loader, paths []string, work func(Batch) T, consume func(T) error) error {
-	units, err := l.documentUnits(paths)
-	if err != nil {
-		return err
+	if len(paths) == 0 {
+		return errors.New("no input: give files, directories or - for stdin")
 	}
-	return inOrder(l.Workers, units, func(u unit) T {
+	n := 0
+	err := inOrderStream(l.Workers, func(yield func(unit) bool) error {
+		return l.eachUnit(paths, func(u unit) bool {
+			n++
+			return yield(u)
+		})
+	}, func(u unit) T {
 		r := l.parseDocs(u)
 		return work(Batch{File: r.name, Data: r.data, Docs: r.docs, Built: r.built, Skipped: r.skipped, Err: r.err, Root: r.root})
 	}, consume)
+	if err == nil && n == 0 {
+		err = fmt.Errorf("no .yaml, .yml or .json files in %s", strings.Join(paths, ", "))
+	}
+	return err
 }
 
 func (l *Loader) parseDocs(u unit) parsed {

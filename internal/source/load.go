@@ -253,7 +253,24 @@ func (l *Loader) expand(p string, sources bool) ([]unit, error) {
 		return []unit{{path: p}}, nil
 	}
 	var units []unit
-	err = fs.WalkDir(l.FS, p, func(name string, d fs.DirEntry, err error) error {
+	err = l.walk(p, sources, func(u unit) bool {
+		units = append(units, u)
+		return true
+	})
+	return units, err
+}
+
+// walk hands yield the units of the directory p in walk order (name
+// order, depth first) as it finds them; yield returning false stops it.
+func (l *Loader) walk(p string, sources bool, yield func(unit) bool) error {
+	stopped := errors.New("stopped")
+	emit := func(u unit) error {
+		if !yield(u) {
+			return stopped
+		}
+		return nil
+	}
+	err := fs.WalkDir(l.FS, p, func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -262,27 +279,34 @@ func (l *Loader) expand(p string, sources bool) ([]unit, error) {
 				return fs.SkipDir
 			}
 			if l.FS == OS && manifest.IsKustomization(name) {
-				units = append(units, unit{path: name, kustomize: true})
+				if err := emit(unit{path: name, kustomize: true}); err != nil {
+					return err
+				}
 				if !sources {
 					return fs.SkipDir
 				}
 			}
 			if sources && isHelmChart(l.FS, name) {
-				units = append(units, unit{path: name, helm: true})
+				if err := emit(unit{path: name, helm: true}); err != nil {
+					return err
+				}
 				return fs.SkipDir
 			}
 			return nil
 		}
 		switch strings.ToLower(path.Ext(name)) {
 		case ".yaml", ".yml", ".json":
-			units = append(units, unit{path: name, walked: d.Type().IsRegular()})
+			return emit(unit{path: name, walked: d.Type().IsRegular()})
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, err)
+	if err == stopped {
+		return nil
 	}
-	return units, nil
+	if err != nil {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	return nil
 }
 
 func unwrapPathError(err error) error {
@@ -298,6 +322,86 @@ func unwrapPathError(err error) error {
 // The first error stops the work and is returned.
 func (l *Loader) parseAll(units []unit, parse func(unit) parsed, consume func(parsed) error) error {
 	return inOrder(l.Workers, units, parse, consume)
+}
+
+// inOrderStream is inOrder over the units walk yields as it finds them,
+// so that the units are never all held. The error of walk (after the
+// units it yielded were worked) or the first of consume is returned.
+func inOrderStream[T any](workers int, walk func(yield func(unit) bool) error, work func(unit) T, consume func(T) error) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ahead := 2 * workers
+	slots := make(chan struct{}, ahead)
+	done := make([]chan T, ahead)
+	for i := range done {
+		done[i] = make(chan T, 1)
+	}
+	type job struct {
+		i int
+		u unit
+	}
+	jobs := make(chan job)
+	stop := make(chan struct{})
+	count := make(chan int, 1)
+	var walkErr error
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				done[j.i%ahead] <- work(j.u)
+			}
+		}()
+	}
+	go func() {
+		n := 0
+		walkErr = walk(func(u unit) bool {
+			select {
+			case slots <- struct{}{}:
+			case <-stop:
+				return false
+			}
+			select {
+			case jobs <- job{n, u}:
+			case <-stop:
+				return false
+			}
+			n++
+			return true
+		})
+		close(jobs)
+		count <- n
+	}()
+	var err error
+	total := -1
+	for i := 0; total < 0 || i < total; i++ {
+		var r T
+		if total < 0 {
+			select {
+			case r = <-done[i%ahead]:
+			case total = <-count:
+				i--
+				continue
+			}
+		} else {
+			r = <-done[i%ahead]
+		}
+		<-slots
+		if err = consume(r); err != nil {
+			break
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if total < 0 {
+		<-count
+	}
+	if err == nil {
+		err = walkErr
+	}
+	return err
 }
 
 // inOrder runs work on units on all cores (workers, or GOMAXPROCS) and

@@ -1,0 +1,70 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestDocumentsFunc: the streaming walk hands the same batches as
+// Documents, in the same order, with the files unsplit; it stops at the
+// first error of consume and says when there is nothing to read.
+func TestDocumentsFunc(t *testing.T) {
+	dir := t.TempDir()
+	for i := 0; i < 40; i++ {
+		p := filepath.Join(dir, fmt.Sprintf("d%d", i%3), fmt.Sprintf("f%02d.yaml", i))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(fmt.Sprintf("kind: K\nmetadata: {name: n%d}\n", i)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, paths := range [][]string{{dir}, {dir, filepath.Join(dir, "d1")}, {"testdata/docs", "testdata/mixed/overlay"}} {
+		var want []string
+		l := &Loader{FS: OS, Workers: 3}
+		if err := l.Documents(paths, func(b Batch) error {
+			want = append(want, b.File+" "+b.Root+" "+b.Skipped+fmt.Sprint(b.Built, len(b.Data)))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		l = &Loader{FS: OS, Workers: 3, Unsplit: true}
+		err := DocumentsFunc(l, paths, func(b Batch) string {
+			if b.Docs != nil && !b.Built {
+				t.Errorf("%s: split with Unsplit", b.File)
+			}
+			return b.File + " " + b.Root + " " + b.Skipped + fmt.Sprint(b.Built, len(b.Data))
+		}, func(s string) error {
+			got = append(got, s)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%v: DocumentsFunc\n%s\nDocuments\n%s", paths, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	stop := errors.New("stop")
+	n := 0
+	err := DocumentsFunc(&Loader{FS: OS, Workers: 2, Unsplit: true}, []string{dir}, func(b Batch) int { return 1 }, func(int) error {
+		if n++; n == 5 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || n != 5 {
+		t.Errorf("after a consume error: %v, %d consumed", err, n)
+	}
+	empty := t.TempDir()
+	if err := DocumentsFunc(&Loader{FS: OS}, []string{empty}, func(Batch) int { return 0 }, func(int) error { return nil }); err == nil || !strings.Contains(err.Error(), "no .yaml") {
+		t.Errorf("empty directory: %v", err)
+	}
+	if err := DocumentsFunc(&Loader{FS: OS}, []string{filepath.Join(empty, "missing")}, func(Batch) int { return 0 }, func(int) error { return nil }); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("missing path: %v", err)
+	}
+}
