@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/refit-dev/refit/internal/source/manifest"
@@ -196,8 +198,16 @@ func DocumentsFunc[T any](l *Loader, paths []string, work func(Batch) T, consume
 			return yield(u)
 		})
 	}, func(u unit) T {
-		r := l.parseDocs(u)
-		return work(Batch{File: r.name, Data: r.data, Docs: r.docs, Built: r.built, Skipped: r.skipped, Err: r.err, Root: r.root})
+		// work is done with the file's bytes when it returns: they are
+		// read into a buffer that the next file reuses.
+		buf := readBuffers.Get().(*[]byte)
+		r := l.parseUnitDocsInto(u, buf)
+		out := work(Batch{File: r.name, Data: r.data, Docs: r.docs, Built: r.built, Skipped: r.skipped, Err: r.err, Root: u.root})
+		if r.data != nil && cap(r.data) <= maxPooledRead {
+			*buf = r.data[:0]
+		}
+		readBuffers.Put(buf)
+		return out
 	}, consume)
 	if err == nil && n == 0 {
 		err = fmt.Errorf("no .yaml, .yml or .json files in %s", strings.Join(paths, ", "))
@@ -211,7 +221,46 @@ func (l *Loader) parseDocs(u unit) parsed {
 	return p
 }
 
+// readBuffers are the buffers DocumentsFunc reads files into; one larger
+// than maxPooledRead is left to the garbage collector.
+var readBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledRead = 1 << 20
+
+// readInto reads a file of the disk into buf (grown as needed), as
+// os.ReadFile does.
+func readInto(name string, buf []byte) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf = buf[:0]
+	if info, err := f.Stat(); err == nil && info.Size() > 0 && int64(int(info.Size())) == info.Size() && cap(buf) < int(info.Size())+512 {
+		buf = make([]byte, 0, int(info.Size())+512)
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
 func (l *Loader) parseUnitDocs(u unit) parsed {
+	return l.parseUnitDocsInto(u, nil)
+}
+
+// parseUnitDocsInto is parseUnitDocs reading a file of the disk into buf
+// when buf is not nil (DocumentsFunc).
+func (l *Loader) parseUnitDocsInto(u unit, buf *[]byte) parsed {
 	switch {
 	case u.kustomize:
 		docs, err := manifest.BuildKustomize(u.path)
@@ -229,7 +278,11 @@ func (l *Loader) parseUnitDocs(u unit) parsed {
 		name = "<stdin>"
 		data, err = io.ReadAll(l.Stdin)
 	} else {
-		data, err = l.FS.ReadFile(u.path)
+		if buf != nil && l.FS == OS {
+			data, err = readInto(u.path, *buf)
+		} else {
+			data, err = l.FS.ReadFile(u.path)
+		}
 	}
 	if err != nil {
 		return parsed{name: name, err: fmt.Errorf("%s: %w", name, unwrapPathError(err))}
