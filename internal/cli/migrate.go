@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -149,6 +151,13 @@ parse-error findings).`,
 			}
 			if live.active(cmd) {
 				opts.Live = live.options(cmd)
+			}
+			if os.Getenv("GOGC") == "" {
+				// The check keeps little (compact findings): its peak is
+				// mostly garbage of the files read, which collecting at
+				// half the default pace keeps about 20% lower, for about
+				// 10% more CPU.
+				defer debug.SetGCPercent(debug.SetGCPercent(50))
 			}
 			ctx, cancel := netContext(cmd)
 			defer cancel()

@@ -26,7 +26,17 @@ const benchFiles = 1000
 var (
 	benchOnce sync.Once
 	benchDir  string
+	// benchTemp: benchDir was generated, and is removed by TestMain.
+	benchTemp bool
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchTemp {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
 
 func estate(b *testing.B) string {
 	benchOnce.Do(func() {
@@ -41,7 +51,7 @@ func estate(b *testing.B) string {
 		if err := benchdata.GenerateLegacy(d, benchFiles); err != nil {
 			b.Fatal(err)
 		}
-		benchDir = d
+		benchDir, benchTemp = d, true
 	})
 	return benchDir
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"io/fs"
 	"os"
@@ -87,20 +88,22 @@ func (l *Loader) documentUnits(paths []string) ([]unit, error) {
 // eachUnit hands yield the units of paths, in order, as documentUnits
 // lists them; yield returning false stops it.
 func (l *Loader) eachUnit(paths []string, yield func(unit) bool) error {
-	seen := map[string]bool{}
+	// What was read is remembered by a 128-bit hash of its key: 16 bytes
+	// a file, whatever its path.
+	seen := map[[16]byte]bool{}
 	dirs := map[string]string{}
+	h := fnv.New128a()
 	stop := false
 	for _, p := range paths {
 		add := func(u unit) bool {
-			if len(paths) > 1 || !u.walked {
-				// One walk reaches a regular file once (it does not
-				// follow links): only the rest is remembered.
-				k := l.unitKey(u, dirs)
-				if seen[k] {
-					return true
-				}
-				seen[k] = true
+			h.Reset()
+			io.WriteString(h, l.unitKey(u, dirs))
+			var k [16]byte
+			h.Sum(k[:0])
+			if seen[k] {
+				return true
 			}
+			seen[k] = true
 			u.root = p
 			if !yield(u) {
 				stop = true

@@ -49,6 +49,20 @@ func TestDocumentsFunc(t *testing.T) {
 			t.Errorf("%v: DocumentsFunc\n%s\nDocuments\n%s", paths, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	}
+	// A link to a file of the same walk is read once, whichever comes
+	// first.
+	links := t.TempDir()
+	os.MkdirAll(filepath.Join(links, "real"), 0o755)
+	os.WriteFile(filepath.Join(links, "real", "x.yaml"), []byte("kind: K\n"), 0o644)
+	os.Symlink(filepath.Join("real", "x.yaml"), filepath.Join(links, "0-link.yaml"))
+	os.Symlink(filepath.Join("real", "x.yaml"), filepath.Join(links, "z-link.yaml"))
+	var read []string
+	if err := DocumentsFunc(&Loader{FS: OS, Unsplit: true}, []string{links}, func(b Batch) string { return b.File }, func(s string) error {
+		read = append(read, s)
+		return nil
+	}); err != nil || len(read) != 1 {
+		t.Errorf("links: read %v (%v), want the file once", read, err)
+	}
 	stop := errors.New("stop")
 	n := 0
 	err := DocumentsFunc(&Loader{FS: OS, Workers: 2, Unsplit: true}, []string{dir}, func(b Batch) int { return 1 }, func(int) error {
