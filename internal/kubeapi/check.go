@@ -253,8 +253,40 @@ func (c *checker) own(o object, at *yaml.Node) (Finding, bool) {
 	if !ok {
 		return Finding{}, false
 	}
+	k := ownKey{to: c.to, from: c.from, apiVersion: o.apiVersion, kind: o.kind}
+	v, cached := c.t.own.Load(k)
+	if !cached {
+		f, ok := c.ownFinding(object{apiVersion: o.apiVersion, kind: o.kind}, a)
+		v = ownFinding{f, ok}
+		c.t.own.Store(k, v)
+	}
+	of := v.(ownFinding)
+	if !of.ok {
+		return Finding{}, false
+	}
+	f := of.f
+	f.File, f.Namespace, f.Name = o.file, o.ns, o.name
+	if at != nil {
+		f.Line, f.Column = at.Line, at.Column
+	}
+	return f, true
+}
+
+// ownKey and ownFinding are the cache of own in Table.own.
+type ownKey struct {
+	to, from         Version
+	apiVersion, kind string
+}
+
+type ownFinding struct {
+	f  Finding
+	ok bool
+}
+
+// ownFinding is own's finding for the API a, at no place.
+func (c *checker) ownFinding(o object, a API) (Finding, bool) {
 	repl := c.t.ReplacementAt(a, c.to)
-	f := o.finding("", "", at)
+	f := o.finding("", "", nil)
 	f.FoundAPIVersion, f.DeprecatedIn, f.RemovedIn, f.Replacement = o.apiVersion, a.DeprecatedIn, a.RemovedIn, repl
 	f.Notes = notes(a)
 	use := c.use(a, repl)
