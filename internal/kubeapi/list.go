@@ -11,8 +11,13 @@ type FindingList struct {
 	kinds     []findingKind
 	kindIndex map[findingKind]uint32
 	strs      map[string]string
-	items     []compactFinding
+	// items are kept in chunks of chunkSize: the list grows without
+	// copying, and holds no spare half.
+	items [][]compactFinding
+	n     int
 }
+
+const chunkSize = 4096
 
 // findingKind is what many findings share.
 type findingKind struct {
@@ -53,7 +58,16 @@ func (l *FindingList) Append(f Finding) {
 		ns = f.Namespace
 		l.strs[ns] = ns
 	}
-	l.items = append(l.items, compactFinding{file: fi, kind: ki, line: f.Line, column: f.Column, ns: ns, name: f.Name})
+	if l.n%chunkSize == 0 {
+		l.items = append(l.items, make([]compactFinding, 0, chunkSize))
+	}
+	last := &l.items[len(l.items)-1]
+	*last = append(*last, compactFinding{file: fi, kind: ki, line: f.Line, column: f.Column, ns: ns, name: f.Name})
+	l.n++
+}
+
+func (l *FindingList) item(i int) *compactFinding {
+	return &l.items[i/chunkSize][i%chunkSize]
 }
 
 // Len is the number of findings.
@@ -61,12 +75,12 @@ func (l *FindingList) Len() int {
 	if l == nil {
 		return 0
 	}
-	return len(l.items)
+	return l.n
 }
 
 // At returns finding i.
 func (l *FindingList) At(i int) Finding {
-	c := l.items[i]
+	c := l.item(i)
 	k := l.kinds[c.kind]
 	return Finding{
 		Rule: k.rule, Severity: k.severity, File: l.files[c.file], Line: c.line, Column: c.column,
@@ -91,14 +105,23 @@ func (l *FindingList) Sort() {
 		return a.line < b.line
 	}
 	sorted := true
-	for i := 1; i < len(l.items); i++ {
-		if less(l.items[i], l.items[i-1]) {
+	for i := 1; i < l.n; i++ {
+		if less(*l.item(i), *l.item(i - 1)) {
 			sorted = false
 			break
 		}
 	}
-	if !sorted {
-		sort.SliceStable(l.items, func(i, j int) bool { return less(l.items[i], l.items[j]) })
+	if sorted {
+		return
+	}
+	all := make([]compactFinding, 0, l.n)
+	for _, c := range l.items {
+		all = append(all, c...)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return less(all[i], all[j]) })
+	for i := range l.items {
+		n := copy(l.items[i], all)
+		all = all[n:]
 	}
 }
 

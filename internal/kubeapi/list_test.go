@@ -14,7 +14,7 @@ func TestFindingListSort(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	files := []string{"b.yaml", "a.yaml", "kube:ctx/x", "a/b.yaml", "a-b.yaml"}
 	var fs []Finding
-	for i := 0; i < 500; i++ {
+	for i := 0; i < 2*chunkSize+17; i++ { // three chunks
 		fs = append(fs, Finding{
 			Rule: []string{RuleRemovedAPI, RuleDuplicateKey}[r.Intn(2)], Severity: Error,
 			File: files[r.Intn(len(files))], Line: r.Intn(20), Column: r.Intn(3),
