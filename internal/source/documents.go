@@ -239,8 +239,12 @@ func readInto(name string, buf []byte) ([]byte, error) {
 	}
 	defer f.Close()
 	buf = buf[:0]
-	if info, err := f.Stat(); err == nil && info.Size() > 0 && int64(int(info.Size())) == info.Size() && cap(buf) < int(info.Size())+512 {
-		buf = make([]byte, 0, int(info.Size())+512)
+	size := -1 // unknown
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && int64(int(info.Size())) == info.Size() {
+		size = int(info.Size())
+		if cap(buf) < size+512 {
+			buf = make([]byte, 0, size+512)
+		}
 	}
 	for {
 		if len(buf) == cap(buf) {
@@ -248,7 +252,9 @@ func readInto(name string, buf []byte) ([]byte, error) {
 		}
 		n, err := f.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
-		if err == io.EOF {
+		if err == io.EOF || (err == nil && len(buf) == size && size > 0) {
+			// All the bytes the file had when opened: no read to
+			// find the end.
 			return buf, nil
 		}
 		if err != nil {

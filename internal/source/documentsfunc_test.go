@@ -82,3 +82,26 @@ func TestDocumentsFunc(t *testing.T) {
 		t.Errorf("missing path: %v", err)
 	}
 }
+
+// TestReadInto: readInto reads what os.ReadFile reads, into a reused
+// buffer of any size.
+func TestReadInto(t *testing.T) {
+	dir := t.TempDir()
+	var buf []byte
+	for _, n := range []int{0, 1, 511, 512, 5000, 70000, 3} {
+		p := filepath.Join(dir, fmt.Sprint(n))
+		data := []byte(strings.Repeat("abcdefg\n", n/8+1)[:n])
+		os.WriteFile(p, data, 0o644)
+		got, err := readInto(p, buf)
+		if err != nil || string(got) != string(data) {
+			t.Fatalf("%d bytes: read %d (%v)", n, len(got), err)
+		}
+		buf = got[:0]
+	}
+	if got, err := readInto("/proc/self/status", nil); err != nil || len(got) == 0 {
+		t.Errorf("a file that states no size: %d bytes (%v)", len(got), err)
+	}
+	if _, err := readInto(filepath.Join(dir, "missing"), nil); err == nil {
+		t.Error("a missing file read")
+	}
+}

@@ -325,21 +325,26 @@ func (l *Loader) parseAll(units []unit, parse func(unit) parsed, consume func(pa
 }
 
 // inOrderStream is inOrder over the units walk yields as it finds them,
-// so that the units are never all held. The error of walk (after the
-// units it yielded were worked) or the first of consume is returned.
+// so that the units are never all held. Units go to the workers in
+// batches of streamBatch, which keeps the hand-offs between goroutines
+// (a few microseconds each) small beside the work on a small file. The
+// error of walk (after the units it yielded were worked) or the first of
+// consume is returned.
 func inOrderStream[T any](workers int, walk func(yield func(unit) bool) error, work func(unit) T, consume func(T) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	ahead := 2 * workers
+	ahead := 2 * workers // batches worked ahead of the consumer
 	slots := make(chan struct{}, ahead)
-	done := make([]chan T, ahead)
+	// Batch i lands in done[i%ahead]: it is dispatched only once the
+	// consumer took batch i-ahead, so the slot is free.
+	done := make([]chan []T, ahead)
 	for i := range done {
-		done[i] = make(chan T, 1)
+		done[i] = make(chan []T, 1)
 	}
 	type job struct {
-		i int
-		u unit
+		i     int
+		units []unit
 	}
 	jobs := make(chan job)
 	stop := make(chan struct{})
@@ -351,46 +356,62 @@ func inOrderStream[T any](workers int, walk func(yield func(unit) bool) error, w
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				done[j.i%ahead] <- work(j.u)
+				rs := make([]T, len(j.units))
+				for k, u := range j.units {
+					rs[k] = work(u)
+				}
+				done[j.i%ahead] <- rs
 			}
 		}()
 	}
 	go func() {
 		n := 0
-		walkErr = walk(func(u unit) bool {
+		var batch []unit
+		send := func() bool {
 			select {
 			case slots <- struct{}{}:
 			case <-stop:
 				return false
 			}
 			select {
-			case jobs <- job{n, u}:
+			case jobs <- job{n, batch}:
 			case <-stop:
 				return false
 			}
 			n++
+			batch = nil
 			return true
+		}
+		walkErr = walk(func(u unit) bool {
+			batch = append(batch, u)
+			return len(batch) < streamBatch || send()
 		})
+		if len(batch) > 0 {
+			send()
+		}
 		close(jobs)
 		count <- n
 	}()
 	var err error
 	total := -1
+consume:
 	for i := 0; total < 0 || i < total; i++ {
-		var r T
+		var rs []T
 		if total < 0 {
 			select {
-			case r = <-done[i%ahead]:
+			case rs = <-done[i%ahead]:
 			case total = <-count:
 				i--
 				continue
 			}
 		} else {
-			r = <-done[i%ahead]
+			rs = <-done[i%ahead]
 		}
 		<-slots
-		if err = consume(r); err != nil {
-			break
+		for _, r := range rs {
+			if err = consume(r); err != nil {
+				break consume
+			}
 		}
 	}
 	close(stop)
@@ -403,6 +424,9 @@ func inOrderStream[T any](workers int, walk func(yield func(unit) bool) error, w
 	}
 	return err
 }
+
+// streamBatch is how many units a worker of inOrderStream takes at once.
+const streamBatch = 16
 
 // inOrder runs work on units on all cores (workers, or GOMAXPROCS) and
 // hands the results to consume in input order. At most 2×workers results
