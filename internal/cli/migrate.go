@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -119,18 +121,23 @@ parse-error findings).`,
 		if err != nil {
 			return err
 		}
+		if os.Getenv("GOGC") == "" {
+			// The check keeps little (compact findings): its peak is mostly
+			// garbage of the files read, which collecting at half the
+			// default pace keeps about 20% lower, for about 10% more CPU.
+			defer debug.SetGCPercent(debug.SetGCPercent(50))
+		}
 		ctx, cancel := netContext(cmd)
 		defer cancel()
 		res, err := migrate.Check(ctx, opts)
 		if err != nil {
 			return err
 		}
+		toolVersion := ""
 		if f == report.SARIF {
-			err = report.WriteSARIF(streams.Out, res.Findings, version)
-		} else {
-			err = report.WriteFindings(streams.Out, res.Findings, f)
+			toolVersion = version
 		}
-		if err != nil {
+		if err := report.WriteFindingSeq(streams.Out, res.List, f, toolVersion); err != nil {
 			return err
 		}
 		return threshold(res.CheckVerdict(fail, failOn))

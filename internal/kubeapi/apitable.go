@@ -120,6 +120,9 @@ type Table struct {
 	index          map[string]int      // apiVersion + "\x00" + kind
 	byGV           map[string][]int    // apiVersion
 	kinds          map[string]struct{} // every kind named
+	// own caches Check's finding on an object's own apiVersion and kind
+	// (ownKey → ownFinding): its message is the same for every object.
+	own sync.Map
 }
 
 //go:embed data/apis.yaml

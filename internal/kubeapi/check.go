@@ -59,15 +59,95 @@ var scaleTargets = map[string]bool{"Deployment": true, "ReplicaSet": true, "Stat
 // know (custom resources) are not API-checked. Findings come in document
 // order, by line within a document.
 func Check(docs []yamldoc.Document, t *Table, opt CheckOptions) []Finding {
-	c := checker{t: t, to: opt.To, from: opt.From}
-	if c.to.IsZero() {
-		c.to = Newest
-	}
+	c := newChecker(t, opt)
 	var out []Finding
 	for _, d := range docs {
 		out = append(out, c.document(d)...)
 	}
 	return out
+}
+
+func newChecker(t *Table, opt CheckOptions) *checker {
+	c := &checker{t: t, to: opt.To, from: opt.From}
+	if c.to.IsZero() {
+		c.to = Newest
+	}
+	return c
+}
+
+// CheckData checks the documents of one file's bytes and gives what
+// Check(yamldoc.Split(file, data)) gives, faster: documents are identified
+// by yamldoc.Scan, and node trees are built only for those that can name
+// an API version inside them or must be reported from the tree (duplicate
+// keys, Kustomizations, Lists, owner references, the kinds with embedded
+// references). Input Scan does not read is split in full. The error is
+// Split's.
+func CheckData(file string, data []byte, t *Table, opt CheckOptions) ([]Finding, error) {
+	heads, ok := yamldoc.Scan(data)
+	if !ok {
+		return checkSplit(file, data, t, opt)
+	}
+	c := newChecker(t, opt)
+	var out []Finding
+	for _, h := range heads {
+		if !NeedsTree(file, h) {
+			out = append(out, c.head(file, h)...)
+			continue
+		}
+		d, err := yamldoc.ParseHead(file, data, h)
+		if err != nil { // not expected once Scan read it: let Split say
+			return checkSplit(file, data, t, opt)
+		}
+		out = append(out, c.document(d)...)
+	}
+	return out, nil
+}
+
+func checkSplit(file string, data []byte, t *Table, opt CheckOptions) ([]Finding, error) {
+	docs, err := yamldoc.Split(file, data)
+	if err != nil {
+		return nil, err
+	}
+	return Check(docs, t, opt), nil
+}
+
+// NeedsTree reports a document that CheckData checks on its node tree:
+// one whose head alone does not say all Check would find.
+func NeedsTree(file string, h yamldoc.Head) bool {
+	if h.Complex || h.Duplicate || h.OwnerReferences || (h.Items && strings.HasSuffix(h.Kind, "List")) {
+		return true
+	}
+	switch h.Kind {
+	case "HorizontalPodAutoscaler", "CustomResourceDefinition", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration":
+		return true
+	}
+	return isKustomization(yamldoc.Document{File: file, APIVersion: h.APIVersion, Kind: h.Kind})
+}
+
+// head checks a document from its head (one NeedsTree refuses): its own
+// apiVersion and kind, or that it is not a Kubernetes object.
+func (c *checker) head(file string, h yamldoc.Head) []Finding {
+	o := object{file: file, apiVersion: h.APIVersion, kind: h.Kind, ns: h.Namespace, name: h.Name}
+	if h.APIVersion == "" || h.Kind == "" {
+		return []Finding{notKubernetes(o, h.APIVersion, h.Kind, h.Line)}
+	}
+	if f, ok := c.own(o, &yaml.Node{Line: h.APIVersionLine, Column: h.APIVersionColumn}); ok {
+		return []Finding{f}
+	}
+	return nil
+}
+
+func notKubernetes(o object, apiVersion, kind string, line int) Finding {
+	missing := "apiVersion and kind"
+	if apiVersion != "" {
+		missing = "kind"
+	} else if kind != "" {
+		missing = "apiVersion"
+	}
+	f := o.finding(RuleNotKubernetes, Info, nil)
+	f.Line = line
+	f.Message = fmt.Sprintf("no %s: not a Kubernetes object, skipped", missing)
+	return f
 }
 
 type checker struct {
@@ -107,16 +187,7 @@ func (c *checker) document(d yamldoc.Document) []Finding {
 	case isKustomization(d):
 		out = c.kustomization(o, d.Node)
 	case d.APIVersion == "" || d.Kind == "":
-		missing := "apiVersion and kind"
-		if d.APIVersion != "" {
-			missing = "kind"
-		} else if d.Kind != "" {
-			missing = "apiVersion"
-		}
-		f := o.finding(RuleNotKubernetes, Info, nil)
-		f.Line = d.Line
-		f.Message = fmt.Sprintf("no %s: not a Kubernetes object, skipped", missing)
-		out = append(out, f)
+		out = append(out, notKubernetes(o, d.APIVersion, d.Kind, d.Line))
 	default:
 		out = c.object(o, d.Node)
 		if items := yamldoc.Lookup(d.Node, "items"); items != nil && items.Kind == yaml.SequenceNode && strings.HasSuffix(d.Kind, "List") {
@@ -140,7 +211,7 @@ func (c *checker) document(d yamldoc.Document) []Finding {
 // object checks one Kubernetes object (a document or a List item).
 func (c *checker) object(o object, n *yaml.Node) []Finding {
 	var out []Finding
-	if f, ok := c.own(o, n); ok {
+	if f, ok := c.own(o, yamldoc.Lookup(n, "apiVersion")); ok {
 		out = append(out, f)
 	}
 	meta := yamldoc.Lookup(n, "metadata", "ownerReferences")
@@ -175,15 +246,47 @@ func (c *checker) object(o object, n *yaml.Node) []Finding {
 	return out
 }
 
-// own checks the object's own apiVersion and kind.
-func (c *checker) own(o object, n *yaml.Node) (Finding, bool) {
+// own checks the object's own apiVersion and kind; at is the apiVersion
+// value.
+func (c *checker) own(o object, at *yaml.Node) (Finding, bool) {
 	a, ok := c.t.Lookup(o.apiVersion, o.kind)
 	if !ok {
 		return Finding{}, false
 	}
-	at := yamldoc.Lookup(n, "apiVersion")
+	k := ownKey{to: c.to, from: c.from, apiVersion: o.apiVersion, kind: o.kind}
+	v, cached := c.t.own.Load(k)
+	if !cached {
+		f, ok := c.ownFinding(object{apiVersion: o.apiVersion, kind: o.kind}, a)
+		v = ownFinding{f, ok}
+		c.t.own.Store(k, v)
+	}
+	of := v.(ownFinding)
+	if !of.ok {
+		return Finding{}, false
+	}
+	f := of.f
+	f.File, f.Namespace, f.Name = o.file, o.ns, o.name
+	if at != nil {
+		f.Line, f.Column = at.Line, at.Column
+	}
+	return f, true
+}
+
+// ownKey and ownFinding are the cache of own in Table.own.
+type ownKey struct {
+	to, from         Version
+	apiVersion, kind string
+}
+
+type ownFinding struct {
+	f  Finding
+	ok bool
+}
+
+// ownFinding is own's finding for the API a, at no place.
+func (c *checker) ownFinding(o object, a API) (Finding, bool) {
 	repl := c.t.ReplacementAt(a, c.to)
-	f := o.finding("", "", at)
+	f := o.finding("", "", nil)
 	f.FoundAPIVersion, f.DeprecatedIn, f.RemovedIn, f.Replacement = o.apiVersion, a.DeprecatedIn, a.RemovedIn, repl
 	f.Notes = notes(a)
 	use := c.use(a, repl)

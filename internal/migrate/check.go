@@ -43,8 +43,11 @@ type Options struct {
 
 // Result is what Check or Fix found and did.
 type Result struct {
-	// Findings are sorted by file and line.
+	// Findings are Fix's findings, sorted by file and line.
 	Findings []kubeapi.Finding
+	// List holds Check's findings, sorted by file and line, compactly:
+	// read them with Len and At.
+	List *kubeapi.FindingList
 	// Failed counts the inputs that could not be read or parsed (Check),
 	// or the files that could not be read, converted or rewritten (Fix).
 	Failed int
@@ -57,7 +60,18 @@ type Result struct {
 // and, with opts.UseTarget, the readiness problems: in the files of
 // opts.Paths and the live sources (read within ctx). Paths are read when
 // given, or when no live source is.
+//
+// Without a target, files are read, identified and checked on all cores
+// (kubeapi.CheckData: node trees only where a document needs one) and
+// only the findings are kept, compactly, so memory follows the findings,
+// not the input.
 func Check(ctx context.Context, opts Options) (Result, error) {
+	return check(ctx, opts, true)
+}
+
+// check is Check; fast false reads every file into node trees, as the
+// readiness path does (for the tests that compare both).
+func check(ctx context.Context, opts Options, fast bool) (Result, error) {
 	copts := kubeapi.CheckOptions{To: opts.To, From: opts.From}
 	defaultFrom := opts.From == (kubeapi.Version{})
 	rt, useTarget := opts.Target, opts.UseTarget
@@ -65,7 +79,18 @@ func Check(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	var findings []kubeapi.Finding
+	list := &kubeapi.FindingList{}
+	add := func(fs []kubeapi.Finding) {
+		for _, f := range fs {
+			// `migrate fix` rewrites files only: live objects are fixed
+			// at their source. (What is fixable in a file, data/apis.yaml
+			// says.)
+			if liveOrigin(f.File) {
+				f.Fixable = false
+			}
+			list.Append(f)
+		}
+	}
 	unreadable := 0 // inputs that could not be read or parsed
 	// Readiness relates objects across files (an Ingress here, its
 	// Service there), so with a target the source documents are kept.
@@ -76,42 +101,70 @@ func Check(ctx context.Context, opts Options) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
-		findings = append(findings, lf...)
+		add(lf)
 		sources = append(sources, docs...)
 	}
 	args := opts.Paths
 	if len(args) > 0 || !useLive {
 		l := &source.Loader{FS: source.OS, Stdin: opts.Stdin}
-		err = l.Documents(args, func(b source.Batch) error {
-			findings = append(findings, batchFindings(b)...)
-			if b.Err != nil {
-				unreadable++
-			}
-			if len(b.Docs) == 0 {
+		if useTarget || !fast {
+			err = l.Documents(args, func(b source.Batch) error {
+				add(batchFindings(b))
+				if b.Err != nil {
+					unreadable++
+				}
+				if len(b.Docs) == 0 {
+					return nil
+				}
+				add(kubeapi.Check(b.Docs, table, copts))
+				if useTarget && !b.Built {
+					sources = append(sources, b.Docs...)
+				}
 				return nil
-			}
-			findings = append(findings, kubeapi.Check(b.Docs, table, copts)...)
-			if useTarget && !b.Built {
-				sources = append(sources, b.Docs...)
-			}
-			return nil
-		})
+			})
+		} else {
+			l.Unsplit = true
+			err = source.DocumentsFunc(l, args, func(b source.Batch) fileResult {
+				return checkBatch(b, table, copts)
+			}, func(r fileResult) error {
+				add(r.findings)
+				if r.failed {
+					unreadable++
+				}
+				return nil
+			})
+		}
 		if err != nil {
 			return Result{}, err
 		}
 	}
 	if useTarget {
-		findings = append(findings, readiness.Check(sources, rt)...)
+		add(readiness.Check(sources, rt))
 	}
-	// `migrate fix` rewrites files only: live objects are fixed at their
-	// source. (What is fixable in a file, data/apis.yaml says.)
-	for i, f := range findings {
-		if liveOrigin(f.File) {
-			findings[i].Fixable = false
+	list.Sort()
+	return Result{List: list, Failed: unreadable}, nil
+}
+
+// fileResult is what checkBatch found in one batch.
+type fileResult struct {
+	findings []kubeapi.Finding
+	failed   bool
+}
+
+// checkBatch checks one batch of DocumentsFunc (on a worker goroutine):
+// a file's bytes, or built documents.
+func checkBatch(b source.Batch, table *kubeapi.Table, copts kubeapi.CheckOptions) fileResult {
+	if b.Err != nil || b.Skipped != "" {
+		return fileResult{findings: batchFindings(b), failed: b.Err != nil}
+	}
+	if b.Docs == nil && b.Data != nil {
+		fs, err := kubeapi.CheckData(b.File, b.Data, table, copts)
+		if err != nil {
+			return fileResult{findings: []kubeapi.Finding{errorFinding("parse-error", b.File, err)}, failed: true}
 		}
+		return fileResult{findings: fs}
 	}
-	SortFindings(findings)
-	return Result{Findings: findings, Failed: unreadable}, nil
+	return fileResult{findings: kubeapi.Check(b.Docs, table, copts)}
 }
 
 // logTo is w, or io.Discard.
@@ -258,6 +311,17 @@ func CountAtLeast(fs []kubeapi.Finding, level int) int {
 	n := 0
 	for _, f := range fs {
 		if rank(f.Severity) >= level {
+			n++
+		}
+	}
+	return n
+}
+
+// CountListAtLeast is CountAtLeast for a FindingList.
+func CountListAtLeast(l *kubeapi.FindingList, level int) int {
+	n := 0
+	for i := range l.Len() {
+		if rank(l.At(i).Severity) >= level {
 			n++
 		}
 	}

@@ -66,7 +66,11 @@ func (r Result) CheckVerdict(level int, failOn string) (string, error) {
 	if r.Failed > 0 {
 		return "", fmt.Errorf("%d input(s) could not be read or parsed (the parse-error findings): the check is incomplete", r.Failed)
 	}
-	if n := CountAtLeast(r.Findings, level); n > 0 {
+	n := CountAtLeast(r.Findings, level)
+	if r.List != nil {
+		n += CountListAtLeast(r.List, level)
+	}
+	if n > 0 {
 		return fmt.Sprintf("%d finding(s) at --fail-on %s", n, failOn), nil
 	}
 	return "", nil

@@ -286,7 +286,7 @@ func TestCheck(t *testing.T) {
 		t.Errorf("Failed = %d, want 1 (broken.yaml)", res.Failed)
 	}
 	var got []string
-	for _, f := range res.Findings {
+	for _, f := range res.List.Slice() {
 		got = append(got, fmt.Sprintf("%s %s %s fixable=%v", filepath.Base(f.File), f.Rule, f.Severity, f.Fixable))
 	}
 	want := []string{"broken.yaml parse-error error fixable=false", "web.yaml removed-api error fixable=true"}

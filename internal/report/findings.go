@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
 )
@@ -47,30 +46,7 @@ func NewFindingsView(fs []kubeapi.Finding) FindingsView {
 
 // Summarize counts findings by kind, severity and rule.
 func Summarize(fs []kubeapi.Finding) FindingsSummary {
-	s := FindingsSummary{Total: len(fs), ByRule: map[string]int{}}
-	for _, f := range fs {
-		s.ByRule[f.Rule]++
-		switch category(f) {
-		case "removed":
-			s.Removed++
-		case "deprecated":
-			s.Deprecated++
-		default:
-			s.Other++
-		}
-		if f.Fixable {
-			s.Fixable++
-		}
-		switch f.Severity {
-		case kubeapi.Error:
-			s.Errors++
-		case kubeapi.Warning:
-			s.Warnings++
-		default:
-			s.Info++
-		}
-	}
-	return s
+	return summarizeSeq(Findings(fs))
 }
 
 func category(f kubeapi.Finding) string {
@@ -104,20 +80,7 @@ func ParseFindingsFormat(s string) (Format, error) {
 // WriteFindings renders findings in a format. SARIF output carries no
 // tool version; use WriteSARIF to set one.
 func WriteFindings(w io.Writer, fs []kubeapi.Finding, f Format) error {
-	switch f {
-	case JSON:
-		return WriteJSON(w, NewFindingsView(fs))
-	case YAML:
-		return WriteYAML(w, NewFindingsView(fs))
-	case Markdown:
-		return findingsMarkdown(w, fs)
-	case SARIF:
-		return WriteSARIF(w, fs, "")
-	case Wide:
-		return findingsTable(w, fs, true)
-	default:
-		return findingsTable(w, fs, false)
-	}
+	return WriteFindingSeq(w, Findings(fs), f, "")
 }
 
 const none = "<none>"
@@ -167,36 +130,6 @@ func status(f kubeapi.Finding) string {
 	return f.Rule
 }
 
-func findingsTable(w io.Writer, fs []kubeapi.Finding, wide bool) error {
-	if len(fs) == 0 {
-		_, err := fmt.Fprintln(w, "No deprecated or removed APIs found.")
-		return err
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
-	if wide {
-		fmt.Fprintln(tw, "LOCATION\tSEVERITY\tRULE\tKIND\tNAME\tAPI VERSION\tFIELD\tSTATUS\tREPLACEMENT\tFIXABLE\tMESSAGE")
-	} else {
-		fmt.Fprintln(tw, "LOCATION\tKIND\tNAME\tAPI VERSION\tSTATUS\tREPLACEMENT")
-	}
-	for _, f := range fs {
-		loc, kind, name, av, st, repl := f.Location(), orNone(f.Kind), objectName(f), foundVersion(f), status(f), orNone(f.Replacement)
-		if wide {
-			fix := "no"
-			if f.Fixable {
-				fix = "yes"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", loc, f.Severity, f.Rule, kind, name, av, orNone(f.Field), st, repl, fix, f.Message)
-		} else {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", loc, kind, name, av, st, repl)
-		}
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintf(w, "\n%s\n", summaryLine(Summarize(fs)))
-	return err
-}
-
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
@@ -212,16 +145,17 @@ func summaryLine(s FindingsSummary) string {
 	return line + "."
 }
 
-func findingsMarkdown(w io.Writer, fs []kubeapi.Finding) error {
-	s := Summarize(fs)
+func findingsMarkdown(w io.Writer, fs FindingSeq) error {
+	s := summarizeSeq(fs)
 	fmt.Fprintf(w, "### refit migrate: %d removed, %d deprecated, %d other\n\n", s.Removed, s.Deprecated, s.Other)
-	if len(fs) == 0 {
+	if fs.Len() == 0 {
 		_, err := fmt.Fprintln(w, "No deprecated or removed APIs found.")
 		return err
 	}
 	fmt.Fprintln(w, "| Location | Kind | Name | API version | Status | Replacement | Details |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
-	for _, f := range fs {
+	for i := range fs.Len() {
+		f := fs.At(i)
 		repl := "–"
 		if f.Replacement != "" {
 			repl = "`" + f.Replacement + "`"
@@ -377,25 +311,12 @@ func NewSARIF(fs []kubeapi.Finding, toolVersion string) SARIFLog {
 	rules := make([]SARIFRule, 0, len(sorted))
 	for i, id := range sorted {
 		index[id] = i
-		doc, ok := ruleDocs[id]
-		if !ok {
-			doc.short, doc.help = id, refitURI
-		}
-		rules = append(rules, SARIFRule{ID: id, ShortDescription: SARIFMessage{Text: doc.short}, HelpURI: doc.help})
+		rules = append(rules, sarifRule(id))
 	}
 	results := make([]SARIFResult, 0, len(fs))
 	seen := map[string]int{}
 	for _, f := range fs {
-		r := SARIFResult{RuleID: f.Rule, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity), Message: SARIFMessage{Text: sarifText(f)},
-			PartialFingerprints: map[string]string{FingerprintKey: fingerprint(f, seen)}}
-		if f.File != "" {
-			loc := SARIFLocation{PhysicalLocation: SARIFPhysicalLocation{ArtifactLocation: SARIFArtifactLocation{URI: fileURI(f.File)}}}
-			if f.Line > 0 {
-				loc.PhysicalLocation.Region = &SARIFRegion{StartLine: f.Line, StartColumn: max(f.Column, 0)}
-			}
-			r.Locations = []SARIFLocation{loc}
-		}
-		results = append(results, r)
+		results = append(results, sarifResult(f, index, seen))
 	}
 	return SARIFLog{
 		Schema: sarifSchema, Version: sarifVersion,
@@ -404,6 +325,30 @@ func NewSARIF(fs []kubeapi.Finding, toolVersion string) SARIFLog {
 			Results: results,
 		}},
 	}
+}
+
+// sarifRule describes rule id.
+func sarifRule(id string) SARIFRule {
+	doc, ok := ruleDocs[id]
+	if !ok {
+		doc.short, doc.help = id, refitURI
+	}
+	return SARIFRule{ID: id, ShortDescription: SARIFMessage{Text: doc.short}, HelpURI: doc.help}
+}
+
+// sarifResult is the result of f; index numbers the rules, and seen
+// counts the fingerprints given so far.
+func sarifResult(f kubeapi.Finding, index map[string]int, seen map[string]int) SARIFResult {
+	r := SARIFResult{RuleID: f.Rule, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity), Message: SARIFMessage{Text: sarifText(f)},
+		PartialFingerprints: map[string]string{FingerprintKey: fingerprint(f, seen)}}
+	if f.File != "" {
+		loc := SARIFLocation{PhysicalLocation: SARIFPhysicalLocation{ArtifactLocation: SARIFArtifactLocation{URI: fileURI(f.File)}}}
+		if f.Line > 0 {
+			loc.PhysicalLocation.Region = &SARIFRegion{StartLine: f.Line, StartColumn: max(f.Column, 0)}
+		}
+		r.Locations = []SARIFLocation{loc}
+	}
+	return r
 }
 
 // sarifText is the message with the object it is about and the notes.
@@ -430,5 +375,5 @@ func fileURI(path string) string {
 
 // WriteSARIF writes findings as a SARIF 2.1.0 log, for code scanning.
 func WriteSARIF(w io.Writer, fs []kubeapi.Finding, toolVersion string) error {
-	return WriteJSON(w, NewSARIF(fs, toolVersion))
+	return WriteFindingSeq(w, Findings(fs), SARIF, toolVersion)
 }

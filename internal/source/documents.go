@@ -5,12 +5,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"io/fs"
+	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/refit-dev/refit/internal/source/manifest"
@@ -69,21 +72,12 @@ func (l *Loader) documentUnits(paths []string) ([]unit, error) {
 		return nil, errors.New("no input: give files, directories or - for stdin")
 	}
 	var units []unit
-	seen := map[string]bool{}
-	for _, p := range paths {
-		us, err := l.expand(p, true)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range us {
-			k := l.unitKey(u)
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
-			u.root = p
-			units = append(units, u)
-		}
+	err := l.eachUnit(paths, func(u unit) bool {
+		units = append(units, u)
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(units) == 0 {
 		return nil, fmt.Errorf("no .yaml, .yml or .json files in %s", strings.Join(paths, ", "))
@@ -91,10 +85,67 @@ func (l *Loader) documentUnits(paths []string) ([]unit, error) {
 	return units, nil
 }
 
+// eachUnit hands yield the units of paths, in order, as documentUnits
+// lists them; yield returning false stops it.
+func (l *Loader) eachUnit(paths []string, yield func(unit) bool) error {
+	// What was read is remembered by a 128-bit hash of its key: 16 bytes
+	// a file, whatever its path.
+	seen := map[[16]byte]bool{}
+	dirs := map[string]string{}
+	h := fnv.New128a()
+	stop := false
+	for _, p := range paths {
+		add := func(u unit) bool {
+			h.Reset()
+			io.WriteString(h, l.unitKey(u, dirs))
+			var k [16]byte
+			h.Sum(k[:0])
+			if seen[k] {
+				return true
+			}
+			seen[k] = true
+			u.root = p
+			if !yield(u) {
+				stop = true
+				return false
+			}
+			return true
+		}
+		var err error
+		if p == Stdin {
+			add(unit{path: Stdin})
+		} else if info, serr := fs.Stat(l.FS, p); serr != nil {
+			err = fmt.Errorf("%s: %w", p, unwrapPathError(serr))
+		} else if !info.IsDir() {
+			add(unit{path: p})
+		} else {
+			err = l.walk(p, true, add)
+		}
+		if err != nil {
+			return err
+		}
+		if stop {
+			return nil
+		}
+	}
+	return nil
+}
+
 // unitKey identifies a unit by what it reads: the real path on disk
-// (symbolic links resolved), the cleaned name elsewhere.
-func (l *Loader) unitKey(u unit) string {
+// (symbolic links resolved), the cleaned name elsewhere. dirs caches the
+// real paths of directories: a regular file the walk found is its
+// directory's real path and its name, without a system call of its own.
+func (l *Loader) unitKey(u unit, dirs map[string]string) string {
 	k := path.Clean(u.path)
+	if l.FS == OS && u.walked {
+		dir, base := filepath.Split(u.path)
+		real, ok := dirs[dir]
+		if !ok {
+			real = realDir(dir)
+			dirs[dir] = real
+		}
+		return "file:" + filepath.Join(real, base)
+	}
 	if l.FS == OS && u.path != Stdin {
 		if abs, err := filepath.Abs(u.path); err == nil {
 			k = abs
@@ -130,13 +181,95 @@ func (l *Loader) Documents(paths []string, visit func(Batch) error) error {
 	})
 }
 
+// DocumentsFunc is Documents with work done on all cores: each batch is
+// handed to work in one of the worker goroutines that read the files, and
+// the results to consume one at a time, in input order. With l.Unsplit,
+// files are read but not split: work gets each file's Data with Docs nil
+// and parses it itself (built Kustomize and Helm output is split as by
+// Documents).
+//
+// The files of a directory are read as the walk finds them: the walk is
+// never held whole.
+func DocumentsFunc[T any](l *Loader, paths []string, work func(Batch) T, consume func(T) error) error {
+	if len(paths) == 0 {
+		return errors.New("no input: give files, directories or - for stdin")
+	}
+	n := 0
+	err := inOrderStream(l.Workers, func(yield func(unit) bool) error {
+		return l.eachUnit(paths, func(u unit) bool {
+			n++
+			return yield(u)
+		})
+	}, func(u unit) T {
+		// work is done with the file's bytes when it returns: they are
+		// read into a buffer that the next file reuses.
+		buf := readBuffers.Get().(*[]byte)
+		r := l.parseUnitDocsInto(u, buf)
+		out := work(Batch{File: r.name, Data: r.data, Docs: r.docs, Built: r.built, Skipped: r.skipped, Err: r.err, Root: u.root})
+		if r.data != nil && cap(r.data) <= maxPooledRead {
+			*buf = r.data[:0]
+		}
+		readBuffers.Put(buf)
+		return out
+	}, consume)
+	if err == nil && n == 0 {
+		err = fmt.Errorf("no .yaml, .yml or .json files in %s", strings.Join(paths, ", "))
+	}
+	return err
+}
+
 func (l *Loader) parseDocs(u unit) parsed {
 	p := l.parseUnitDocs(u)
 	p.root = u.root
 	return p
 }
 
+// readBuffers are the buffers DocumentsFunc reads files into; one larger
+// than maxPooledRead is left to the garbage collector.
+var readBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledRead = 1 << 20
+
+// readInto reads a file of the disk into buf (grown as needed), as
+// os.ReadFile does.
+func readInto(name string, buf []byte) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf = buf[:0]
+	size := -1 // unknown
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && int64(int(info.Size())) == info.Size() {
+		size = int(info.Size())
+		if cap(buf) < size+512 {
+			buf = make([]byte, 0, size+512)
+		}
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF || (err == nil && len(buf) == size && size > 0) {
+			// All the bytes the file had when opened: no read to
+			// find the end.
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
 func (l *Loader) parseUnitDocs(u unit) parsed {
+	return l.parseUnitDocsInto(u, nil)
+}
+
+// parseUnitDocsInto is parseUnitDocs reading a file of the disk into buf
+// when buf is not nil (DocumentsFunc).
+func (l *Loader) parseUnitDocsInto(u unit, buf *[]byte) parsed {
 	switch {
 	case u.kustomize:
 		docs, err := manifest.BuildKustomize(u.path)
@@ -154,7 +287,11 @@ func (l *Loader) parseUnitDocs(u unit) parsed {
 		name = "<stdin>"
 		data, err = io.ReadAll(l.Stdin)
 	} else {
-		data, err = l.FS.ReadFile(u.path)
+		if buf != nil && l.FS == OS {
+			data, err = readInto(u.path, *buf)
+		} else {
+			data, err = l.FS.ReadFile(u.path)
+		}
 	}
 	if err != nil {
 		return parsed{name: name, err: fmt.Errorf("%s: %w", name, unwrapPathError(err))}
@@ -165,6 +302,9 @@ func (l *Loader) parseUnitDocs(u unit) parsed {
 	if line := templateLine(data); line > 0 {
 		return parsed{name: name, skipped: fmt.Sprintf("line %d: a template ({{ ... }}), not YAML: render it first (helm template CHART | refit migrate check -)", line)}
 	}
+	if l.Unsplit {
+		return parsed{name: name, data: data}
+	}
 	docs, err := yamldoc.Split(name, data)
 	return parsed{name: name, data: data, docs: docs, err: err}
 }
@@ -172,6 +312,9 @@ func (l *Loader) parseUnitDocs(u unit) parsed {
 // templateLine returns the first line with Go template delimiters outside
 // comments, or 0.
 func templateLine(data []byte) int {
+	if !bytes.Contains(data, []byte("{{")) {
+		return 0
+	}
 	for i, line := range bytes.Split(data, []byte("\n")) {
 		t := bytes.TrimSpace(line)
 		if len(t) > 0 && t[0] == '#' {
@@ -182,6 +325,22 @@ func templateLine(data []byte) int {
 		}
 	}
 	return 0
+}
+
+// realDir is dir made absolute with symbolic links resolved (as far as
+// they resolve).
+func realDir(dir string) string {
+	if dir == "" {
+		dir = "."
+	}
+	k := dir
+	if abs, err := filepath.Abs(dir); err == nil {
+		k = abs
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			k = real
+		}
+	}
+	return k
 }
 
 func isHelmChart(fsys fs.FS, dir string) bool {

@@ -95,6 +95,8 @@ type Loader struct {
 	Stdin io.Reader
 	// Workers bounds parallel file parsing (default GOMAXPROCS).
 	Workers int
+	// Unsplit: DocumentsFunc hands plain files' bytes unsplit (Docs nil).
+	Unsplit bool
 	// Overlay, when set, keeps only the Kustomize overlays (kustomizations
 	// that build another one) with a path element of that name.
 	Overlay string
@@ -116,6 +118,8 @@ type unit struct {
 	// namespace is the one the kustomization that builds this file sets
 	// ("" when none does).
 	namespace string
+	// walked: a regular file (not a symbolic link) found in a directory.
+	walked bool
 }
 
 // parsed is what one unit gave.
@@ -249,7 +253,24 @@ func (l *Loader) expand(p string, sources bool) ([]unit, error) {
 		return []unit{{path: p}}, nil
 	}
 	var units []unit
-	err = fs.WalkDir(l.FS, p, func(name string, d fs.DirEntry, err error) error {
+	err = l.walk(p, sources, func(u unit) bool {
+		units = append(units, u)
+		return true
+	})
+	return units, err
+}
+
+// walk hands yield the units of the directory p in walk order (name
+// order, depth first) as it finds them; yield returning false stops it.
+func (l *Loader) walk(p string, sources bool, yield func(unit) bool) error {
+	stopped := errors.New("stopped")
+	emit := func(u unit) error {
+		if !yield(u) {
+			return stopped
+		}
+		return nil
+	}
+	err := fs.WalkDir(l.FS, p, func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -258,27 +279,34 @@ func (l *Loader) expand(p string, sources bool) ([]unit, error) {
 				return fs.SkipDir
 			}
 			if l.FS == OS && manifest.IsKustomization(name) {
-				units = append(units, unit{path: name, kustomize: true})
+				if err := emit(unit{path: name, kustomize: true}); err != nil {
+					return err
+				}
 				if !sources {
 					return fs.SkipDir
 				}
 			}
 			if sources && isHelmChart(l.FS, name) {
-				units = append(units, unit{path: name, helm: true})
+				if err := emit(unit{path: name, helm: true}); err != nil {
+					return err
+				}
 				return fs.SkipDir
 			}
 			return nil
 		}
 		switch strings.ToLower(path.Ext(name)) {
 		case ".yaml", ".yml", ".json":
-			units = append(units, unit{path: name})
+			return emit(unit{path: name, walked: d.Type().IsRegular()})
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, err)
+	if err == stopped {
+		return nil
 	}
-	return units, nil
+	if err != nil {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	return nil
 }
 
 func unwrapPathError(err error) error {
@@ -293,15 +321,132 @@ func unwrapPathError(err error) error {
 // input order. At most a few results wait at any time, which bounds memory.
 // The first error stops the work and is returned.
 func (l *Loader) parseAll(units []unit, parse func(unit) parsed, consume func(parsed) error) error {
-	workers := l.Workers
+	return inOrder(l.Workers, units, parse, consume)
+}
+
+// inOrderStream is inOrder over the units walk yields as it finds them,
+// so that the units are never all held. Units go to the workers in
+// batches of streamBatch, which keeps the hand-offs between goroutines
+// (a few microseconds each) small beside the work on a small file. The
+// error of walk (after the units it yielded were worked) or the first of
+// consume is returned.
+func inOrderStream[T any](workers int, walk func(yield func(unit) bool) error, work func(unit) T, consume func(T) error) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ahead := 2 * workers // batches worked ahead of the consumer
+	slots := make(chan struct{}, ahead)
+	// Batch i lands in done[i%ahead]: it is dispatched only once the
+	// consumer took batch i-ahead, so the slot is free.
+	done := make([]chan []T, ahead)
+	for i := range done {
+		done[i] = make(chan []T, 1)
+	}
+	type job struct {
+		i     int
+		units []unit
+	}
+	jobs := make(chan job)
+	stop := make(chan struct{})
+	count := make(chan int, 1)
+	var walkErr error
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				rs := make([]T, len(j.units))
+				for k, u := range j.units {
+					rs[k] = work(u)
+				}
+				done[j.i%ahead] <- rs
+			}
+		}()
+	}
+	go func() {
+		n := 0
+		var batch []unit
+		send := func() bool {
+			select {
+			case slots <- struct{}{}:
+			case <-stop:
+				return false
+			}
+			select {
+			case jobs <- job{n, batch}:
+			case <-stop:
+				return false
+			}
+			n++
+			batch = nil
+			return true
+		}
+		walkErr = walk(func(u unit) bool {
+			batch = append(batch, u)
+			return len(batch) < streamBatch || send()
+		})
+		if len(batch) > 0 {
+			send()
+		}
+		close(jobs)
+		count <- n
+	}()
+	var err error
+	total := -1
+consume:
+	for i := 0; total < 0 || i < total; i++ {
+		var rs []T
+		if total < 0 {
+			select {
+			case rs = <-done[i%ahead]:
+			case total = <-count:
+				i--
+				continue
+			}
+		} else {
+			rs = <-done[i%ahead]
+		}
+		<-slots
+		for _, r := range rs {
+			if err = consume(r); err != nil {
+				break consume
+			}
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if total < 0 {
+		<-count
+	}
+	if err == nil {
+		err = walkErr
+	}
+	return err
+}
+
+// streamBatch is how many units a worker of inOrderStream takes at once.
+const streamBatch = 16
+
+// inOrder runs work on units on all cores (workers, or GOMAXPROCS) and
+// hands the results to consume in input order. At most 2×workers results
+// are in flight, so memory does not grow with the number of units. The
+// first error of consume stops the work and is returned.
+func inOrder[T any](workers int, units []unit, work func(unit) T, consume func(T) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, len(units))
-	slots := make(chan struct{}, 2*workers) // results parsed ahead of the consumer
-	done := make([]chan parsed, len(units))
+	if workers == 0 {
+		return nil
+	}
+	ahead := 2 * workers // results worked ahead of the consumer
+	slots := make(chan struct{}, ahead)
+	// Unit i lands in done[i%ahead]: it is dispatched only once the
+	// consumer took unit i-ahead, so the slot is free.
+	done := make([]chan T, ahead)
 	for i := range done {
-		done[i] = make(chan parsed, 1)
+		done[i] = make(chan T, 1)
 	}
 	next := make(chan int)
 	stop := make(chan struct{})
@@ -311,7 +456,7 @@ func (l *Loader) parseAll(units []unit, parse func(unit) parsed, consume func(pa
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				done[i] <- parse(units[i])
+				done[i%ahead] <- work(units[i])
 			}
 		}()
 	}
@@ -332,7 +477,7 @@ func (l *Loader) parseAll(units []unit, parse func(unit) parsed, consume func(pa
 	}()
 	var err error
 	for i := range units {
-		r := <-done[i]
+		r := <-done[i%ahead]
 		<-slots
 		if err = consume(r); err != nil {
 			break
