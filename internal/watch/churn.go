@@ -3,6 +3,7 @@ package watch
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -43,6 +44,10 @@ type churn struct {
 
 	mu    sync.Mutex
 	nodes map[string]NodeEvent // present nodes, for refit_cluster_nodes
+
+	// allocated is when refit_cluster_cost_hourly_usd was last set (only
+	// the cluster job touches it).
+	allocated time.Time
 }
 
 const burstKey = "churn.burst"
@@ -60,6 +65,14 @@ func (c *churn) run(ctx context.Context) error {
 	// A change seen is recorded even while stopping (one local write).
 	wctx := context.WithoutCancel(ctx)
 	return c.src.Run(ctx, func(e NodeEvent, initial bool) { c.handle(wctx, e, initial) })
+}
+
+// check is the cluster job: it sends a burst whose window has passed and
+// splits the cluster's cost among its namespaces.
+func (c *churn) check(ctx context.Context, now time.Time) error {
+	ferr := c.flushBursts(ctx, now)
+	aerr := c.allocate(ctx, now)
+	return errors.Join(ferr, aerr)
 }
 
 // once is --once: a node source cannot be watched in one run, so it only

@@ -16,6 +16,7 @@ type metrics struct {
 	forecast      prometheus.Gauge
 	budgetRatio   *prometheus.GaugeVec
 	clusterNodes  *prometheus.GaugeVec
+	clusterCost   *prometheus.GaugeVec
 	probeDuration *prometheus.HistogramVec
 	probeUp       *prometheus.GaugeVec
 	checkErrors   *prometheus.CounterVec
@@ -35,6 +36,8 @@ func newMetrics() *metrics {
 			Help: "Spend over budget: the latest complete day over the daily budget, month to date over the monthly budget."}, []string{"budget"}),
 		clusterNodes: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "refit_cluster_nodes",
 			Help: "Nodes of the watched cluster."}, []string{"capacity_type", "instance_type"}),
+		clusterCost: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "refit_cluster_cost_hourly_usd",
+			Help: "The watched cluster's cost an hour by namespace: its pods' share of the nodes (by requests; __idle__ is what no pod requested) plus its claims and load balancers."}, []string{"namespace"}),
 		probeDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "refit_probe_duration_seconds",
 			Help:    "Duration of the HTTP probes, successful or not.",
 			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30}}, []string{"probe"}),
@@ -49,7 +52,7 @@ func newMetrics() *metrics {
 		lastReportDay: prometheus.NewGauge(prometheus.GaugeOpts{Name: "refit_cost_report_day_timestamp_seconds",
 			Help: "Start (UTC) of the latest complete day reported."}),
 	}
-	m.reg.MustRegister(m.costDaily, m.forecast, m.budgetRatio, m.clusterNodes, m.probeDuration, m.probeUp,
+	m.reg.MustRegister(m.costDaily, m.forecast, m.budgetRatio, m.clusterNodes, m.clusterCost, m.probeDuration, m.probeUp,
 		m.checkErrors, m.alertsSent, m.alertsPending, m.lastReportDay,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

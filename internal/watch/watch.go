@@ -33,7 +33,9 @@ type Options struct {
 	Hook func(point, key string)
 	// Slack, when set, replaces the notifier built from the config.
 	Slack *Slack
-	// Nodes, when set, replaces the informer on the cluster's Nodes (tests).
+	// Nodes, when set, replaces the informer on the cluster's Nodes (tests);
+	// the cost split by namespace then reads the cluster only when
+	// cluster.kubeconfig is set.
 	Nodes NodeSource
 }
 
@@ -101,7 +103,7 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 		d.churn = newChurn(d, cfg.Cluster)
 		d.jobs = append(d.jobs, &job{name: "cluster",
 			after: func(now time.Time) time.Time { return now.Add(15 * time.Second) },
-			run:   d.churn.flushBursts})
+			run:   d.churn.check})
 	}
 	pending, _, err := st.Counts(ctx)
 	if err != nil {
