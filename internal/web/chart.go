@@ -27,6 +27,18 @@ type bars struct {
 	Marked map[int]string
 	// Horizontal draws the bars left to right, one per row.
 	Horizontal bool
+	// Count shows the values as counts, not dollars.
+	Count bool
+	// KeepEnd shortens long labels from the left (file paths).
+	KeepEnd bool
+}
+
+// amount formats a value as the chart's unit.
+func (b bars) amount(d decimal.Decimal) string {
+	if b.Count {
+		return d.String()
+	}
+	return "$" + d.StringFixed(2)
 }
 
 func f64(d decimal.Decimal) float64 { v, _ := d.Float64(); return v }
@@ -60,8 +72,12 @@ func (b bars) svg() template.HTML {
 		for c, cat := range b.Categories {
 			y := 10 + c*rowH
 			label := cat
-			if len(label) > 38 {
-				label = label[:37] + "…"
+			if r := []rune(label); len(r) > 38 {
+				if b.KeepEnd {
+					label = "…" + string(r[len(r)-37:])
+				} else {
+					label = string(r[:37]) + "…"
+				}
 			}
 			fmt.Fprintf(&sb, `<text x="%d" y="%d" text-anchor="end" font-size="11">%s</text>`, labelW-6, y+14, esc(label))
 			x := float64(labelW)
@@ -72,11 +88,11 @@ func (b bars) svg() template.HTML {
 				}
 				total = total.Add(v)
 				w := f64(v) / max * float64(plotW)
-				fmt.Fprintf(&sb, `<rect class="bar" x="%.1f" y="%d" width="%.1f" height="%d" fill="%s"><title>%s, %s: $%s</title></rect>`,
-					x, y, w, rowH-6, colour(s), esc(cat), esc(b.Series[s]), v.StringFixed(2))
+				fmt.Fprintf(&sb, `<rect class="bar" x="%.1f" y="%d" width="%.1f" height="%d" fill="%s"><title>%s, %s: %s</title></rect>`,
+					x, y, w, rowH-6, colour(s), esc(cat), esc(b.Series[s]), b.amount(v))
 				x += w
 			}
-			fmt.Fprintf(&sb, `<text x="%.1f" y="%d" font-size="11">$%s</text>`, x+4, y+14, total.StringFixed(2))
+			fmt.Fprintf(&sb, `<text x="%.1f" y="%d" font-size="11">%s</text>`, x+4, y+14, b.amount(total))
 		}
 		b.legend(&sb, 10, n*rowH+20)
 		sb.WriteString(`</svg>`)

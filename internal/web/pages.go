@@ -338,7 +338,7 @@ func migrationModel(d *Data) any {
 	v.Summary = report.Summarize(d.Findings)
 	sevs := []kubeapi.Severity{kubeapi.Error, kubeapi.Warning, kubeapi.Info}
 	idx := map[string]int{}
-	ch := bars{Title: "Findings by file and severity", Series: []string{"error", "warning", "info"}, Horizontal: true}
+	ch := bars{Title: "Findings by file and severity", Series: []string{"error", "warning", "info"}, Horizontal: true, Count: true, KeepEnd: true}
 	for _, f := range d.Findings {
 		i, ok := idx[f.File]
 		if !ok {
@@ -353,13 +353,8 @@ func migrationModel(d *Data) any {
 			}
 		}
 	}
-	v.Chart = countSVG(ch.svg())
+	v.Chart = ch.svg()
 	return v
-}
-
-// countSVG shows counts, not dollars, on a chart of findings.
-func countSVG(s template.HTML) template.HTML {
-	return template.HTML(bytes.ReplaceAll(bytes.ReplaceAll([]byte(s), []byte(": $"), []byte(": ")), []byte(">$"), []byte(">")))
 }
 
 type wasteView struct {

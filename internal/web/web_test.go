@@ -87,12 +87,10 @@ func totals(page string) map[string]string {
 	return out
 }
 
-// TestPagesShowTheJSONAPIsNumbers checks every page renders with a chart,
-// and that its headline figures equal, to the cent, the JSON its /api
-// serves (written by the CLI's -o json writers).
-func TestPagesShowTheJSONAPIsNumbers(t *testing.T) {
-	d := example(t)
-	h := Handler(d, "", "test")
+// wantTotals are the headline figures each page must show, computed from
+// the JSON the /api serves.
+func wantTotals(t *testing.T, h http.Handler) map[string]map[string]string {
+	t.Helper()
 	api := func(name string, v any) {
 		t.Helper()
 		r := get(t, h, "GET", "/api/"+name, nil)
@@ -140,6 +138,16 @@ func TestPagesShowTheJSONAPIsNumbers(t *testing.T) {
 	if sum.TotalCost.IsZero() || pv.Current.TotalMonthlyCost.IsZero() || wv.TotalMonthlySaving.IsZero() || fv.Summary.Total == 0 {
 		t.Fatalf("the example should have a bill, a plan, waste and findings")
 	}
+	return want
+}
+
+// TestPagesShowTheJSONAPIsNumbers checks every page renders with a chart,
+// and that its headline figures equal, to the cent, the JSON its /api
+// serves (written by the CLI's -o json writers).
+func TestPagesShowTheJSONAPIsNumbers(t *testing.T) {
+	d := example(t)
+	h := Handler(d, "", "test")
+	want := wantTotals(t, h)
 	for _, slug := range Pages() {
 		r := get(t, h, "GET", "/"+slug, nil)
 		page := body(t, r)
