@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/refit-dev/refit/internal/billing"
 	"github.com/refit-dev/refit/internal/cost"
@@ -296,4 +300,37 @@ func TestHTMLReport(t *testing.T) {
 	if bytes.Count(b, []byte("<svg")) < len(Pages()) {
 		t.Error("a chart is missing")
 	}
+}
+
+// TestYearOfDays renders the spend page of a year of daily data with a dozen
+// components quickly: one bar per day, the labels thinned out.
+func TestYearOfDays(t *testing.T) {
+	dv := report.DailyView{Currency: "USD", By: "component"}
+	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	var total decimal.Decimal
+	for i := 0; i < 365; i++ {
+		by := map[string]report.Number{}
+		var c decimal.Decimal
+		for k := 0; k < 12; k++ {
+			v := decimal.New(int64(100+i+k*7), -2)
+			by[fmt.Sprintf("component-%02d", k)] = report.Number{Decimal: v}
+			c = c.Add(v)
+		}
+		dv.Days = append(dv.Days, report.DayView{Date: day.AddDate(0, 0, i).Format(time.DateOnly), Cost: report.Number{Decimal: c}, By: by})
+		total = total.Add(c)
+	}
+	dv.Total = report.Number{Decimal: total}
+	d := &Data{Daily: &dv, Bill: &report.BillSummary{TotalCost: dv.Total}, Forecast: &billing.Forecast{Last: day.AddDate(0, 0, 364)}}
+	h := Handler(d, "", "test")
+	start := time.Now()
+	r := get(t, h, "GET", "/spend", nil)
+	page := body(t, r)
+	took := time.Since(start)
+	if r.StatusCode != 200 || strings.Count(page, `class="bar"`) != 365*12 {
+		t.Fatalf("%d, %d bars", r.StatusCode, strings.Count(page, `class="bar"`))
+	}
+	if took > 3*time.Second {
+		t.Errorf("a year of days took %v", took)
+	}
+	t.Logf("a year of days: %v, %d KB", took, len(page)/1024)
 }
