@@ -61,6 +61,10 @@ func TestServeAPIEqualsCLIJSON(t *testing.T) {
 	if got := api("migration.json"); strings.ReplaceAll(out, "../../examples/", "examples/") != got {
 		t.Errorf("/api/migration.json differs from refit migrate check --to 1.33 -o json")
 	}
+	diff, _, _ := run(t, "", "migrate", "fix", "../../examples/kops-before/manifests", "--to", "1.33", "--diff")
+	if got := api("migration.diff"); diff == "" || strings.ReplaceAll(diff, "../../examples/", "examples/") != got {
+		t.Errorf("/api/migration.diff differs from refit migrate fix --to 1.33 --diff:\n%s\n---\n%s", got, diff)
+	}
 	// The eksctl download is what --write-eksctl writes.
 	eks, _, code := run(t, "", "plan", "--example", "--write-eksctl", "-")
 	if code != 0 || api("eksctl.yaml") != eks {

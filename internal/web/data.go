@@ -46,8 +46,10 @@ type Data struct {
 	// is not an EKS design).
 	Eksctl string
 	// MigrateTo is the version checked ("" when the check did not run).
-	MigrateTo   string
-	Findings    []kubeapi.Finding
+	MigrateTo string
+	Findings  []kubeapi.Finding
+	// FixDiff is `refit migrate fix --diff` of the same inputs.
+	FixDiff     string
 	Waste       *waste.Result
 	WasteRegion string
 }
@@ -194,7 +196,13 @@ func (d *Data) loadMigrate(ctx context.Context, s Sources) error {
 		return err
 	}
 	d.MigrateTo, d.Findings = s.MigrateTo, res.Findings
+	var diff bytes.Buffer
+	if _, err := migrate.Fix(ctx, migrate.FixOptions{Options: migrate.Options{Paths: paths, To: to, Log: io.Discard}, Mode: migrate.Diff, Out: &diff}); err != nil {
+		return fmt.Errorf("migrate fix --diff: %w", err)
+	}
+	d.FixDiff = diff.String()
 	if prefix != "" {
+		d.FixDiff = strings.ReplaceAll(d.FixDiff, prefix, exampleManifests)
 		for i := range d.Findings {
 			if rel, err := filepath.Rel(prefix, d.Findings[i].File); err == nil && !strings.HasPrefix(rel, "..") {
 				d.Findings[i].File = path.Join(exampleManifests, filepath.ToSlash(rel))
@@ -260,6 +268,9 @@ func (d *Data) downloads() []download {
 			}
 			return writeCSV(w, rows)
 		})
+		if d.FixDiff != "" {
+			add("migration.diff", "text/x-diff", func(w io.Writer) error { _, err := io.WriteString(w, d.FixDiff); return err })
+		}
 	}
 	if d.Waste != nil {
 		add("waste.json", "application/json", func(w io.Writer) error { return report.WriteWasteResult(w, d.WasteRegion, *d.Waste, report.JSON) })

@@ -179,7 +179,7 @@ func TestPagesShowTheJSONAPIsNumbers(t *testing.T) {
 	if p := body(t, get(t, h, "GET", "/spend", nil)); strings.Count(p, `class="mark"`) == 0 {
 		t.Error("/spend: no anomaly marked")
 	}
-	for _, name := range []string{"daily.csv", "plan.csv", "waste.csv", "migration.csv", "vs-estimate.csv", "eksctl.yaml"} {
+	for _, name := range []string{"daily.csv", "plan.csv", "waste.csv", "migration.csv", "vs-estimate.csv", "eksctl.yaml", "migration.diff"} {
 		r := get(t, h, "GET", "/api/"+name, nil)
 		if b := body(t, r); r.StatusCode != 200 || len(b) < 20 {
 			t.Errorf("/api/%s: %d %q", name, r.StatusCode, b)
