@@ -29,8 +29,18 @@ type bars struct {
 	Horizontal bool
 	// Count shows the values as counts, not dollars.
 	Count bool
+	// Band, when set, is the forecast drawn over the categories from
+	// Band.From on (vertical charts only).
+	Band *band
 	// KeepEnd shortens long labels from the left (file paths).
 	KeepEnd bool
+}
+
+// band is a forecast: a range from Low to High a category, Mean drawn as a
+// dashed line.
+type band struct {
+	From            int
+	Low, Mean, High decimal.Decimal
 }
 
 // amount formats a value as the chart's unit.
@@ -57,6 +67,9 @@ func (b bars) svg() template.HTML {
 		if sum > max {
 			max = sum
 		}
+	}
+	if b.Band != nil && f64(b.Band.High) > max {
+		max = f64(b.Band.High)
 	}
 	if max == 0 {
 		max = 1
@@ -107,6 +120,16 @@ func (b bars) svg() template.HTML {
 		v := max * float64(i) / 4
 		y := float64(top+plotH) - float64(plotH)*float64(i)/4
 		fmt.Fprintf(&sb, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#ddd"/><text x="%d" y="%.1f" text-anchor="end" font-size="11">$%.0f</text>`, left, left+910, y, y, left-4, y+4, v)
+	}
+	if bd := b.Band; bd != nil && bd.From < n {
+		x0 := float64(left) + 5 + float64(bd.From)*slot
+		w := float64(n-bd.From) * slot
+		yh := float64(top+plotH) - f64(bd.High)/max*float64(plotH)
+		yl := float64(top+plotH) - f64(bd.Low)/max*float64(plotH)
+		ym := float64(top+plotH) - f64(bd.Mean)/max*float64(plotH)
+		title := fmt.Sprintf("forecast: $%s a day (range $%s to $%s)", bd.Mean.StringFixed(2), bd.Low.StringFixed(2), bd.High.StringFixed(2))
+		fmt.Fprintf(&sb, `<rect class="forecast" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#0072B2" fill-opacity="0.15"><title>%s</title></rect>`, x0, yh, w, yl-yh, esc(title))
+		fmt.Fprintf(&sb, `<line class="forecast" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="#0072B2" stroke-dasharray="5 3"/>`, x0, x0+w, ym, ym)
 	}
 	every := 1 + n/16
 	for c, cat := range b.Categories {

@@ -251,6 +251,13 @@ func spendModel(d *Data) any {
 		}
 		v.Days = append(v.Days, dayRow{Date: day.Date, Cost: day.Cost.Decimal, Anomaly: anom[day.Date]})
 	}
+	if fc := d.Forecast; fc != nil && fc.DaysRemaining > 0 {
+		ch.Band = &band{From: len(ch.Categories), Low: fc.DailyMin, Mean: fc.DailyMean, High: fc.DailyMax}
+		for i := 1; i <= fc.DaysRemaining; i++ {
+			ch.Categories = append(ch.Categories, fc.Last.AddDate(0, 0, i).Format(time.DateOnly))
+			ch.Values = append(ch.Values, make([]decimal.Decimal, len(series)))
+		}
+	}
 	v.Chart = ch.svg()
 	return v
 }

@@ -320,7 +320,10 @@ func TestYearOfDays(t *testing.T) {
 		total = total.Add(c)
 	}
 	dv.Total = report.Number{Decimal: total}
-	d := &Data{Daily: &dv, Bill: &report.BillSummary{TotalCost: dv.Total}, Forecast: &billing.Forecast{Last: day.AddDate(0, 0, 364)}}
+	fc := &billing.Forecast{Last: day.AddDate(0, 0, 364)}
+	fc.DaysRemaining, fc.BasisDays = 10, 7
+	fc.DailyMin, fc.DailyMean, fc.DailyMax = decimal.New(10, 0), decimal.New(12, 0), decimal.New(15, 0)
+	d := &Data{Daily: &dv, Bill: &report.BillSummary{TotalCost: dv.Total}, Forecast: fc}
 	h := Handler(d, "", "test")
 	start := time.Now()
 	r := get(t, h, "GET", "/spend", nil)
@@ -328,6 +331,9 @@ func TestYearOfDays(t *testing.T) {
 	took := time.Since(start)
 	if r.StatusCode != 200 || strings.Count(page, `class="bar"`) != 365*12 {
 		t.Fatalf("%d, %d bars", r.StatusCode, strings.Count(page, `class="bar"`))
+	}
+	if !strings.Contains(page, `class="forecast"`) || !strings.Contains(page, "forecast: $12.00 a day (range $10.00 to $15.00)") {
+		t.Error("no forecast band for the days left")
 	}
 	if took > 3*time.Second {
 		t.Errorf("a year of days took %v", took)
