@@ -38,6 +38,9 @@ func (d *dashFlags) register(cmd *cobra.Command) {
 
 // data computes every page as the commands do with their default flags.
 func (d *dashFlags) data(cmd *cobra.Command, args []string, streams IO) (*web.Data, error) {
+	if !d.example && len(args) == 0 && len(d.bill) == 0 && !d.live.aws && d.live.kubeconfig == "" && !cmd.Flags().Changed("context") {
+		return nil, fmt.Errorf("nothing to show: give the cluster's files (PATH...), --bill PATH, --kubeconfig, --aws, or --example")
+	}
 	cat, copt, err := d.flags.Open()
 	if err != nil {
 		return nil, err

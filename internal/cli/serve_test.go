@@ -85,6 +85,9 @@ func TestReportHTMLCommand(t *testing.T) {
 	if _, errOut, code := run(t, "", "report", "--example"); code != 2 || !strings.Contains(errOut, "--html") {
 		t.Errorf("no --html: exit %d %q", code, errOut)
 	}
+	if _, errOut, code := run(t, "", "report", "--html", path); code != 2 || !strings.Contains(errOut, "nothing to show") {
+		t.Errorf("no inputs: exit %d %q", code, errOut)
+	}
 	// Beyond loopback without a token: refused before anything is read.
 	t.Setenv(web.TokenEnv, "")
 	if _, errOut, code := run(t, "", "serve", "--example", "--listen", "0.0.0.0:0"); code != 2 || !strings.Contains(errOut, "--token") {
