@@ -112,6 +112,7 @@ Exit codes: 0 ok, 1 a threshold you set was crossed, 2 bad usage or input.`,
 	root.AddCommand(newCostCommand(streams), newPlanCommand(streams), newMigrateCommand(streams), newBillCommand(streams), newWasteCommand(streams), newPricesCommand(streams), newVersionCommand(streams), newCommentCommand(streams))
 	root.AddCommand(newRightsizeCommand(streams))
 	root.AddCommand(newWatchCommand(streams))
+	root.AddCommand(newServeCommand(streams), newReportCommand(streams))
 	return root
 }
 

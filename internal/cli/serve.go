@@ -1,0 +1,177 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/refit-dev/refit/internal/billing"
+	"github.com/refit-dev/refit/internal/estate"
+	"github.com/refit-dev/refit/internal/source"
+	"github.com/refit-dev/refit/internal/web"
+)
+
+// dashFlags are the inputs of refit serve and refit report --html.
+type dashFlags struct {
+	flags   estimateFlags
+	live    liveFlags
+	example bool
+	bill    []string
+	to      string
+}
+
+func (d *dashFlags) register(cmd *cobra.Command) {
+	d.flags.register(cmd)
+	d.live.register(cmd)
+	fl := cmd.Flags()
+	fl.BoolVar(&d.example, "example", false, "show the bundled story: the kops-before cluster planned and checked, a generated month of the EKS account's bill against the eks-after estimate, the manifests checked at 1.33")
+	fl.StringSliceVar(&d.bill, "bill", nil, "billing exports to show (as refit bill reads them: files, directories, globs, s3://)")
+	fl.StringVar(&d.to, "to", "", "check the inputs' manifests with refit migrate at this Kubernetes version (default with --example: 1.33)")
+}
+
+// data computes every page as the commands do with their default flags.
+func (d *dashFlags) data(cmd *cobra.Command, args []string, streams IO) (*web.Data, error) {
+	if !d.example && len(args) == 0 && len(d.bill) == 0 && !d.live.aws && d.live.kubeconfig == "" && !cmd.Flags().Changed("context") {
+		return nil, fmt.Errorf("nothing to show: give the cluster's files (PATH...), --bill PATH, --kubeconfig, --aws, or --example")
+	}
+	cat, copt, err := d.flags.Open()
+	if err != nil {
+		return nil, err
+	}
+	s := web.Sources{Catalog: cat, Cost: copt, MigrateTo: d.to, Log: streams.ErrOut}
+	ctx, cancel := netContext(cmd)
+	defer cancel()
+	in := d.flags.inputs(cmd, args, d.example, &d.live, streams)
+	if d.example || len(args) > 0 || in.Live.AWS || in.Live.Kube {
+		if s.Estate, _, err = in.Load(ctx); err != nil {
+			return nil, err
+		}
+	}
+	var bf billing.Flags
+	bf.Cost, bf.Engine = "unblended", "local"
+	if s.Period, err = bf.Period(); err != nil {
+		return nil, err
+	}
+	switch {
+	case d.example && len(d.bill) == 0:
+		s.Bill = &billing.Config{Example: true}
+		var after *estate.Estate
+		if after, _, err = (source.Inputs{Paths: []string{"eks-after"}, Example: true, Warn: streams.ErrOut}).Load(ctx); err != nil {
+			return nil, err
+		}
+		s.Estimate = after
+	case len(d.bill) > 0:
+		cfg, err := bf.Config(d.bill, streams.ErrOut)
+		if err != nil {
+			return nil, err
+		}
+		s.Bill = &cfg
+	}
+	if d.example && len(args) == 0 {
+		s.MigrateExample = true
+		if s.MigrateTo == "" {
+			s.MigrateTo = "1.33"
+		}
+	} else {
+		s.MigratePaths = args
+	}
+	return web.Load(ctx, s)
+}
+
+func newServeCommand(streams IO) *cobra.Command {
+	var (
+		d      dashFlags
+		listen string
+		token  string
+	)
+	cmd := &cobra.Command{
+		Use:   "serve [PATH...] [--bill PATH] [--example]",
+		Short: "Serve a read-only dashboard: spend, estimate vs bill, plan, migration and waste as charts and tables",
+		Long: `Serve the results of refit bill, plan, migrate check and waste as web pages
+with charts (SVG drawn by refit; no script, nothing fetched from the network),
+each with a table beside it and its data as CSV and JSON under /api/ (the
+JSON is what the commands' -o json writes).
+
+The results are computed once at start. The server listens on 127.0.0.1 by
+default; any other address needs --token (or REFIT_SERVE_TOKEN), which every
+request must then carry (Authorization: Bearer TOKEN, or ?token=TOKEN once).
+Only GET and HEAD are answered. See docs/dashboard.md.`,
+		Example: `  refit serve --example
+  refit serve cluster.yaml k8s/ --bill cur/ --to 1.33
+  REFIT_SERVE_TOKEN=$(openssl rand -hex 16) refit serve --example --listen 0.0.0.0:8080`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if token == "" {
+				token = os.Getenv(web.TokenEnv)
+			}
+			if err := web.CheckListen(listen, token); err != nil {
+				return err
+			}
+			data, err := d.data(cmd, args, streams)
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return err
+			}
+			srv := web.NewServer(listen, web.Handler(data, token, version))
+			fmt.Fprintf(streams.ErrOut, "refit serve: http://%s/ (Ctrl-C stops)\n", ln.Addr())
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			go func() {
+				<-ctx.Done()
+				sctx, cancel := context.WithTimeout(context.Background(), 5e9)
+				defer cancel()
+				srv.Shutdown(sctx)
+			}()
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+	}
+	d.register(cmd)
+	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8080", "address to listen on; beyond loopback --token is required")
+	cmd.Flags().StringVar(&token, "token", "", "token every request must carry (default: $"+web.TokenEnv+")")
+	return cmd
+}
+
+func newReportCommand(streams IO) *cobra.Command {
+	var (
+		d    dashFlags
+		html string
+	)
+	cmd := &cobra.Command{
+		Use:   "report --html FILE [PATH...] [--bill PATH] [--example]",
+		Short: "Write the dashboard's pages as one self-contained HTML file (opens offline)",
+		Long: `Write every page of refit serve into one HTML file: inline CSS and SVG
+charts, each chart's data as CSV and JSON downloads inside the file, no
+script and nothing fetched, so it opens from an email attachment offline.
+The file is written atomically.`,
+		Example: "  refit report --html refit.html --example\n  refit report --html refit.html cluster.yaml k8s/ --bill cur/",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if html == "" {
+				return fmt.Errorf("--html FILE is required")
+			}
+			data, err := d.data(cmd, args, streams)
+			if err != nil {
+				return err
+			}
+			if err := web.WriteHTMLFile(html, data, version); err != nil {
+				return err
+			}
+			fmt.Fprintf(streams.ErrOut, "wrote %s\n", html)
+			return nil
+		},
+	}
+	d.register(cmd)
+	cmd.Flags().StringVar(&html, "html", "", "write the report to this HTML file")
+	return cmd
+}
