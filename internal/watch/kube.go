@@ -122,7 +122,7 @@ func nodeInformer(core rest.Interface) cache.SharedIndexInformer {
 	lw := &cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 			list := &corev1.NodeList{}
-			err := core.Get().Resource("nodes").VersionedParams(&o, kubelive.ParameterCodec).Do(ctx).Into(list)
+			err := core.Get().Resource("nodes").VersionedParams(&o, metav1.ParameterCodec).Do(ctx).Into(list)
 			return list, err
 		},
 		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
@@ -131,7 +131,7 @@ func nodeInformer(core rest.Interface) cache.SharedIndexInformer {
 				timeout = time.Duration(*o.TimeoutSeconds) * time.Second
 			}
 			o.Watch = true
-			return core.Get().Resource("nodes").VersionedParams(&o, kubelive.ParameterCodec).Timeout(timeout).Watch(ctx)
+			return core.Get().Resource("nodes").VersionedParams(&o, metav1.ParameterCodec).Timeout(timeout).Watch(ctx)
 		},
 	}
 	return cache.NewSharedIndexInformer(lw, &corev1.Node{}, 10*time.Minute, cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc})

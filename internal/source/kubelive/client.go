@@ -3,6 +3,7 @@ package kubelive
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -34,21 +35,19 @@ type Client interface {
 	ListIngressClasses(context.Context, metav1.ListOptions) (*networkingv1.IngressClassList, error)
 }
 
-// scheme knows only the API groups refit reads. client-go's clientset
-// (k8s.io/client-go/kubernetes) registers every built-in group at start-up,
-// which every refit command paid for (issue 16).
-var (
-	scheme = runtime.NewScheme()
-	codecs = serializer.NewCodecFactory(scheme)
-)
-
-func init() {
+// codecs decode the API groups refit reads, and only those: client-go's
+// clientset (k8s.io/client-go/kubernetes) registers every built-in group at
+// start-up, which every refit command paid for (issue 16). It is built by
+// the first client, not at start-up either.
+var codecs = sync.OnceValue(func() serializer.CodecFactory {
+	scheme := runtime.NewScheme()
 	metav1.AddToGroupVersion(scheme, schema.GroupVersion{Version: "v1"})
 	for _, add := range []func(*runtime.Scheme) error{corev1.AddToScheme, appsv1.AddToScheme, batchv1.AddToScheme,
 		storagev1.AddToScheme, networkingv1.AddToScheme} {
 		utilruntime.Must(add(scheme))
 	}
-}
+	return serializer.NewCodecFactory(scheme)
+})
 
 // RESTClient is a Client over REST clients for the API groups refit reads
 // (core, apps, batch, storage.k8s.io, networking.k8s.io), sharing one HTTP
@@ -80,7 +79,7 @@ func NewRESTClient(cfg *rest.Config) (*RESTClient, error) {
 		if gv.Group == "" {
 			g.APIPath = "/api"
 		}
-		g.NegotiatedSerializer = codecs.WithoutConversion()
+		g.NegotiatedSerializer = codecs().WithoutConversion()
 		return rest.RESTClientForConfigAndClient(&g, hc)
 	}
 	var out RESTClient
@@ -99,11 +98,8 @@ func NewRESTClient(cfg *rest.Config) (*RESTClient, error) {
 // CoreV1 is the REST client of the core group (v1), for watches.
 func (c *RESTClient) CoreV1() rest.Interface { return c.core }
 
-// ParameterCodec encodes list and watch options as query parameters.
-var ParameterCodec = runtime.NewParameterCodec(scheme)
-
 func list[T runtime.Object](ctx context.Context, rc rest.Interface, resource string, o metav1.ListOptions, into T) (T, error) {
-	err := rc.Get().Resource(resource).VersionedParams(&o, ParameterCodec).Do(ctx).Into(into)
+	err := rc.Get().Resource(resource).VersionedParams(&o, metav1.ParameterCodec).Do(ctx).Into(into)
 	return into, err
 }
 

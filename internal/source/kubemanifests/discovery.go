@@ -43,11 +43,11 @@ func (e *GroupsFailedError) Error() string {
 	return fmt.Sprintf("unable to retrieve the complete list of server APIs: %s", strings.Join(groups, ", "))
 }
 
-var discoveryCodecs = func() serializer.CodecFactory {
+var discoveryCodecs = sync.OnceValue(func() serializer.CodecFactory {
 	s := runtime.NewScheme()
 	metav1.AddToGroupVersion(s, schema.GroupVersion{Version: "v1"})
 	return serializer.NewCodecFactory(s)
-}()
+})
 
 // restDiscovery reads /version, /api, /apis and each group/version's
 // resource list, as client-go's discovery client does without aggregated
@@ -65,7 +65,7 @@ func NewDiscovery(cfg *rest.Config) (Discovery, error) {
 	if c.Burst == 0 {
 		c.Burst = 300
 	}
-	c.NegotiatedSerializer = discoveryCodecs.WithoutConversion()
+	c.NegotiatedSerializer = discoveryCodecs().WithoutConversion()
 	if c.UserAgent == "" {
 		c.UserAgent = rest.DefaultKubernetesUserAgent()
 	}
