@@ -54,7 +54,7 @@ func TestLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := kubetest.NewClient(kubeconfig)
+	client, err := kubelive.NewRESTClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

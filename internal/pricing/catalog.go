@@ -88,6 +88,13 @@ type Catalog struct {
 	regions  map[string]bool
 	// ec2Source describes where EC2 prices come from.
 	ec2Source string
+
+	// spotLoad, when set, reads the spot advisor into spot on first use
+	// (spotTable): the embedded catalog's is the largest file, and most
+	// commands never ask for a spot price (issue 16).
+	spotLoad func() error
+	spotOnce sync.Once
+	spotErr  error
 }
 
 type serviceKey struct{ service, item, region string }
@@ -108,7 +115,7 @@ func Default() (*Catalog, error) {
 			defaultErr = err
 			return
 		}
-		defaultCat, defaultErr = Load(sub)
+		defaultCat, defaultErr = load(sub, true)
 	})
 	return defaultCat, defaultErr
 }
@@ -123,6 +130,13 @@ func EmbeddedFS() fs.FS {
 // (eks_versions.csv, rds_instances.csv, the Karpenter allocatable table and
 // the spot advisor) may be absent.
 func Load(fsys fs.FS) (*Catalog, error) {
+	return load(fsys, false)
+}
+
+// load is Load; lazySpot defers the spot advisor to the first spot price
+// (only for the embedded catalog, whose files the tests check: a catalog
+// directory's bad file is an error of Load).
+func load(fsys fs.FS, lazySpot bool) (*Catalog, error) {
 	c := &Catalog{
 		ec2:       map[string]map[string]decimal.Decimal{},
 		types:     map[string]InstanceType{},
@@ -133,6 +147,10 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		ec2Source: "AWS EC2 on-demand pricing feed (see SOURCES.md)",
 	}
 	for _, s := range c.loadSteps() {
+		if lazySpot && s.file == FileSpotAdvisor {
+			c.spotLoad = func() error { return readCSV(fsys, s.file, s.optional, s.cols, s.row) }
+			continue
+		}
 		if err := readCSV(fsys, s.file, s.optional, s.cols, s.row); err != nil {
 			return nil, err
 		}
@@ -310,6 +328,14 @@ func (c *Catalog) addRDS(rec []string) error {
 	return nil
 }
 
+// spotTable is the spot advisor, read on first use when Default deferred it.
+func (c *Catalog) spotTable() (map[string]map[string]SpotAdvice, error) {
+	if c.spotLoad != nil {
+		c.spotOnce.Do(func() { c.spotErr = c.spotLoad() })
+	}
+	return c.spot, c.spotErr
+}
+
 // Regions lists the regions with EC2 prices, sorted.
 func (c *Catalog) Regions() []string {
 	out := make([]string, 0, len(c.regions))
@@ -382,7 +408,11 @@ func (c *Catalog) Spot(region, instanceType string) (SpotEstimate, error) {
 	if err != nil {
 		return SpotEstimate{}, err
 	}
-	adv, ok := c.spot[region][instanceType]
+	spot, err := c.spotTable()
+	if err != nil {
+		return SpotEstimate{}, err
+	}
+	adv, ok := spot[region][instanceType]
 	if !ok {
 		return SpotEstimate{}, &MissingPriceError{Region: region, Item: "spot advisor savings for " + instanceType}
 	}

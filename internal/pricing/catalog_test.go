@@ -2,9 +2,11 @@ package pricing
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -378,5 +380,59 @@ func TestCoreRegionsComplete(t *testing.T) {
 		if m := c.Missing(region); len(m) > 0 {
 			t.Errorf("%s lacks %v", region, m)
 		}
+	}
+}
+
+// TestDefaultSpotLazy: the embedded catalog reads its spot advisor on the
+// first spot price, once under concurrent callers, and then answers as an
+// eagerly loaded catalog does (spot prices, coverage table).
+func TestDefaultSpotLazy(t *testing.T) {
+	eager, err := Load(EmbeddedFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lazy, err := load(EmbeddedFS(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lazy.spotLoad == nil || len(lazy.spot) != 0 {
+		t.Fatal("the spot advisor was read before a spot price was asked for")
+	}
+	if eager.spotLoad != nil {
+		t.Fatal("Load defers the spot advisor")
+	}
+	cases := []struct{ region, typ string }{{"us-east-1", "m5.large"}, {"eu-west-1", "c5.xlarge"}, {"us-east-1", "no.such"}, {"ap-southeast-2", "r5.2xlarge"}}
+	var wg sync.WaitGroup
+	for _, c := range cases {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, gerr := lazy.Spot(c.region, c.typ)
+			want, werr := eager.Spot(c.region, c.typ)
+			if fmt.Sprint(got, gerr) != fmt.Sprint(want, werr) {
+				t.Errorf("Spot(%s, %s) = %v, %v; eager %v, %v", c.region, c.typ, got, gerr, want, werr)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, c := range []*Catalog{eager, lazy} {
+		if len(c.spot) == 0 {
+			t.Fatal("no spot advice")
+		}
+	}
+	var a, b strings.Builder
+	fresh, _ := load(EmbeddedFS(), true)
+	if err := eager.WriteCoverage(&a, eager.Regions()); err != nil {
+		t.Fatal(err)
+	}
+	if err := fresh.WriteCoverage(&b, fresh.Regions()); err != nil {
+		t.Fatal(err)
+	}
+	if a.String() != b.String() {
+		t.Error("coverage of the lazy catalog differs")
+	}
+	d, err := Default()
+	if err != nil || d.spotLoad == nil {
+		t.Errorf("Default does not defer the spot advisor (%v)", err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/refit-dev/refit/internal/estate"
 	"github.com/refit-dev/refit/internal/pricing"
 	"github.com/refit-dev/refit/internal/source/kubelive"
+	"github.com/refit-dev/refit/internal/source/kubelive/clientset"
 	"github.com/refit-dev/refit/internal/source/kubelive/kubetest"
 	"github.com/refit-dev/refit/internal/waste"
 )
@@ -109,7 +110,7 @@ func TestLiveWasteFake(t *testing.T) {
 		&storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "slow"}, Provisioner: "ebs.csi.aws.com", Parameters: map[string]string{"type": "sc1"}},
 		&storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "gp2"}, Provisioner: "kubernetes.io/aws-ebs"},
 	}
-	snap, err := kubelive.LoadWith(context.Background(), fake.NewClientset(objs...), kubelive.Options{Context: "prod"})
+	snap, err := kubelive.LoadWith(context.Background(), clientset.Lister(fake.NewClientset(objs...)), kubelive.Options{Context: "prod"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,7 +107,7 @@ func TestChurnBurst(t *testing.T) {
 // TestChurnKube: deleting two spot Nodes in the test API server gives one
 // alert naming both with their hourly price.
 func TestChurnKube(t *testing.T) {
-	cs, _ := kubetest.Client(t)
+	cs, kubeconfig := kubetest.Client(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	suffix := fmt.Sprint(time.Now().UnixNano())
@@ -126,7 +126,7 @@ func TestChurnKube(t *testing.T) {
 	})
 	dir := t.TempDir()
 	slack := newFakeSlack(t)
-	d := newTestDaemon(t, loadConfig(t, writeConfig(t, dir, churnConfig), slack.webhook()), Options{Nodes: &kubeNodes{client: cs}})
+	d := newTestDaemon(t, loadConfig(t, writeConfig(t, dir, churnConfig), slack.webhook()), Options{Nodes: &kubeNodes{kubeconfig: kubeconfig}})
 	rctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- d.churn.run(rctx) }()

@@ -6,18 +6,20 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/client-go/informers"
-	"k8s.io/client-go/kubernetes"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/refit-dev/refit/internal/source/kubelive"
 )
 
-// kubeNodes is a client-go informer on the cluster's Nodes.
+// kubeNodes is a client-go informer on the cluster's Nodes, over a core/v1
+// REST client (not client-go's clientset and informer factory, which
+// register every built-in API group at start-up: issue 16).
 type kubeNodes struct {
 	kubeconfig, context string
-	// client, when set, is used instead of the kubeconfig (tests).
-	client kubernetes.Interface
 }
 
 // Capacity-type labels: EKS managed node groups, Karpenter.
@@ -64,21 +66,18 @@ func interrupted(n *corev1.Node) bool {
 
 // Run starts the informer and reports changes until ctx ends.
 func (k *kubeNodes) Run(ctx context.Context, handle func(NodeEvent, bool)) error {
-	cs := k.client
-	if cs == nil {
-		cfg, _, err := kubelive.RESTConfig(k.kubeconfig, k.context)
-		if err != nil {
-			return err
-		}
-		// No client timeout: it would cut the informer's watch; the
-		// reflector bounds its own requests, and the sync below is bounded.
-		if cs, err = kubernetes.NewForConfig(cfg); err != nil {
-			return err
-		}
+	cfg, _, err := kubelive.RESTConfig(k.kubeconfig, k.context)
+	if err != nil {
+		return err
 	}
-	f := informers.NewSharedInformerFactoryWithOptions(cs, 10*time.Minute)
-	inf := f.Core().V1().Nodes().Informer()
-	reg, err := inf.AddEventHandler(cache.ResourceEventHandlerDetailedFuncs{
+	// No client timeout: it would cut the informer's watch; the
+	// reflector bounds its own requests, and the sync below is bounded.
+	rc, err := kubelive.NewRESTClient(cfg)
+	if err != nil {
+		return err
+	}
+	inf := nodeInformer(rc.CoreV1())
+	reg, aerr := inf.AddEventHandler(cache.ResourceEventHandlerDetailedFuncs{
 		AddFunc: func(obj any, initial bool) {
 			if n, ok := obj.(*corev1.Node); ok {
 				handle(nodeEvent(n, "joined"), initial)
@@ -100,8 +99,8 @@ func (k *kubeNodes) Run(ctx context.Context, handle func(NodeEvent, bool)) error
 			}
 		},
 	})
-	if err != nil {
-		return err
+	if aerr != nil {
+		return aerr
 	}
 	go inf.Run(ctx.Done())
 	sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
@@ -114,4 +113,26 @@ func (k *kubeNodes) Run(ctx context.Context, handle func(NodeEvent, bool)) error
 	}
 	<-ctx.Done()
 	return nil
+}
+
+// nodeInformer is what client-go's informer factory makes for
+// Core().V1().Nodes(), over a REST client: resync every 10 minutes, the
+// namespace index.
+func nodeInformer(core rest.Interface) cache.SharedIndexInformer {
+	lw := &cache.ListWatch{
+		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			list := &corev1.NodeList{}
+			err := core.Get().Resource("nodes").VersionedParams(&o, metav1.ParameterCodec).Do(ctx).Into(list)
+			return list, err
+		},
+		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+			var timeout time.Duration
+			if o.TimeoutSeconds != nil {
+				timeout = time.Duration(*o.TimeoutSeconds) * time.Second
+			}
+			o.Watch = true
+			return core.Get().Resource("nodes").VersionedParams(&o, metav1.ParameterCodec).Timeout(timeout).Watch(ctx)
+		},
+	}
+	return cache.NewSharedIndexInformer(lw, &corev1.Node{}, 10*time.Minute, cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc})
 }

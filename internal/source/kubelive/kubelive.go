@@ -27,7 +27,6 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -72,7 +71,7 @@ func LoadTimeout(ctx context.Context, kubeconfig, contextName string, timeout ti
 	if err != nil {
 		return nil, err
 	}
-	cs, err := kubernetes.NewForConfig(cfg)
+	cs, err := NewRESTClient(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("kube: context %s: %v", name, err)
 	}
@@ -127,7 +126,7 @@ func RESTConfig(kubeconfig, contextName string) (*rest.Config, string, error) {
 
 // LoadWith reads the cluster through an existing client. Lists run in
 // parallel, each paginated by opt.PageSize.
-func LoadWith(ctx context.Context, cs kubernetes.Interface, opt Options) (*Snapshot, error) {
+func LoadWith(ctx context.Context, cs Client, opt Options) (*Snapshot, error) {
 	if opt.Timeout == 0 {
 		opt.Timeout = DefaultTimeout
 	}
@@ -283,7 +282,7 @@ type owner struct{ kind, name string }
 // loader fills a Snapshot; each list writes only its own fields, finish
 // joins them.
 type loader struct {
-	cs   kubernetes.Interface
+	cs   Client
 	opt  Options
 	snap *Snapshot
 
@@ -304,7 +303,7 @@ type pvInfo struct {
 
 func (l *loader) nodes(ctx context.Context) error {
 	return l.list(ctx, func(o metav1.ListOptions) (string, error) {
-		page, err := l.cs.CoreV1().Nodes().List(ctx, o)
+		page, err := l.cs.ListNodes(ctx, o)
 		if err != nil {
 			return "", err
 		}
@@ -317,7 +316,7 @@ func (l *loader) nodes(ctx context.Context) error {
 
 func (l *loader) pods(ctx context.Context) error {
 	return l.list(ctx, func(o metav1.ListOptions) (string, error) {
-		page, err := l.cs.CoreV1().Pods("").List(ctx, o)
+		page, err := l.cs.ListPods(ctx, o)
 		if err != nil {
 			return "", err
 		}
@@ -330,7 +329,7 @@ func (l *loader) pods(ctx context.Context) error {
 
 func (l *loader) replicaSets(ctx context.Context) error {
 	return l.list(ctx, func(o metav1.ListOptions) (string, error) {
-		page, err := l.cs.AppsV1().ReplicaSets("").List(ctx, o)
+		page, err := l.cs.ListReplicaSets(ctx, o)
 		if err != nil {
 			return "", err
 		}
@@ -346,7 +345,7 @@ func (l *loader) replicaSets(ctx context.Context) error {
 
 func (l *loader) jobs(ctx context.Context) error {
 	return l.list(ctx, func(o metav1.ListOptions) (string, error) {
-		page, err := l.cs.BatchV1().Jobs("").List(ctx, o)
+		page, err := l.cs.ListJobs(ctx, o)
 		if err != nil {
 			return "", err
 		}
@@ -362,7 +361,7 @@ func (l *loader) jobs(ctx context.Context) error {
 
 func (l *loader) claims(ctx context.Context) error {
 	return l.list(ctx, func(o metav1.ListOptions) (string, error) {
-		page, err := l.cs.CoreV1().PersistentVolumeClaims("").List(ctx, o)
+		page, err := l.cs.ListPersistentVolumeClaims(ctx, o)
 		if err != nil {
 			return "", err
 		}
@@ -376,7 +375,7 @@ func (l *loader) claims(ctx context.Context) error {
 func (l *loader) volumes(ctx context.Context) error {
 	l.pvs = map[string]pvInfo{}
 	return l.list(ctx, func(o metav1.ListOptions) (string, error) {
-		page, err := l.cs.CoreV1().PersistentVolumes().List(ctx, o)
+		page, err := l.cs.ListPersistentVolumes(ctx, o)
 		if err != nil {
 			return "", err
 		}
@@ -392,7 +391,7 @@ func (l *loader) volumes(ctx context.Context) error {
 
 func (l *loader) storageClasses(ctx context.Context) error {
 	return l.list(ctx, func(o metav1.ListOptions) (string, error) {
-		page, err := l.cs.StorageV1().StorageClasses().List(ctx, o)
+		page, err := l.cs.ListStorageClasses(ctx, o)
 		if err != nil {
 			return "", err
 		}
@@ -405,7 +404,7 @@ func (l *loader) storageClasses(ctx context.Context) error {
 
 func (l *loader) services(ctx context.Context) error {
 	return l.list(ctx, func(o metav1.ListOptions) (string, error) {
-		page, err := l.cs.CoreV1().Services("").List(ctx, o)
+		page, err := l.cs.ListServices(ctx, o)
 		if err != nil {
 			return "", err
 		}
@@ -420,7 +419,7 @@ func (l *loader) services(ctx context.Context) error {
 
 func (l *loader) ingresses(ctx context.Context) error {
 	return l.list(ctx, func(o metav1.ListOptions) (string, error) {
-		page, err := l.cs.NetworkingV1().Ingresses("").List(ctx, o)
+		page, err := l.cs.ListIngresses(ctx, o)
 		if err != nil {
 			return "", err
 		}
@@ -432,7 +431,7 @@ func (l *loader) ingresses(ctx context.Context) error {
 func (l *loader) ingressClasses(ctx context.Context) error {
 	l.classes = map[string]string{}
 	return l.list(ctx, func(o metav1.ListOptions) (string, error) {
-		page, err := l.cs.NetworkingV1().IngressClasses().List(ctx, o)
+		page, err := l.cs.ListIngressClasses(ctx, o)
 		if err != nil {
 			return "", err
 		}

@@ -19,11 +19,11 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/rest"
 
 	"github.com/refit-dev/refit/internal/estate"
+	"github.com/refit-dev/refit/internal/source/kubelive/clientset"
 )
 
 func rl(cpu, mem string) corev1.ResourceList {
@@ -151,7 +151,7 @@ func fakeObjects() []runtime.Object {
 
 func TestLoadWithFake(t *testing.T) {
 	cs := fake.NewClientset(fakeObjects()...)
-	snap, err := LoadWith(context.Background(), cs, Options{Context: "prod"})
+	snap, err := LoadWith(context.Background(), clientset.Lister(cs), Options{Context: "prod"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,9 +326,9 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
-func mustClient(t *testing.T, cfg *rest.Config) kubernetes.Interface {
+func mustClient(t *testing.T, cfg *rest.Config) Client {
 	t.Helper()
-	cs, err := kubernetes.NewForConfig(cfg)
+	cs, err := NewRESTClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,7 +382,7 @@ func FuzzInstanceID(f *testing.F) {
 // every node (Fargate too) with its node group, every pod with its node,
 // phase, requests and owner, and the Services' selectors.
 func TestEstateNodesAndPods(t *testing.T) {
-	snap, err := LoadWith(context.Background(), fake.NewClientset(fakeObjects()...), Options{Context: "prod"})
+	snap, err := LoadWith(context.Background(), clientset.Lister(fake.NewClientset(fakeObjects()...)), Options{Context: "prod"})
 	if err != nil {
 		t.Fatal(err)
 	}

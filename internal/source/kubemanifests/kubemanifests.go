@@ -1,7 +1,8 @@
 // Package kubemanifests reads the manifests of a running Kubernetes cluster:
-// it lists every object (client-go discovery and the dynamic client) and
-// returns each as a yamldoc.Document, so that `refit migrate check
-// --kubeconfig` checks live objects with the same rules as manifest files.
+// it lists every object (its own discovery client and client-go's dynamic
+// client) and returns each as a yamldoc.Document, so that `refit migrate
+// check --kubeconfig` checks live objects with the same rules as manifest
+// files.
 // (Package kubelive reads the same cluster into an estate, for pricing.)
 //
 // The API server converts objects to the version a client asks for, so the
@@ -33,7 +34,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
@@ -132,7 +132,7 @@ func Load(ctx context.Context, kubeconfig, contextName string, opt Options, fn f
 	// Endpoints, v1 ComponentStatus): they are about the list calls, not
 	// about the objects.
 	cfg.WarningHandler = rest.NoWarnings{}
-	disc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	disc, err := NewDiscovery(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("kube: context %s: %v", name, err)
 	}
@@ -180,7 +180,7 @@ type resource struct {
 // down) is a warning and the rest goes on; an API server that cannot be
 // reached, rejects the credentials or does not answer in time is an error.
 // An error from fn stops the load and is returned.
-func LoadWith(ctx context.Context, disc discovery.DiscoveryInterface, dyn dynamic.Interface, opt Options, fn func(Batch) error) (*Cluster, error) {
+func LoadWith(ctx context.Context, disc Discovery, dyn dynamic.Interface, opt Options, fn func(Batch) error) (*Cluster, error) {
 	if opt.Timeout == 0 {
 		opt.Timeout = DefaultTimeout
 	}
@@ -254,7 +254,7 @@ type loader struct {
 // the first version of its group that serves it, the group's preferred
 // version first (as kubectl does). Groups whose discovery failed are
 // warnings.
-func (l *loader) discover(ctx context.Context, disc discovery.DiscoveryInterface) ([]resource, error) {
+func (l *loader) discover(ctx context.Context, disc Discovery) ([]resource, error) {
 	type found struct {
 		groups []*metav1.APIGroup
 		lists  []*metav1.APIResourceList
@@ -265,7 +265,7 @@ func (l *loader) discover(ctx context.Context, disc discovery.DiscoveryInterface
 	})
 	groups, lists := f.groups, f.lists
 	if err != nil {
-		var gdf *discovery.ErrGroupDiscoveryFailed
+		var gdf *GroupsFailedError
 		if !errors.As(err, &gdf) || (len(groups) == 0 && len(lists) == 0) {
 			return nil, l.describe(ctx, "API groups", err)
 		}

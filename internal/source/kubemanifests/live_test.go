@@ -9,7 +9,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 
 	"github.com/refit-dev/refit/internal/source/kubelive"
@@ -37,7 +36,7 @@ func TestLoadLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.AcceptContentTypes, cfg.ContentType = "application/json", "application/json"
-	disc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	disc, err := kubemanifests.NewDiscovery(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
