@@ -3,9 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/plan"
 	"github.com/refit-dev/refit/internal/report"
 	"github.com/refit-dev/refit/internal/rightsize"
@@ -19,7 +21,29 @@ func registerRightsize(cmd *cobra.Command, s *rightsize.Settings) {
 	fl.StringVar(&s.Margin, "memory-margin", "15%", "the memory request is the peak working set plus this margin")
 	fl.StringVar(&s.Limits, "limits", "keep", "limits: keep (raised only below the new request), none (removed), ratio:X (X times the requests)")
 	fl.StringVar(&s.Namespace, "namespace", "", "read only this namespace's usage")
+	fl.Var((*endFlag)(&s.End), "end", "the window's end, RFC 3339 (2026-03-01T00:00:00Z; default now)")
 }
+
+// endFlag is --end: a time in RFC 3339.
+type endFlag time.Time
+
+func (e *endFlag) String() string {
+	if time.Time(*e).IsZero() {
+		return ""
+	}
+	return time.Time(*e).Format(time.RFC3339)
+}
+
+func (e *endFlag) Set(s string) error {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return fmt.Errorf("want a time in RFC 3339, such as 2026-03-01T00:00:00Z")
+	}
+	*e = endFlag(t)
+	return nil
+}
+
+func (e *endFlag) Type() string { return "time" }
 
 func newRightsizeCommand(streams IO) *cobra.Command {
 	var (
@@ -102,7 +126,11 @@ default, --dry-run lists the files, --in-place rewrites them (with a .bak),
 				if err != nil {
 					return err
 				}
-				if err := res.Plans(e, m, cat, plan.Options{Options: copt}); err != nil {
+				popt, err := rightsizePlanOptions(copt)
+				if err != nil {
+					return err
+				}
+				if err := res.Plans(e, m, cat, popt); err != nil {
 					return err
 				}
 			}
@@ -145,4 +173,12 @@ default, --dry-run lists the files, --in-place rewrites them (with a .bak),
 	fl.StringVar(&outDir, "output-dir", "", "with --fix: write the rewritten tree under this directory")
 	fl.BoolVar(&noPlan, "no-plan", false, "do not run refit plan before and after")
 	return cmd
+}
+
+// rightsizePlanOptions are refit plan's defaults (its flags' values), so
+// that the designs before and after are the ones refit plan recommends.
+func rightsizePlanOptions(copt cost.Options) (plan.Options, error) {
+	opt := plan.Options{Options: copt, MinNodes: 2, SpotTypes: 3, RootVolumeGiB: 20}
+	err := opt.ParseFlags("20%", nil, []string{"amd64"}, "cpu=100m,memory=128Mi")
+	return opt, err
 }

@@ -21,6 +21,8 @@ type Settings struct {
 	Kubeconfig, Context    string
 	// KubeTimeout bounds the cluster read (0: the kube client's default).
 	KubeTimeout time.Duration
+	// End is the window's end (now when zero).
+	End time.Time
 }
 
 // DefaultSettings are the flags' defaults: 7 days, p95 CPU, peak memory
@@ -49,6 +51,10 @@ func (s Settings) Run(ctx context.Context, url string, m *Manifests, warn io.Wri
 		return nil, fmt.Errorf("--limits %q: %w", s.Limits, err)
 	}
 	prom := &Prometheus{URL: url}
+	end := s.End
+	if end.IsZero() {
+		end = time.Now()
+	}
 	owners := &Owners{}
 	var ownerNote string
 	if s.Kubeconfig != "" || s.Context != "" {
@@ -64,7 +70,7 @@ func (s Settings) Run(ctx context.Context, url string, m *Manifests, warn io.Wri
 		}
 		ownerNote = "owners read from the cluster's pods (pods gone since are named by their name's pattern)"
 	} else {
-		pods, err := OwnersFromKubeStateMetrics(ctx, prom, time.Now(), window)
+		pods, err := OwnersFromKubeStateMetrics(ctx, prom, end, window)
 		if err != nil {
 			return nil, err
 		}
@@ -73,7 +79,7 @@ func (s Settings) Run(ctx context.Context, url string, m *Manifests, warn io.Wri
 			ownerNote = "owners read from kube-state-metrics (kube_pod_owner, kube_replicaset_owner, kube_job_owner)"
 		}
 	}
-	res, err := Run(ctx, prom, UsageOptions{Window: window, Namespace: s.Namespace, Owners: owners}, m, pol)
+	res, err := Run(ctx, prom, UsageOptions{Window: window, End: end, Namespace: s.Namespace, Owners: owners}, m, pol)
 	if err != nil {
 		return nil, err
 	}
