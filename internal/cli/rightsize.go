@@ -50,21 +50,23 @@ func newRightsizeCommand(streams IO) *cobra.Command {
 		rf                   rightsize.Settings
 		flags                estimateFlags
 		format               *output
-		url                  string
+		url, msURL           string
 		fix, inPlace, dryRun bool
 		noBackup             bool
 		outDir               string
 		noPlan               bool
 	)
 	cmd := &cobra.Command{
-		Use:   "rightsize --prometheus URL [PATH...]",
+		Use:   "rightsize (--prometheus URL | --kubeconfig FILE | --metrics-server-url URL) [PATH...]",
 		Short: "Recommend requests from what the pods really used, show what they do to the node bill, write them back",
 		Long: `Read each container's CPU (the 5-minute rate of container_cpu_usage_seconds_total)
 and memory (container_memory_working_set_bytes) over --window from Prometheus,
 and recommend requests: CPU at --cpu-percentile of the rate, memory at the peak
 plus --memory-margin, with floors of 10m and 32Mi, rounded to friendly units.
 A container seen for less than a day is reported as "not enough history", not
-sized.
+sized. Without --prometheus, --kubeconfig (or --metrics-server-url) reads
+metrics-server (metrics.k8s.io): one sample per container, sized and marked
+low confidence, since one sample is not a history.
 
 Workloads are found by their pods' owners: from the cluster with --kubeconfig,
 else from kube-state-metrics' series in the same Prometheus, else from the pod
@@ -86,8 +88,11 @@ default, --dry-run lists the files, --in-place rewrites them (with a .bak),
 			if err != nil {
 				return err
 			}
-			if url == "" {
-				return errors.New("--prometheus URL is required (reading metrics-server instead is not built yet)")
+			if url == "" && msURL == "" && rf.Kubeconfig == "" && rf.Context == "" {
+				return errors.New("--prometheus URL is required (or --kubeconfig, or --metrics-server-url, to size from one sample of metrics-server)")
+			}
+			if url != "" && msURL != "" {
+				return errors.New("--prometheus and --metrics-server-url exclude each other")
 			}
 			modes := 0
 			for _, b := range []bool{inPlace, dryRun, outDir != ""} {
@@ -113,7 +118,12 @@ default, --dry-run lists the files, --in-place rewrites them (with a .bak),
 			ctx, cancel := netContext(cmd)
 			defer cancel()
 			rf.KubeTimeout = kubeTimeout(cmd)
-			res, err := rf.Run(ctx, url, m, streams.ErrOut)
+			var res *rightsize.Result
+			if url != "" {
+				res, err = rf.Run(ctx, url, m, streams.ErrOut)
+			} else {
+				res, err = rf.RunMetricsServer(ctx, &rightsize.MetricsServer{URL: msURL}, m, streams.ErrOut)
+			}
 			if err != nil {
 				return err
 			}
@@ -164,7 +174,8 @@ default, --dry-run lists the files, --in-place rewrites them (with a .bak),
 	flags.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&url, "prometheus", "", "Prometheus' URL (http://prometheus:9090)")
-	fl.StringVar(&rf.Kubeconfig, "kubeconfig", "", "read the pods' owners from the cluster through this kubeconfig")
+	fl.StringVar(&msURL, "metrics-server-url", "", "without --prometheus: read metrics.k8s.io at this URL (kubectl proxy's http://localhost:8001) for one sample per container")
+	fl.StringVar(&rf.Kubeconfig, "kubeconfig", "", "read the pods' owners from the cluster through this kubeconfig (without --prometheus: one sample per container from its metrics-server)")
 	fl.StringVar(&rf.Context, "context", "", "the kubeconfig context to read")
 	fl.BoolVar(&fix, "fix", false, "write the recommended requests into the manifests (a diff unless --in-place, --dry-run or --output-dir)")
 	fl.BoolVar(&inPlace, "in-place", false, "with --fix: rewrite the files")

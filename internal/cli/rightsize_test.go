@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -175,5 +177,37 @@ func TestRightsizeCLIRealPrometheus(t *testing.T) {
 		if s.Name == p.Recommended && !s.TotalMonthlyCost.Round(2).Equal(view.PlanAfter.Monthly) {
 			t.Errorf("plan of the fixed tree: %s %s/month, rightsize's planAfter %s", s.Name, s.TotalMonthlyCost, view.PlanAfter.Monthly)
 		}
+	}
+}
+
+// TestRightsizeCLIMetricsServer: without --prometheus, one sample per
+// container from metrics.k8s.io (served in its documented format), sized
+// and marked low confidence.
+func TestRightsizeCLIMetricsServer(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("..", "rightsize", "testdata", "podmetrics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/apis/metrics.k8s.io/v1beta1/pods" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}))
+	defer srv.Close()
+	tree := t.TempDir()
+	if err := os.WriteFile(filepath.Join(tree, "shop.yaml"), []byte(rightsizeTree), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := run(t, "", "rightsize", "--metrics-server-url", srv.URL, tree)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	goldenFile(t, "rightsize-metrics-server.table.golden", strings.ReplaceAll(out, srv.URL, "http://METRICS-SERVER"))
+
+	if _, errOut, code := run(t, "", "rightsize", tree); code != 2 || !strings.Contains(errOut, "--prometheus URL is required") {
+		t.Errorf("no source: exit %d, %s", code, errOut)
 	}
 }
