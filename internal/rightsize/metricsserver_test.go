@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/refit-dev/refit/internal/source/kubelive/kubetest"
 )
 
 // metricsServer serves testdata/podmetrics.json as metrics-server's API
@@ -122,5 +124,18 @@ func TestRunMetricsServer(t *testing.T) {
 	defer srv.Close()
 	if _, err := DefaultSettings().RunMetricsServer(context.Background(), &MetricsServer{URL: srv.URL}, nil, nil); err == nil || !strings.Contains(err.Error(), "metrics-server installed") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestRunMetricsServerKubeconfig reads metrics.k8s.io through a kubeconfig
+// from the real test API server, which serves no metrics-server: the
+// error says so (skipped without $REFIT_TEST_KUBECONFIG).
+func TestRunMetricsServerKubeconfig(t *testing.T) {
+	_, kubeconfig := kubetest.Client(t)
+	s := DefaultSettings()
+	s.Kubeconfig = kubeconfig
+	_, err := s.RunMetricsServer(context.Background(), &MetricsServer{}, nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "HTTP 404: metrics.k8s.io is not served") {
+		t.Errorf("err = %v, want metrics.k8s.io not served", err)
 	}
 }
