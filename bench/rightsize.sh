@@ -6,6 +6,7 @@
 #
 #   bench/rightsize.sh                         # 2,000 workloads × 14 days
 #   WORKLOADS=200 DAYS=14 bench/rightsize.sh   # a smaller try first
+#   REUSE=1 bench/rightsize.sh                 # time again on the data of the last run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORKLOADS=${WORKLOADS:-2000}
@@ -15,22 +16,29 @@ out=${OUT:-bench/out}/rightsize-$WORKLOADS-$DAYS
 for bin in prometheus promtool; do
   command -v "$bin" >/dev/null || { echo "$bin not installed: scripts/prometheus.sh install" >&2; exit 2; }
 done
-rm -rf "$out"
-mkdir -p "$out/om" "$out/data"
-CGO_ENABLED=0 go build -trimpath -o "$out/refit" ./cmd/refit
-CGO_ENABLED=0 go build -trimpath -o "$out/promgen" ./bench/promgen
-echo "load: $(uptime)"
-
-t0=$(date +%s)
-end=$("$out/promgen" -workloads "$WORKLOADS" -days "$DAYS" -interval "$INTERVAL" -out "$out/om")
-t1=$(date +%s)
-echo "generated $(du -sh "$out/om" | cut -f1) of OpenMetrics in $((t1 - t0))s"
-for f in "$out"/om/*.om; do
-  promtool tsdb create-blocks-from openmetrics -q "$f" "$out/data" >/dev/null
-  rm "$f"
-done
-t2=$(date +%s)
-echo "promtool: $(ls "$out/data" | wc -l) blocks, $(du -sh "$out/data" | cut -f1), in $((t2 - t1))s"
+if [ "${REUSE:-}" = 1 ] && [ -s "$out/end" ]; then
+  CGO_ENABLED=0 go build -trimpath -o "$out/refit" ./cmd/refit
+  end=$(cat "$out/end")
+  echo "load: $(uptime)"
+  echo "reusing $out/data: $(du -sh "$out/data" | cut -f1)"
+else
+  rm -rf "$out"
+  mkdir -p "$out/om" "$out/data"
+  CGO_ENABLED=0 go build -trimpath -o "$out/refit" ./cmd/refit
+  CGO_ENABLED=0 go build -trimpath -o "$out/promgen" ./bench/promgen
+  echo "load: $(uptime)"
+  t0=$(date +%s)
+  end=$("$out/promgen" -workloads "$WORKLOADS" -days "$DAYS" -interval "$INTERVAL" -out "$out/om")
+  t1=$(date +%s)
+  echo "generated $(du -sh "$out/om" | cut -f1) of OpenMetrics in $((t1 - t0))s"
+  for f in "$out"/om/*.om; do
+    promtool tsdb create-blocks-from openmetrics -q "$f" "$out/data" >/dev/null
+    rm "$f"
+  done
+  t2=$(date +%s)
+  echo "promtool: $(ls "$out/data" | wc -l) blocks, $(du -sh "$out/data" | cut -f1), in $((t2 - t1))s"
+  echo "$end" >"$out/end"
+fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 printf 'global:\n  scrape_interval: 1m\n' >"$out/prometheus.yml"
