@@ -1,165 +1,43 @@
 package rightsize
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/refit-dev/refit/internal/plan"
 	"github.com/refit-dev/refit/internal/pricing"
+	"github.com/refit-dev/refit/internal/rightsize/promtest"
 	"github.com/refit-dev/refit/internal/source"
 )
 
-// The tests here run the real Prometheus (Debian's prometheus package,
-// scripts/prometheus.sh install) on series generated with known values,
-// loaded as blocks by promtool; they skip when either is missing.
-
-// series is a generated container's usage: a CPU counter whose slope is
-// constant over each 5-minute segment (so every 5-minute rate read at a
-// segment's end is exactly its slope) and a working set sampled each
-// minute.
-type series struct {
-	ns, pod, container string
-	from, to           time.Time         // first and last sample
-	slopes             map[int64]float64 // segment end (unix s) -> cores
-	memory             map[int64]float64 // sample time (unix s) -> bytes
-}
-
-func genSeries(r *rand.Rand, ns, pod, container string, from, to time.Time, maxMilli int, maxMem float64) *series {
-	s := &series{ns: ns, pod: pod, container: container, from: from, to: to, slopes: map[int64]float64{}, memory: map[int64]float64{}}
-	for t := from.Add(5 * time.Minute); !t.After(to); t = t.Add(5 * time.Minute) {
-		s.slopes[t.Unix()] = float64(1+r.IntN(maxMilli)) / 1000
-	}
-	for t := from; !t.After(to); t = t.Add(time.Minute) {
-		s.memory[t.Unix()] = float64(20<<20 + r.IntN(int(maxMem)))
-	}
-	return s
-}
-
-// writeOpenMetrics writes every series as OpenMetrics text.
-func writeOpenMetrics(t *testing.T, path string, ss []*series, extra string) {
-	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, "# TYPE container_cpu_usage_seconds counter")
-	for _, s := range ss {
-		v := 1000.0 // a counter's value at from
-		for ts := s.from; !ts.After(s.to); ts = ts.Add(time.Minute) {
-			if ts.After(s.from) {
-				end := ts.Add(4 * time.Minute).Truncate(5 * time.Minute) // the segment's end
-				v += s.slopes[end.Unix()] * 60
-			}
-			fmt.Fprintf(w, "container_cpu_usage_seconds_total{namespace=%q,pod=%q,container=%q,id=\"/kubepods/x\"} %s %d\n", s.ns, s.pod, s.container, fmtFloat(v), ts.Unix())
-		}
-	}
-	fmt.Fprintln(w, "# TYPE container_memory_working_set_bytes gauge")
-	for _, s := range ss {
-		for ts := s.from; !ts.After(s.to); ts = ts.Add(time.Minute) {
-			fmt.Fprintf(w, "container_memory_working_set_bytes{namespace=%q,pod=%q,container=%q} %s %d\n", s.ns, s.pod, s.container, fmtFloat(s.memory[ts.Unix()]), ts.Unix())
-		}
-	}
-	w.WriteString(extra)
-	fmt.Fprintln(w, "# EOF")
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func fmtFloat(v float64) string { return fmt.Sprintf("%.6f", v) }
-
-// startPrometheus loads the OpenMetrics file as blocks and serves them on
-// 127.0.0.1; it returns the base URL.
-func startPrometheus(t *testing.T, om string) string {
-	t.Helper()
-	for _, bin := range []string{"prometheus", "promtool"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Skipf("%s not installed (scripts/prometheus.sh install): %v", bin, err)
-		}
-	}
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	if out, err := exec.Command("promtool", "tsdb", "create-blocks-from", "openmetrics", om, data).CombinedOutput(); err != nil {
-		t.Fatalf("promtool: %v\n%s", err, out)
-	}
-	cfg := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(cfg, []byte("global:\n  scrape_interval: 1m\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, "prometheus", "--config.file="+cfg, "--storage.tsdb.path="+data,
-		"--storage.tsdb.retention.time=60d", "--web.listen-address="+addr, "--log.level=warn")
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); cmd.Wait() })
-	url := "http://" + addr
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(url + "/-/ready")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return url
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("prometheus not ready after 60s: %v\n%s", err, logs.String())
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
-// nearestRank is the p-th percentile of values by the nearest-rank method.
-func nearestRank(values []float64, p float64) float64 {
-	s := append([]float64(nil), values...)
-	sort.Float64s(s)
-	return s[int(math.Ceil(p/100*float64(len(s))))-1]
-}
+// The tests here run the real Prometheus through promtest; they skip
+// when prometheus or promtool is missing.
 
 func TestRecommendationsFromRealPrometheus(t *testing.T) {
 	end := time.Now().Add(-time.Hour).Truncate(time.Hour)
 	window := 2 * 24 * time.Hour
 	start := end.Add(-window)
 	r := rand.New(rand.NewPCG(1, 2))
-	web := []*series{
-		genSeries(r, "shop", "web-5d8f7b9c6-x7k2p", "app", start.Add(-time.Hour), end, 400, 200<<20),
-		genSeries(r, "shop", "web-5d8f7b9c6-q4w9z", "app", start.Add(-time.Hour), end, 400, 200<<20),
+	web := []*promtest.Series{
+		promtest.Gen(r, "shop", "web-5d8f7b9c6-x7k2p", "app", start.Add(-time.Hour), end, 400, 200<<20),
+		promtest.Gen(r, "shop", "web-5d8f7b9c6-q4w9z", "app", start.Add(-time.Hour), end, 400, 200<<20),
 	}
-	db := genSeries(r, "shop", "db-0", "postgres", start.Add(-time.Hour), end, 1500, 900<<20)
-	fresh := genSeries(r, "shop", "fresh-6b7c8d9f5-m2n4p", "app", end.Add(-12*time.Hour), end, 50, 50<<20)
-	all := append(append([]*series{}, web...), db, fresh)
+	db := promtest.Gen(r, "shop", "db-0", "postgres", start.Add(-time.Hour), end, 1500, 900<<20)
+	fresh := promtest.Gen(r, "shop", "fresh-6b7c8d9f5-m2n4p", "app", end.Add(-12*time.Hour), end, 50, 50<<20)
+	all := append(append([]*promtest.Series{}, web...), db, fresh)
 	om := filepath.Join(t.TempDir(), "usage.om")
 	ksm := fmt.Sprintf("# TYPE kube_pod_owner gauge\nkube_pod_owner{namespace=\"shop\",pod=\"db-0\",owner_kind=\"StatefulSet\",owner_name=\"db\"} 1 %d\n", end.Add(-time.Hour).Unix()) +
 		fmt.Sprintf("kube_pod_owner{namespace=\"shop\",pod=\"web-5d8f7b9c6-x7k2p\",owner_kind=\"ReplicaSet\",owner_name=\"web-5d8f7b9c6\"} 1 %d\n", end.Add(-time.Hour).Unix()) +
 		fmt.Sprintf("# TYPE kube_replicaset_owner gauge\nkube_replicaset_owner{namespace=\"shop\",replicaset=\"web-5d8f7b9c6\",owner_kind=\"Deployment\",owner_name=\"web\"} 1 %d\n", end.Add(-time.Hour).Unix())
-	writeOpenMetrics(t, om, all, ksm)
-	url := startPrometheus(t, om)
+	promtest.WriteOpenMetrics(t, om, all, ksm)
+	url := promtest.Start(t, om)
 	p := &Prometheus{URL: url}
 	ctx := context.Background()
 
@@ -179,27 +57,27 @@ func TestRecommendationsFromRealPrometheus(t *testing.T) {
 	// The independent computation: the slopes of the segments ending at
 	// each step of (start, end], and the largest working set in [start, end].
 	raw := map[string][2]int64{} // the percentile and peak before margin and rounding
-	expect := func(name string, ss []*series) (cpuMilli, memBytes int64, samples int) {
+	expect := func(name string, ss []*promtest.Series) (cpuMilli, memBytes int64, samples int) {
 		var cpu []float64
 		peak := 0.0
 		for _, s := range ss {
 			for ts := start.Add(5 * time.Minute); !ts.After(end); ts = ts.Add(5 * time.Minute) {
-				if v, ok := s.slopes[ts.Unix()]; ok {
+				if v, ok := s.Slopes[ts.Unix()]; ok {
 					cpu = append(cpu, v*1000)
 				}
 			}
-			for ts, v := range s.memory {
+			for ts, v := range s.Memory {
 				if ts >= start.Unix() && ts <= end.Unix() {
 					peak = max(peak, v)
 				}
 			}
 		}
-		p95 := int64(math.Round(nearestRank(cpu, 95)))
+		p95 := int64(math.Round(promtest.NearestRank(cpu, 95)))
 		raw[name] = [2]int64{p95, int64(math.Ceil(peak))}
 		return RoundCPU(max(p95, 10)), RoundMemory(int64(math.Ceil(peak * 1.15))), len(cpu)
 	}
 	want := map[string][3]int64{}
-	for name, ss := range map[string][]*series{"Deployment/web/app": web, "StatefulSet/db/postgres": {db}} {
+	for name, ss := range map[string][]*promtest.Series{"Deployment/web/app": web, "StatefulSet/db/postgres": {db}} {
 		c, m, n := expect(name, ss)
 		want[name] = [3]int64{c, m, int64(n)}
 	}

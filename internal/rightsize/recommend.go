@@ -23,6 +23,9 @@ type Policy struct {
 	// MinHistory is the least time a container must have been seen over
 	// (1 day when 0): with less it is reported, not sized.
 	MinHistory time.Duration
+	// Snapshot sizes from one sample per container (metrics-server): no
+	// history is asked for, and each sized workload says so.
+	Snapshot bool
 }
 
 func (p *Policy) defaults() {
@@ -113,9 +116,12 @@ type Recommendation struct {
 func Recommend(u *Usage, step time.Duration, currentLimits Resources, p Policy) Recommendation {
 	p.defaults()
 	if u == nil || u.CPUSamples == 0 && u.MemorySamples == 0 {
+		if p.Snapshot {
+			return Recommendation{Reason: "no sample from metrics-server (no pod running)"}
+		}
 		return Recommendation{Reason: "no usage in the window"}
 	}
-	if seen := u.History() + step; seen < p.MinHistory {
+	if seen := u.History() + step; !p.Snapshot && seen < p.MinHistory {
 		return Recommendation{Reason: fmt.Sprintf("not enough history: %s of data, want at least %s", human(seen), human(p.MinHistory))}
 	}
 	if u.CPUSamples == 0 || u.MemorySamples == 0 {

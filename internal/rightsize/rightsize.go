@@ -65,6 +65,9 @@ type Result struct {
 	PlanBefore  *PlanSummary
 	PlanAfter   *PlanSummary
 	Assumptions []string
+	// Source names where the usage came from ("" for Prometheus at the
+	// URL View is given).
+	Source string
 	// manifests' containers and the namespace resolver, for Fix.
 	namespaces *namespaces
 }
@@ -208,7 +211,11 @@ func Recommendations(usage map[Key]*Usage, step, window time.Duration, m *Manife
 			res.Workloads = append(res.Workloads, size(w, u, step, c.Limits, p))
 		}
 		if n := len(usage) - len(used); n > 0 {
-			res.Assumptions = append(res.Assumptions, fmt.Sprintf("%d containers that Prometheus reports are not in the manifests given: left out", n))
+			src := "Prometheus"
+			if p.Snapshot {
+				src = "metrics-server"
+			}
+			res.Assumptions = append(res.Assumptions, fmt.Sprintf("%d containers that %s reports are not in the manifests given: left out", n, src))
 		}
 	}
 	sort.Slice(res.Workloads, func(i, j int) bool {
@@ -237,6 +244,9 @@ func size(w Workload, u *Usage, step time.Duration, limits Resources, p Policy) 
 		return w
 	}
 	w.Recommended, w.Limits, w.RemoveLimits = r.Requests, r.Limits, r.RemoveLimits
+	if p.Snapshot {
+		w.Reason = SnapshotReason
+	}
 	w.CPUPercentileMilli, w.PeakMemoryBytes = r.CPUPercentileMilli, r.PeakMemoryBytes
 	return w
 }
