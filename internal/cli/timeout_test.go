@@ -1,63 +1,14 @@
 package cli
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/refit-dev/refit/internal/netlimit/netlimittest"
 )
-
-// blackHole listens on 127.0.0.1, accepts every connection and never
-// answers; it returns its URL and counts the connections.
-func blackHole(t *testing.T) (string, func() int) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return "http://" + ln.Addr().String(), func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(conns)
-	}
-}
-
-// fakeAWSEnv gives the SDK static credentials and nothing else to read.
-func fakeAWSEnv(t *testing.T) {
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_ENDPOINT_URL", "")
-}
 
 // runWithin runs refit and fails the test when it takes longer than limit
 // (the command is then left running: the test binary ends soon after).
@@ -86,8 +37,8 @@ func runWithin(t *testing.T, limit time.Duration, args ...string) (string, int, 
 // server that accepts the connection and never answers, with one line
 // naming the operation and the endpoint (issue 11, item 13).
 func TestTimeoutNoAnswer(t *testing.T) {
-	fakeAWSEnv(t)
-	url, _ := blackHole(t)
+	netlimittest.FakeAWSEnv(t)
+	url, _ := netlimittest.BlackHole(t)
 	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
 	kc := `apiVersion: v1
 kind: Config
