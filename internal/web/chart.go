@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"html"
-	"html/template"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -55,7 +54,7 @@ func f64(d decimal.Decimal) float64 { v, _ := d.Float64(); return v }
 
 // svg draws the chart as an inline SVG with a <title> on every segment
 // (the browser shows it on hover) and a legend; aria-label names it.
-func (b bars) svg() template.HTML {
+func (b bars) svg() markup {
 	var max float64
 	for _, row := range b.Values {
 		var sum float64
@@ -109,7 +108,7 @@ func (b bars) svg() template.HTML {
 		}
 		b.legend(&sb, 10, n*rowH+20)
 		sb.WriteString(`</svg>`)
-		return template.HTML(sb.String())
+		return markup(sb.String())
 	}
 	plotH, left, top := 260, 70, 20
 	slot := 900.0 / float64(max1(n))
@@ -161,7 +160,7 @@ func (b bars) svg() template.HTML {
 	}
 	b.legend(&sb, left, top+plotH+62)
 	sb.WriteString(`</svg>`)
-	return template.HTML(sb.String())
+	return markup(sb.String())
 }
 
 func (b bars) legend(sb *strings.Builder, x0, y0 int) {

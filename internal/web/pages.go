@@ -2,10 +2,8 @@ package web
 
 import (
 	"bytes"
-	"embed"
 	"encoding/base64"
 	"fmt"
-	"html/template"
 	"io"
 	"sort"
 	"time"
@@ -17,20 +15,6 @@ import (
 	"github.com/refit-dev/refit/internal/report"
 )
 
-//go:embed templates/*.html
-var templateFS embed.FS
-
-var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
-	"money": func(d decimal.Decimal) string { return d.StringFixed(2) },
-	"signed": func(d decimal.Decimal) string {
-		if d.IsNegative() {
-			return "-$" + d.Abs().StringFixed(2)
-		}
-		return "+$" + d.StringFixed(2)
-	},
-	"date": func(t time.Time) string { return t.Format(time.DateOnly) },
-}).ParseFS(templateFS, "templates/*.html"))
-
 // CSP is the Content-Security-Policy of every response and of the report:
 // nothing loads from anywhere, no script runs, styles are inline.
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
@@ -38,7 +22,13 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-
 // page is one page of the dashboard.
 type page struct {
 	Slug, Title string
-	build       func(d *Data) any
+	build       func(d *Data) model
+}
+
+// model is a page's view of the data: it writes the page's body.
+type model interface {
+	setDownloads([]link)
+	html(w *htmlw)
 }
 
 var pages = []page{
@@ -60,18 +50,18 @@ func Pages() []string {
 
 type link struct {
 	Name string
-	Href template.URL
+	Href string
 }
 
 type navItem struct {
 	Title string
-	Href  template.URL
+	Href  string
 	On    bool
 }
 
 type renderedPage struct {
 	Slug, Title string
-	Body        template.HTML
+	Body        markup
 }
 
 type layoutModel struct {
@@ -86,14 +76,16 @@ type layoutModel struct {
 // common is what every page model carries.
 type common struct {
 	D         *Data
-	Chart     template.HTML
+	Chart     markup
 	Downloads []link
 }
+
+func (c *common) setDownloads(dls []link) { c.Downloads = dls }
 
 // renderer renders pages, linking the downloads with href.
 type renderer struct {
 	d       *Data
-	href    func(dl download) (template.URL, error)
+	href    func(dl download) (string, error)
 	version string
 }
 
@@ -124,34 +116,17 @@ func (r renderer) body(p page) (renderedPage, error) {
 	if err != nil {
 		return renderedPage{}, err
 	}
-	setDownloads(m, dls)
-	var b bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&b, p.Slug, m); err != nil {
-		return renderedPage{}, err
-	}
-	return renderedPage{Slug: p.Slug, Title: p.Title, Body: template.HTML(b.String())}, nil
-}
-
-func setDownloads(m any, dls []link) {
-	switch m := m.(type) {
-	case *spendView:
-		m.Downloads = dls
-	case *estimateView:
-		m.Downloads = dls
-	case *planView:
-		m.Downloads = dls
-	case *migrationView:
-		m.Downloads = dls
-	case *wasteView:
-		m.Downloads = dls
-	}
+	m.setDownloads(dls)
+	var w htmlw
+	m.html(&w)
+	return renderedPage{Slug: p.Slug, Title: p.Title, Body: markup(w.String())}, nil
 }
 
 // page renders one page of the dashboard, with the navigation.
 func (r renderer) page(w io.Writer, slug string) error {
 	lm := layoutModel{Version: r.version}
 	for _, p := range pages {
-		lm.Nav = append(lm.Nav, navItem{Title: p.Title, Href: template.URL("/" + p.Slug), On: p.Slug == slug})
+		lm.Nav = append(lm.Nav, navItem{Title: p.Title, Href: "/" + p.Slug, On: p.Slug == slug})
 		if p.Slug == slug {
 			rp, err := r.body(p)
 			if err != nil {
@@ -160,29 +135,29 @@ func (r renderer) page(w io.Writer, slug string) error {
 			lm.Page, lm.Pages = rp, []renderedPage{rp}
 		}
 	}
-	return tmpl.ExecuteTemplate(w, "layout", lm)
+	return layout(w, lm)
 }
 
 // single renders every page in one document, the downloads as data: URLs.
 func (r renderer) single(w io.Writer) error {
 	lm := layoutModel{Single: true, CSP: CSP, Version: r.version}
 	for _, p := range pages {
-		lm.Nav = append(lm.Nav, navItem{Title: p.Title, Href: template.URL("#" + p.Slug)})
+		lm.Nav = append(lm.Nav, navItem{Title: p.Title, Href: "#" + p.Slug})
 		rp, err := r.body(p)
 		if err != nil {
 			return err
 		}
 		lm.Pages = append(lm.Pages, rp)
 	}
-	return tmpl.ExecuteTemplate(w, "layout", lm)
+	return layout(w, lm)
 }
 
-func dataURL(dl download) (template.URL, error) {
+func dataURL(dl download) (string, error) {
 	var b bytes.Buffer
 	if err := dl.write(&b); err != nil {
 		return "", err
 	}
-	return template.URL("data:" + dl.Type + ";base64," + base64.StdEncoding.EncodeToString(b.Bytes())), nil
+	return "data:" + dl.Type + ";base64," + base64.StdEncoding.EncodeToString(b.Bytes()), nil
 }
 
 // WriteHTML writes every page as one self-contained HTML document: inline
@@ -213,7 +188,7 @@ type spendView struct {
 	Days []dayRow
 }
 
-func spendModel(d *Data) any {
+func spendModel(d *Data) model {
 	v := &spendView{common: common{D: d}}
 	if d.Daily == nil {
 		return v
@@ -267,7 +242,7 @@ type estimateView struct {
 	Estimated, BilledMonthly decimal.Decimal
 }
 
-func estimateModel(d *Data) any {
+func estimateModel(d *Data) model {
 	v := &estimateView{common: common{D: d}}
 	if d.Vs == nil {
 		return v
@@ -289,7 +264,7 @@ type planView struct {
 	Current, RecommendedCost, RecommendedSaving decimal.Decimal
 }
 
-func planModel(d *Data) any {
+func planModel(d *Data) model {
 	v := &planView{common: common{D: d}}
 	if d.Plan == nil {
 		return v
@@ -337,7 +312,7 @@ type migrationView struct {
 	Summary report.FindingsSummary
 }
 
-func migrationModel(d *Data) any {
+func migrationModel(d *Data) model {
 	v := &migrationView{common: common{D: d}}
 	if d.MigrateTo == "" {
 		return v
@@ -369,7 +344,7 @@ type wasteView struct {
 	Total decimal.Decimal
 }
 
-func wasteModel(d *Data) any {
+func wasteModel(d *Data) model {
 	v := &wasteView{common: common{D: d}}
 	if d.Waste == nil {
 		return v

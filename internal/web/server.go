@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 
 	"fmt"
-	"html/template"
 	"net"
 	"net/http"
 	"strings"
@@ -42,7 +41,7 @@ func Loopback(host string) bool {
 // after a ?token= request); others get 401.
 func Handler(d *Data, token, version string) http.Handler {
 	mux := http.NewServeMux()
-	r := renderer{d: d, version: version, href: func(dl download) (template.URL, error) { return template.URL("/api/" + dl.Name), nil }}
+	r := renderer{d: d, version: version, href: func(dl download) (string, error) { return "/api/" + dl.Name, nil }}
 	for _, p := range pages {
 		mux.HandleFunc("/"+p.Slug, func(w http.ResponseWriter, req *http.Request) { servePage(w, r, p.Slug) })
 	}

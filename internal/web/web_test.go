@@ -20,8 +20,10 @@ import (
 
 	"github.com/refit-dev/refit/internal/billing"
 	"github.com/refit-dev/refit/internal/cost"
+	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/report"
 	"github.com/refit-dev/refit/internal/source"
+	"github.com/refit-dev/refit/internal/waste"
 )
 
 var (
@@ -339,4 +341,30 @@ func TestYearOfDays(t *testing.T) {
 		t.Errorf("a year of days took %v", took)
 	}
 	t.Logf("a year of days: %v, %d KB", took, len(page)/1024)
+}
+
+// TestPagesEscapeData: values from the data are text, never markup, in
+// element content and in attribute values alike.
+func TestPagesEscapeData(t *testing.T) {
+	evil := `<img src=x onerror="alert(1)">'&`
+	d := &Data{MigrateTo: "1.33", Findings: []kubeapi.Finding{{File: evil, Line: 1, Kind: evil, Name: evil, Severity: kubeapi.Severity(evil),
+		FoundAPIVersion: evil, Replacement: evil, Message: evil}}, FixDiff: evil,
+		Waste: &waste.Result{Findings: []waste.Finding{{Rule: evil, Resource: evil, Fix: evil, Confidence: evil}}}, WasteRegion: evil}
+	h := Handler(d, "", evil)
+	for _, slug := range []string{"migration", "waste"} {
+		page := body(t, get(t, h, "GET", "/"+slug, nil))
+		if strings.Contains(page, "<img") || strings.Contains(page, `"alert`) || strings.Contains(page, `'&<`) {
+			t.Errorf("/%s: data written as markup:\n%s", slug, page)
+		}
+		if !strings.Contains(page, "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&#39;&amp;") {
+			t.Errorf("/%s: escaped data not shown", slug)
+		}
+	}
+	var b bytes.Buffer
+	if err := WriteHTML(&b, d, evil); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "<img") {
+		t.Error("report: data written as markup")
+	}
 }
