@@ -11,6 +11,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/refit-dev/refit/internal/report"
@@ -147,11 +148,13 @@ func jsonError(name string, data []byte, err error) error {
 	return fmt.Errorf("%s: not a refit JSON report: %v", name, err)
 }
 
-var tagRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,99}$`)
+// tagRE is compiled on first use: its bounded repeat makes a large program,
+// which every command would otherwise build at start.
+var tagRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,99}$`) })
 
 // CheckTag checks a --tag value: letters, digits and ._/:@+- , at most 100.
 func CheckTag(tag string) error {
-	if !tagRE.MatchString(tag) {
+	if !tagRE().MatchString(tag) {
 		return fmt.Errorf("--tag %q: want letters, digits and . _ / : @ + - (at most 100, starting with a letter or digit)", tag)
 	}
 	return nil

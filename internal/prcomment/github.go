@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // DefaultGitHubAPI is github.com's REST API.
@@ -23,11 +24,11 @@ type GitHub struct {
 	pr    int
 }
 
-var repoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+var repoRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`) })
 
 // NewGitHub returns the comments of pull request pr in repo ("OWNER/NAME").
 func NewGitHub(opt Options, repo string, pr int) (*GitHub, error) {
-	if !repoRE.MatchString(repo) {
+	if !repoRE().MatchString(repo) {
 		return nil, fmt.Errorf("--repo %q: want OWNER/NAME", repo)
 	}
 	if pr <= 0 {
