@@ -132,5 +132,30 @@ if [ -n "${PARTS:-}" ]; then
     github.com/aws/aws-sdk-go-v2/service/athena github.com/aws/aws-sdk-go-v2/service/s3
   part kustomize-krusty sigs.k8s.io/kustomize/api/krusty
   part parquet-go github.com/parquet-go/parquet-go
+  # Every package outside the standard library that refit's own packages
+  # import: the floor of refit's start-up with today's dependencies (their
+  # initialisers all run; the linker drops the code nothing calls).
+  # shellcheck disable=SC2046
+  part all-third-party-imports $(go list -deps -f '{{if .Module}}{{if eq .Module.Path "github.com/refit-dev/refit"}}{{join .Imports "\n"}}{{end}}{{end}}' ./cmd/refit |
+    grep -v refit-dev | awk -F/ '$1 ~ /\./' | sort -u)
 fi
+
+# Where a start's memory is: the binary's pages mapped from the file
+# (RssFile: code and read-only data touched, with the pages the kernel maps
+# around each fault) against memory refit allocated (RssAnon). `cost -`
+# waits for stdin after its start (and after parsing the price catalog).
+echo
+echo "resident memory of \`cost -\` waiting for stdin (kB):"
+for i in "${!bins[@]}"; do
+  fifo=$out/startup.fifo
+  rm -f "$fifo" && mkfifo "$fifo"
+  "${bins[i]}" cost - <"$fifo" >/dev/null 2>&1 &
+  pid=$!
+  exec 3>"$fifo"
+  sleep 0.5
+  echo "${names[i]}: $(grep -E '^(VmHWM|RssAnon|RssFile)' "/proc/$pid/status" | tr -s ' \t' ' ' | tr '\n' ' ')"
+  exec 3>&-
+  wait "$pid" || true
+  rm -f "$fifo"
+done
 echo "load: $(uptime)"
