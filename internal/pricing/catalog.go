@@ -10,6 +10,7 @@
 package pricing
 
 import (
+	"bytes"
 	"embed"
 	"encoding/csv"
 	"errors"
@@ -79,22 +80,15 @@ type SpotAdvice struct {
 
 // Catalog is a read-only price catalog. Its methods are safe for concurrent use.
 type Catalog struct {
-	ec2      map[string]map[string]decimal.Decimal // region -> type -> usd/hour
+	ec2      regionTable[decimal.Decimal] // region -> type -> usd/hour
 	types    map[string]InstanceType
-	spot     map[string]map[string]SpotAdvice // region -> type -> advice
+	spot     regionTable[SpotAdvice] // region -> type -> advice (Linux)
 	services map[serviceKey]Price
 	rds      map[rdsKey]Price
 	eks      []EKSVersion
 	regions  map[string]bool
 	// ec2Source describes where EC2 prices come from.
 	ec2Source string
-
-	// spotLoad, when set, reads the spot advisor into spot on first use
-	// (spotTable): the embedded catalog's is the largest file, and most
-	// commands never ask for a spot price (issue 16).
-	spotLoad func() error
-	spotOnce sync.Once
-	spotErr  error
 }
 
 type serviceKey struct{ service, item, region string }
@@ -133,25 +127,30 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	return load(fsys, false)
 }
 
-// load is Load; lazySpot defers the spot advisor to the first spot price
-// (only for the embedded catalog, whose files the tests check: a catalog
-// directory's bad file is an error of Load).
-func load(fsys fs.FS, lazySpot bool) (*Catalog, error) {
+// load is Load; lazy parses each region of the EC2 on-demand prices and of
+// the spot advisor on first use (only for the embedded catalog, whose files
+// the tests check: a catalog directory's bad file is an error of Load).
+func load(fsys fs.FS, lazy bool) (*Catalog, error) {
 	c := &Catalog{
-		ec2:       map[string]map[string]decimal.Decimal{},
+		ec2:       regionTable[decimal.Decimal]{},
 		types:     map[string]InstanceType{},
-		spot:      map[string]map[string]SpotAdvice{},
+		spot:      regionTable[SpotAdvice]{},
 		services:  map[serviceKey]Price{},
 		rds:       map[rdsKey]Price{},
 		regions:   map[string]bool{},
 		ec2Source: "AWS EC2 on-demand pricing feed (see SOURCES.md)",
 	}
 	for _, s := range c.loadSteps() {
-		if lazySpot && s.file == FileSpotAdvisor {
-			c.spotLoad = func() error { return readCSV(fsys, s.file, s.optional, s.cols, s.row) }
-			continue
+		var err error
+		switch {
+		case lazy && s.file == FileEC2OnDemand:
+			err = byRegion(fsys, s, c.ec2, ec2Row, c.regions)
+		case lazy && s.file == FileSpotAdvisor:
+			err = byRegion(fsys, s, c.spot, spotRow, nil)
+		default:
+			err = readCSV(fsys, s.file, s.optional, s.cols, s.row)
 		}
-		if err := readCSV(fsys, s.file, s.optional, s.cols, s.row); err != nil {
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -180,6 +179,38 @@ func (c *Catalog) loadSteps() []loadStep {
 	}
 }
 
+// byRegion indexes a file grouped by region (indexByRegion) into t, each
+// region's rows parsed with row on first use; regions, when set, gets every
+// region the file has.
+func byRegion[T any](fsys fs.FS, s loadStep, t regionTable[T], row func(map[string]T, []string) error, regions map[string]bool) error {
+	data, err := fs.ReadFile(fsys, s.file)
+	if err != nil {
+		if s.optional && errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("price catalog: %w", err)
+	}
+	header, spans, err := indexByRegion(s.file, data)
+	if err != nil {
+		return err
+	}
+	for region, runs := range spans {
+		t[region] = &regional[T]{m: map[string]T{}, load: func(m map[string]T) error {
+			for _, sp := range runs {
+				in := io.MultiReader(bytes.NewReader(header), bytes.NewReader(data[sp.start:sp.end]))
+				if err := parseCSV(in, s.file, sp.line-2, s.cols, func(rec []string) error { return row(m, rec) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		}}
+		if regions != nil {
+			regions[region] = true
+		}
+	}
+	return nil
+}
+
 // readCSV streams a CSV file, checks that its header starts with cols (by
 // name, in order), and calls row with each record's first len(cols) fields.
 // Errors name the file and line.
@@ -192,6 +223,12 @@ func readCSV(fsys fs.FS, name string, optional bool, cols []string, row func([]s
 		return fmt.Errorf("price catalog: %w", err)
 	}
 	defer f.Close()
+	return parseCSV(f, name, 0, cols, row)
+}
+
+// parseCSV is readCSV on a reader whose line n is the file's line
+// n+lineOffset (past the header, line 1 either way).
+func parseCSV(f io.Reader, name string, lineOffset int, cols []string, row func([]string) error) error {
 	r := csv.NewReader(f)
 	r.ReuseRecord = true
 	r.FieldsPerRecord = -1
@@ -222,11 +259,12 @@ func readCSV(fsys fs.FS, name string, optional bool, cols []string, row func([]s
 			// safe to call after an error.
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return fmt.Errorf("%s:%d: %w", name, pe.Line, pe.Err)
+				return fmt.Errorf("%s:%d: %w", name, pe.Line+lineOffset, pe.Err)
 			}
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		line, _ := r.FieldPos(0)
+		line += lineOffset
 		for i, j := range idx {
 			if j >= len(raw) {
 				return fmt.Errorf("%s:%d: missing field %q", name, line, cols[i])
@@ -240,17 +278,17 @@ func readCSV(fsys fs.FS, name string, optional bool, cols []string, row func([]s
 }
 
 func (c *Catalog) addEC2(rec []string) error {
+	c.regions[rec[0]] = true
+	return ec2Row(c.ec2.add(rec[0]), rec)
+}
+
+// ec2Row adds a row of the EC2 on-demand prices to its region's table.
+func ec2Row(m map[string]decimal.Decimal, rec []string) error {
 	usd, err := parsePrice(rec[2], "ec2", "usd_per_hour") // sanity.go
 	if err != nil {
 		return err
 	}
-	m := c.ec2[rec[0]]
-	if m == nil {
-		m = map[string]decimal.Decimal{}
-		c.ec2[rec[0]] = m
-	}
 	m[rec[1]] = usd
-	c.regions[rec[0]] = true
 	return nil
 }
 
@@ -303,14 +341,18 @@ func (c *Catalog) addSpot(rec []string) error {
 	if rec[2] != "Linux" {
 		return nil
 	}
+	return spotRow(c.spot.add(rec[0]), rec)
+}
+
+// spotRow adds a row of the spot advisor to its region's table (Linux rows
+// only).
+func spotRow(m map[string]SpotAdvice, rec []string) error {
+	if rec[2] != "Linux" {
+		return nil
+	}
 	pct, err := strconv.Atoi(rec[3])
 	if err != nil || pct < -100 || pct > 100 { // the feed has a few negative savings (spot above on-demand)
 		return fmt.Errorf("bad savings_pct %q", rec[3])
-	}
-	m := c.spot[rec[0]]
-	if m == nil {
-		m = map[string]SpotAdvice{}
-		c.spot[rec[0]] = m
 	}
 	m[rec[1]] = SpotAdvice{SavingsPct: pct, InterruptionBucket: rec[4]}
 	return nil
@@ -326,14 +368,6 @@ func (c *Catalog) addRDS(rec []string) error {
 		Unit: "usd_per_hour", USD: usd, Source: rec[5],
 	}
 	return nil
-}
-
-// spotTable is the spot advisor, read on first use when Default deferred it.
-func (c *Catalog) spotTable() (map[string]map[string]SpotAdvice, error) {
-	if c.spotLoad != nil {
-		c.spotOnce.Do(func() { c.spotErr = c.spotLoad() })
-	}
-	return c.spot, c.spotErr
 }
 
 // Regions lists the regions with EC2 prices, sorted.
@@ -383,7 +417,11 @@ func (c *Catalog) OnDemand(region, instanceType string) (Price, error) {
 	if err := c.CheckRegion(region); err != nil {
 		return Price{}, err
 	}
-	usd, ok := c.ec2[region][instanceType]
+	prices, err := c.ec2.get(region)
+	if err != nil {
+		return Price{}, err
+	}
+	usd, ok := prices[instanceType]
 	if !ok {
 		if _, err := c.InstanceType(instanceType); err != nil {
 			return Price{}, err
@@ -408,11 +446,11 @@ func (c *Catalog) Spot(region, instanceType string) (SpotEstimate, error) {
 	if err != nil {
 		return SpotEstimate{}, err
 	}
-	spot, err := c.spotTable()
+	spot, err := c.spot.get(region)
 	if err != nil {
 		return SpotEstimate{}, err
 	}
-	adv, ok := spot[region][instanceType]
+	adv, ok := spot[instanceType]
 	if !ok {
 		return SpotEstimate{}, &MissingPriceError{Region: region, Item: "spot advisor savings for " + instanceType}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -383,10 +384,11 @@ func TestCoreRegionsComplete(t *testing.T) {
 	}
 }
 
-// TestDefaultSpotLazy: the embedded catalog reads its spot advisor on the
-// first spot price, once under concurrent callers, and then answers as an
-// eagerly loaded catalog does (spot prices, coverage table).
-func TestDefaultSpotLazy(t *testing.T) {
+// TestDefaultLazyRegions: the embedded catalog parses a region of the EC2
+// prices and of the spot advisor on first use, once under concurrent
+// callers, and then answers exactly as an eagerly loaded catalog does, in
+// every region, for every type (prices, errors, coverage).
+func TestDefaultLazyRegions(t *testing.T) {
 	eager, err := Load(EmbeddedFS())
 	if err != nil {
 		t.Fatal(err)
@@ -395,31 +397,57 @@ func TestDefaultSpotLazy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lazy.spotLoad == nil || len(lazy.spot) != 0 {
-		t.Fatal("the spot advisor was read before a spot price was asked for")
+	parsed := func(c *Catalog) (n int) {
+		for _, r := range c.ec2 {
+			if len(r.m) > 0 {
+				n++
+			}
+		}
+		for _, r := range c.spot {
+			if len(r.m) > 0 {
+				n++
+			}
+		}
+		return n
 	}
-	if eager.spotLoad != nil {
-		t.Fatal("Load defers the spot advisor")
+	if n := parsed(lazy); n != 0 {
+		t.Fatalf("%d regions parsed before any price was asked for", n)
 	}
-	cases := []struct{ region, typ string }{{"us-east-1", "m5.large"}, {"eu-west-1", "c5.xlarge"}, {"us-east-1", "no.such"}, {"ap-southeast-2", "r5.2xlarge"}}
+	if !slices.Equal(lazy.Regions(), eager.Regions()) {
+		t.Fatalf("regions: lazy %v, eager %v", lazy.Regions(), eager.Regions())
+	}
+	if _, err := lazy.Spot("eu-west-1", "m5.large"); err != nil {
+		t.Fatal(err)
+	}
+	if n := parsed(lazy); n != 2 {
+		t.Errorf("one spot price parsed %d region tables, want 2 (its EC2 prices and its spot advice)", n)
+	}
+	types := []string{"no.such"}
+	for _, it := range eager.InstanceTypes() {
+		types = append(types, it.Name)
+	}
 	var wg sync.WaitGroup
-	for _, c := range cases {
+	for _, region := range append(eager.Regions(), "mars-north-1") {
 		wg.Add(1)
-		go func() {
+		go func() { // the regions concurrently, as the nearest-region estimates may ask
 			defer wg.Done()
-			got, gerr := lazy.Spot(c.region, c.typ)
-			want, werr := eager.Spot(c.region, c.typ)
-			if fmt.Sprint(got, gerr) != fmt.Sprint(want, werr) {
-				t.Errorf("Spot(%s, %s) = %v, %v; eager %v, %v", c.region, c.typ, got, gerr, want, werr)
+			for _, typ := range types {
+				got, gerr := lazy.OnDemand(region, typ)
+				want, werr := eager.OnDemand(region, typ)
+				if fmt.Sprint(got, gerr) != fmt.Sprint(want, werr) {
+					t.Errorf("OnDemand(%s, %s) = %v, %v; eager %v, %v", region, typ, got, gerr, want, werr)
+					return
+				}
+				gs, gerr := lazy.Spot(region, typ)
+				ws, werr := eager.Spot(region, typ)
+				if fmt.Sprint(gs, gerr) != fmt.Sprint(ws, werr) {
+					t.Errorf("Spot(%s, %s) = %v, %v; eager %v, %v", region, typ, gs, gerr, ws, werr)
+					return
+				}
 			}
 		}()
 	}
 	wg.Wait()
-	for _, c := range []*Catalog{eager, lazy} {
-		if len(c.spot) == 0 {
-			t.Fatal("no spot advice")
-		}
-	}
 	var a, b strings.Builder
 	fresh, _ := load(EmbeddedFS(), true)
 	if err := eager.WriteCoverage(&a, eager.Regions()); err != nil {
@@ -431,8 +459,40 @@ func TestDefaultSpotLazy(t *testing.T) {
 	if a.String() != b.String() {
 		t.Error("coverage of the lazy catalog differs")
 	}
-	d, err := Default()
-	if err != nil || d.spotLoad == nil {
-		t.Errorf("Default does not defer the spot advisor (%v)", err)
+}
+
+// TestLazyRegionErrorsNameTheLine: a bad row found when its region is first
+// parsed names the file's own line, as an eager Load does.
+func TestLazyRegionErrorsNameTheLine(t *testing.T) {
+	fsys := fstest.MapFS{}
+	entries, err := fs.ReadDir(EmbeddedFS(), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := fs.ReadFile(EmbeddedFS(), e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[e.Name()] = &fstest.MapFile{Data: data}
+	}
+	fsys[FileEC2OnDemand] = &fstest.MapFile{Data: []byte("region,instance_type,usd_per_hour\nus-east-1,m5.large,0.096\n" +
+		"us-east-2,m5.large,0.096\nus-east-2,m5.xlarge,abc\nus-west-2,m5.large,0.096\nus-east-2,m5.2xlarge,0.384\n")}
+	const want = FileEC2OnDemand + ":4:"
+	if _, err := Load(fsys); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Load: %v, want %s", err, want)
+	}
+	lazy, err := load(fsys, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lazy.OnDemand("us-east-1", "m5.large"); err != nil {
+		t.Errorf("a good region: %v", err)
+	}
+	if _, err := lazy.OnDemand("us-east-2", "m5.large"); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("lazy: %v, want %s", err, want)
+	}
+	if p, err := lazy.OnDemand("us-west-2", "m5.large"); err != nil || p.USD.String() != "0.096" {
+		t.Errorf("the region between the runs of another: %v, %v", p, err)
 	}
 }

@@ -61,10 +61,6 @@ func (c *Catalog) Missing(region string) []string {
 // where some do, – where none does (those are estimated from the nearest
 // region, see docs/pricing.md). EC2 and spot columns count instance types.
 func (c *Catalog) WriteCoverage(w io.Writer, regions []string) error {
-	spot, err := c.spotTable()
-	if err != nil {
-		return err
-	}
 	var b strings.Builder
 	b.WriteString("| region | EC2 types | spot advice |")
 	for _, g := range ModelledItems {
@@ -76,7 +72,15 @@ func (c *Catalog) WriteCoverage(w io.Writer, regions []string) error {
 	}
 	b.WriteString("\n")
 	for _, r := range regions {
-		fmt.Fprintf(&b, "| %s | %d | %d |", r, len(c.ec2[r]), len(spot[r]))
+		ec2, err := c.ec2.get(r)
+		if err != nil {
+			return err
+		}
+		spot, err := c.spot.get(r)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "| %s | %d | %d |", r, len(ec2), len(spot))
 		for _, g := range ModelledItems {
 			have := 0
 			for _, item := range g.Items {
@@ -95,6 +99,6 @@ func (c *Catalog) WriteCoverage(w io.Writer, regions []string) error {
 		}
 		b.WriteString("\n")
 	}
-	_, err = io.WriteString(w, b.String())
+	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -19,10 +19,25 @@ func BenchmarkLoadEmbedded(b *testing.B) {
 			}
 		}
 	})
+	// What `refit cost` pays for a one-region estate: the embedded catalog
+	// as Default reads it (EC2 prices and spot advice by region, on first
+	// use), then an on-demand and a spot price there.
+	b.Run("lazy-one-region", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c, err := load(fsys, true)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := c.Spot("us-east-1", "m5.large"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	fresh := func() *Catalog {
 		return &Catalog{
-			ec2: map[string]map[string]decimal.Decimal{}, types: map[string]InstanceType{},
-			spot: map[string]map[string]SpotAdvice{}, services: map[serviceKey]Price{},
+			ec2: regionTable[decimal.Decimal]{}, types: map[string]InstanceType{},
+			spot: regionTable[SpotAdvice]{}, services: map[serviceKey]Price{},
 			rds: map[rdsKey]Price{}, regions: map[string]bool{},
 		}
 	}
