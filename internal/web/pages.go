@@ -45,6 +45,7 @@ var pages = []page{
 	{"spend", "Spend", spendModel},
 	{"estimate", "Estimate vs bill", estimateModel},
 	{"plan", "Plan", planModel},
+	{"cluster", "Cluster", clusterModel},
 	{"migration", "Migration", migrationModel},
 	{"waste", "Waste", wasteModel},
 }
@@ -116,6 +117,7 @@ func (r renderer) links(prefixes ...string) ([]link, error) {
 var pageData = map[string][]string{
 	"spend": {"bill-summary.", "daily.", "forecast.", "anomalies."}, "estimate": {"vs-estimate."},
 	"plan": {"plan.", "eksctl."}, "migration": {"migration."}, "waste": {"waste."},
+	"cluster": {"cluster-"},
 }
 
 func (r renderer) body(p page) (renderedPage, error) {
@@ -143,6 +145,8 @@ func setDownloads(m any, dls []link) {
 	case *migrationView:
 		m.Downloads = dls
 	case *wasteView:
+		m.Downloads = dls
+	case *clusterView:
 		m.Downloads = dls
 	}
 }

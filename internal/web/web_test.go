@@ -52,7 +52,7 @@ func example(t *testing.T) *Data {
 		}
 		p, _ := billing.ParsePeriod("unblended", "", "")
 		exampleData, exampleErr = Load(ctx, Sources{Estate: before, Estimate: after, Catalog: cat, Cost: copt,
-			Bill: &billing.Config{Example: true}, Period: p, MigrateExample: true, MigrateTo: "1.33"})
+			Bill: &billing.Config{Example: true}, Period: p, MigrateExample: true, MigrateTo: "1.33", ExampleCluster: true})
 	})
 	if exampleErr != nil {
 		t.Fatal(exampleErr)
@@ -121,6 +121,21 @@ func wantTotals(t *testing.T, h http.Handler) map[string]map[string]string {
 		Comparisons []struct{ Estimated, BilledMonthly report.Number }
 	}
 	api("vs-estimate.json", &vs)
+	var av report.AllocView
+	api("cluster-namespace.json", &av)
+	cl := map[string]string{"nodes": av.NodesMonthlyCost.StringFixed(2), "idle": "0.00"}
+	all := av.NodesMonthlyCost.Decimal
+	for _, a := range av.Allocations {
+		if a.Name == "__idle__" {
+			cl["idle"] = a.MonthlyCost.StringFixed(2)
+		}
+	}
+	for _, ls := range [][]report.AllocItem{av.ClaimsByOwner, av.LoadBalancers} {
+		for _, a := range ls {
+			all = all.Add(a.MonthlyCost.Decimal)
+		}
+	}
+	cl["cluster"] = all.StringFixed(2)
 	var est, billed report.Number
 	for _, c := range vs.Comparisons {
 		est.Decimal, billed.Decimal = est.Add(c.Estimated.Decimal), billed.Add(c.BilledMonthly.Decimal)
@@ -138,8 +153,9 @@ func wantTotals(t *testing.T, h http.Handler) map[string]map[string]string {
 		"plan":      {"current": pv.Current.TotalMonthlyCost.StringFixed(2), "recommended": recommended},
 		"migration": {"findings": itoa(fv.Summary.Total), "errors": itoa(fv.Summary.Errors), "warnings": itoa(fv.Summary.Warnings)},
 		"waste":     {"waste": wv.TotalMonthlySaving.StringFixed(2)},
+		"cluster":   cl,
 	}
-	if sum.TotalCost.IsZero() || pv.Current.TotalMonthlyCost.IsZero() || wv.TotalMonthlySaving.IsZero() || fv.Summary.Total == 0 {
+	if sum.TotalCost.IsZero() || pv.Current.TotalMonthlyCost.IsZero() || wv.TotalMonthlySaving.IsZero() || fv.Summary.Total == 0 || av.NodesMonthlyCost.IsZero() {
 		t.Fatalf("the example should have a bill, a plan, waste and findings")
 	}
 	return want
