@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -125,4 +126,24 @@ func TestClusterPage(t *testing.T) {
 	if p := body(t, get(t, Handler(&Data{}, "", "test"), "GET", "/cluster", nil)); !strings.Contains(p, "No cluster: give --kubeconfig") {
 		t.Error("/cluster without a cluster should say which flag gives it")
 	}
+}
+
+// TestThousandNamespaces renders the Cluster page of 1,000 namespaces
+// quickly: the chart draws 20 of them and "other", the table lists all.
+func TestThousandNamespaces(t *testing.T) {
+	h := Handler(clusterData(t, 1000, 200), "", "test")
+	start := time.Now()
+	r := get(t, h, "GET", "/cluster", nil)
+	page := body(t, r)
+	took := time.Since(start)
+	if r.StatusCode != 200 || strings.Count(page, `data-namespace="team-`) != 1000 || !strings.Contains(page, "other (980 namespaces)") {
+		t.Fatalf("%d: %d namespaces in the table", r.StatusCode, strings.Count(page, `data-namespace="team-`))
+	}
+	if svg := page[strings.Index(page, "<svg"):strings.Index(page, "</svg>")]; strings.Count(svg, `text-anchor="end"`) != 22 {
+		t.Errorf("the namespace chart has %d rows, want 20, other and __idle__", strings.Count(svg, `text-anchor="end"`))
+	}
+	if took > 3*time.Second || len(page) > 400<<10 {
+		t.Errorf("1,000 namespaces: %v, %d KB", took, len(page)>>10)
+	}
+	t.Logf("1,000 namespaces: %v, %d KB", took, len(page)>>10)
 }

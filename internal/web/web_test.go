@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -31,7 +32,7 @@ var (
 )
 
 // example is the bundled story, loaded as refit serve --example does.
-func example(t *testing.T) *Data {
+func example(t testing.TB) *Data {
 	t.Helper()
 	exampleOnce.Do(func() {
 		ctx := context.Background()
@@ -321,25 +322,8 @@ func TestHTMLReport(t *testing.T) {
 // TestYearOfDays renders the spend page of a year of daily data with a dozen
 // components quickly: one bar per day, the labels thinned out.
 func TestYearOfDays(t *testing.T) {
-	dv := report.DailyView{Currency: "USD", By: "component"}
-	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	var total decimal.Decimal
-	for i := 0; i < 365; i++ {
-		by := map[string]report.Number{}
-		var c decimal.Decimal
-		for k := 0; k < 12; k++ {
-			v := decimal.New(int64(100+i+k*7), -2)
-			by[fmt.Sprintf("component-%02d", k)] = report.Number{Decimal: v}
-			c = c.Add(v)
-		}
-		dv.Days = append(dv.Days, report.DayView{Date: day.AddDate(0, 0, i).Format(time.DateOnly), Cost: report.Number{Decimal: c}, By: by})
-		total = total.Add(c)
-	}
-	dv.Total = report.Number{Decimal: total}
-	fc := &billing.Forecast{Last: day.AddDate(0, 0, 364)}
-	fc.DaysRemaining, fc.BasisDays = 10, 7
-	fc.DailyMin, fc.DailyMean, fc.DailyMax = decimal.New(10, 0), decimal.New(12, 0), decimal.New(15, 0)
-	d := &Data{Daily: &dv, Bill: &report.BillSummary{TotalCost: dv.Total}, Forecast: fc}
+	d := &Data{}
+	d.yearOfDays(365, 12)
 	h := Handler(d, "", "test")
 	start := time.Now()
 	r := get(t, h, "GET", "/spend", nil)
@@ -355,4 +339,71 @@ func TestYearOfDays(t *testing.T) {
 		t.Errorf("a year of days took %v", took)
 	}
 	t.Logf("a year of days: %v, %d KB", took, len(page)/1024)
+}
+
+// yearOfDays sets d's bill to days of daily spend by components, with a
+// forecast for 10 more days.
+func (d *Data) yearOfDays(days, components int) {
+	dv := report.DailyView{Currency: "USD", By: "component"}
+	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	var total decimal.Decimal
+	for i := 0; i < days; i++ {
+		by := map[string]report.Number{}
+		var c decimal.Decimal
+		for k := 0; k < components; k++ {
+			v := decimal.New(int64(100+i+k*7), -2)
+			by[fmt.Sprintf("component-%02d", k)] = report.Number{Decimal: v}
+			c = c.Add(v)
+		}
+		dv.Days = append(dv.Days, report.DayView{Date: day.AddDate(0, 0, i).Format(time.DateOnly), Cost: report.Number{Decimal: c}, By: by})
+		total = total.Add(c)
+	}
+	dv.Total = report.Number{Decimal: total}
+	fc := &billing.Forecast{Last: day.AddDate(0, 0, days-1)}
+	fc.DaysRemaining, fc.BasisDays = 10, 7
+	fc.DailyMin, fc.DailyMean, fc.DailyMax = decimal.New(10, 0), decimal.New(12, 0), decimal.New(15, 0)
+	d.Daily, d.Bill, d.Forecast = &dv, &report.BillSummary{TotalCost: dv.Total}, fc
+}
+
+// BenchmarkPages renders every page of a big estate: the example's plan,
+// migration and waste, a year of daily spend of 12 components and a
+// cluster of 1,000 namespaces (3,000 pods on 200 nodes). Each page's size
+// is reported as B/page. See docs/benchmarks.md.
+func BenchmarkPages(b *testing.B) {
+	d := bigData(b)
+	r := renderer{d: &d, version: "bench", href: func(dl download) (template.URL, error) { return template.URL("/api/" + dl.Name), nil }}
+	for _, slug := range Pages() {
+		b.Run(slug, func(b *testing.B) {
+			var buf bytes.Buffer
+			for b.Loop() {
+				buf.Reset()
+				if err := r.page(&buf, slug); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(buf.Len()), "B/page")
+		})
+	}
+}
+
+// bigData is BenchmarkPages' estate.
+func bigData(b *testing.B) Data {
+	d := *example(b)
+	d.yearOfDays(365, 12)
+	d.Cluster = clusterData(b, 1000, 200).Cluster
+	return d
+}
+
+// BenchmarkReport writes BenchmarkPages' estate as the one-file report
+// (every page, every download inline); its size is B/report.
+func BenchmarkReport(b *testing.B) {
+	d := bigData(b)
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := WriteHTML(&buf, &d, "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "B/report")
 }
