@@ -50,7 +50,7 @@ func (d *dashFlags) data(cmd *cobra.Command, args []string, streams IO) (*web.Da
 	defer cancel()
 	in := d.flags.inputs(cmd, args, d.example, &d.live, streams)
 	if d.example || len(args) > 0 || in.Live.AWS || in.Live.Kube {
-		if s.Estate, _, err = in.Load(ctx); err != nil {
+		if s.Estate, s.Cluster, err = in.Load(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -66,7 +66,7 @@ func (d *dashFlags) data(cmd *cobra.Command, args []string, streams IO) (*web.Da
 		if after, _, err = (source.Inputs{Paths: []string{"eks-after"}, Example: true, Warn: streams.ErrOut}).Load(ctx); err != nil {
 			return nil, err
 		}
-		s.Estimate = after
+		s.Estimate, s.ExampleCluster = after, len(args) == 0 && !in.Live.Kube
 	case len(d.bill) > 0:
 		cfg, err := bf.Config(d.bill, streams.ErrOut)
 		if err != nil {

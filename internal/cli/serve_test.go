@@ -2,13 +2,20 @@ package cli
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/shopspring/decimal"
+
+	"github.com/refit-dev/refit/internal/source/kubelive/kubetest"
 	"github.com/refit-dev/refit/internal/web"
 )
 
@@ -92,5 +99,112 @@ func TestReportHTMLCommand(t *testing.T) {
 	t.Setenv(web.TokenEnv, "")
 	if _, errOut, code := run(t, "", "serve", "--example", "--listen", "0.0.0.0:0"); code != 2 || !strings.Contains(errOut, "--token") {
 		t.Errorf("serve on 0.0.0.0 without a token: exit %d %q", code, errOut)
+	}
+}
+
+// TestServeClusterEqualsCostByNamespace reads a real kube-apiserver
+// ($REFIT_TEST_KUBECONFIG, see scripts/kube-apiserver.sh) with refit serve
+// --kubeconfig: the Cluster page's JSON is refit cost --kubeconfig --by
+// namespace -o json (and --by workload) byte for byte, and its figures are
+// that JSON's to the cent.
+func TestServeClusterEqualsCostByNamespace(t *testing.T) {
+	cs, kubeconfig := kubetest.Client(t) // skips without REFIT_TEST_KUBECONFIG
+	ctx := context.Background()
+	run0 := fmt.Sprintf("serve-cluster-%d", time.Now().UnixNano()%1e9)
+	ns := []string{run0 + "-a", run0 + "-b"}
+	nodes := []string{run0 + "-od", run0 + "-spot"}
+	kubetest.Cleanup(t, cs, ns, nodes, nil)
+	for _, n := range ns {
+		if err := kubetest.CreateNamespace(ctx, cs, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, n := range nodes {
+		labels := map[string]string{"node.kubernetes.io/instance-type": "m5.large", "topology.kubernetes.io/zone": "us-east-1a"}
+		if i == 1 {
+			labels["eks.amazonaws.com/capacityType"] = "SPOT"
+		}
+		if err := kubetest.CreateNode(ctx, cs, kubetest.NodeSpec{Name: n, Labels: labels, CPU: "1930m", Memory: "7Gi"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, n := range ns {
+		for j, node := range nodes {
+			if err := kubetest.CreatePod(ctx, cs, kubetest.PodSpec{Namespace: n, Name: fmt.Sprintf("p%d", j), Node: node, CPU: fmt.Sprintf("%dm", 250*(i+1)), Memory: "512Mi"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	streams := IO{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard}
+	args := []string{"--kubeconfig", kubeconfig, "--region", "us-east-1"}
+	// The server is shared: other tests may change it between two reads,
+	// so a mismatch is retried while the CLI's own two reads differ.
+	for attempt := 1; ; attempt++ {
+		cli := map[string]string{}
+		for _, by := range []string{"namespace", "workload"} {
+			out, errOut, code := run(t, "", append([]string{"cost", "--by", by, "-o", "json"}, args...)...)
+			if code != 0 {
+				t.Fatalf("refit cost --by %s: exit %d: %s", by, code, errOut)
+			}
+			cli[by] = out
+		}
+		cmd := newServeCommand(streams)
+		if err := cmd.ParseFlags(args); err != nil {
+			t.Fatal(err)
+		}
+		var d dashFlags
+		d.live.kubeconfig, d.flags.Region = kubeconfig, "us-east-1"
+		data, err := d.data(cmd, nil, streams)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, _, _ := run(t, "", append([]string{"cost", "--by", "namespace", "-o", "json"}, args...)...)
+		h := web.Handler(data, "", "test")
+		get := func(target string) string {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
+			if rec.Code != 200 {
+				t.Fatalf("%s: %d", target, rec.Code)
+			}
+			return rec.Body.String()
+		}
+		nsJSON, wlJSON := get("/api/cluster-namespace.json"), get("/api/cluster-workload.json")
+		if (nsJSON != cli["namespace"] || wlJSON != cli["workload"]) && again != cli["namespace"] && attempt < 3 {
+			continue // the cluster changed under the test
+		}
+		if nsJSON != cli["namespace"] {
+			t.Errorf("/api/cluster-namespace.json differs from refit cost --by namespace -o json:\n%s\n---\n%s", nsJSON, cli["namespace"])
+		}
+		if wlJSON != cli["workload"] {
+			t.Errorf("/api/cluster-workload.json differs from refit cost --by workload -o json")
+		}
+		var v struct {
+			NodesMonthlyCost decimal.Decimal `json:"nodesMonthlyCost"`
+			Allocations      []struct {
+				Name        string          `json:"name"`
+				MonthlyCost decimal.Decimal `json:"monthlyCost"`
+			} `json:"allocations"`
+		}
+		if err := json.Unmarshal([]byte(cli["namespace"]), &v); err != nil {
+			t.Fatal(err)
+		}
+		page := get("/cluster")
+		if !strings.Contains(page, `data-total="nodes">$`+v.NodesMonthlyCost.StringFixed(2)+`<`) {
+			t.Errorf("/cluster does not show the nodes' %s", v.NodesMonthlyCost.StringFixed(2))
+		}
+		for _, a := range v.Allocations {
+			if a.Name == "__idle__" && !strings.Contains(page, `data-total="idle">$`+a.MonthlyCost.StringFixed(2)+`<`) {
+				t.Errorf("/cluster does not show __idle__ %s", a.MonthlyCost.StringFixed(2))
+			}
+		}
+		for _, n := range ns {
+			if !strings.Contains(page, `data-namespace="`+n+`"`) {
+				t.Errorf("/cluster does not list %s", n)
+			}
+		}
+		if !strings.Contains(page, "spot (") || !strings.Contains(page, "on-demand (") {
+			t.Error("/cluster does not show the nodes by capacity type")
+		}
+		return
 	}
 }

@@ -1,19 +1,23 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/watch"
+	"github.com/refit-dev/refit/internal/web"
 )
 
 func newWatchCommand(streams IO) *cobra.Command {
 	var configPath string
-	var once, checkConfig bool
+	var once, checkConfig, dashboard bool
+	var token string
 	cmd := &cobra.Command{
 		Use:   "watch --config FILE",
 		Short: "Tell Slack what the cluster costs each day, and when something goes wrong",
@@ -45,7 +49,24 @@ Exit codes: 0 ok, 2 bad config, a check failed, or an alert still pending.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			log := slog.New(slog.NewTextHandler(streams.ErrOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
-			d, err := watch.New(ctx, cfg, watch.Options{Log: log})
+			opt := watch.Options{Log: log}
+			if dashboard {
+				if token == "" {
+					token = os.Getenv(web.TokenEnv)
+				}
+				if once || cfg.Listen == "off" {
+					return fmt.Errorf("--dashboard serves the pages on listen while watch runs: not with --once or listen: off")
+				}
+				if err := web.CheckListen(cfg.Listen, token); err != nil {
+					return err
+				}
+				dash := web.NewDashboard(token, version)
+				opt.Pages = dash
+				opt.Dashboard = func(ctx context.Context, in watch.DashboardInputs) error {
+					return dash.Refresh(ctx, in.Bill, in.Period, in.Cluster, in.Breakdown)
+				}
+			}
+			d, err := watch.New(ctx, cfg, opt)
 			if err != nil {
 				return err
 			}
@@ -59,5 +80,7 @@ Exit codes: 0 ok, 2 bad config, a check failed, or an alert still pending.`,
 	cmd.Flags().StringVar(&configPath, "config", "", "the watch config file (YAML)")
 	cmd.Flags().BoolVar(&once, "once", false, "run every check once, send the alerts and exit")
 	cmd.Flags().BoolVar(&checkConfig, "check-config", false, "validate the config and exit")
+	cmd.Flags().BoolVar(&dashboard, "dashboard", false, "serve refit serve's pages on listen too: Spend of the bill and Cluster of the cluster, refreshed at each read (see docs/dashboard.md)")
+	cmd.Flags().StringVar(&token, "token", "", "with --dashboard: token every page request must carry, required beyond loopback (default: $"+web.TokenEnv+"; /metrics, /healthz and /readyz stay open)")
 	return cmd
 }

@@ -62,6 +62,7 @@ func (c *churn) allocate(ctx context.Context, now time.Time) error {
 		c.d.m.clusterCost.WithLabelValues(ns).Set(f)
 	}
 	c.allocated = now
+	c.d.dashboard(ctx, DashboardInputs{Cluster: cluster, Breakdown: b})
 	return nil
 }
 

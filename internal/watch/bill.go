@@ -85,9 +85,13 @@ func latestComplete(ctx context.Context, b *billing.Bill, p billing.Period, toda
 
 // openBill opens the exports of the config.
 func (d *Daemon) openBill(ctx context.Context) (*billing.Bill, error) {
+	return billing.Open(ctx, d.billConfig())
+}
+
+func (d *Daemon) billConfig() billing.Config {
 	b := d.cfg.Bill
-	return billing.Open(ctx, billing.Config{Paths: []string{b.Source}, Workers: 2,
-		S3: objstore.S3Options{EndpointURL: b.EndpointURL, Region: b.Region, Profile: b.Profile}})
+	return billing.Config{Paths: []string{b.Source}, Workers: 2,
+		S3: objstore.S3Options{EndpointURL: b.EndpointURL, Region: b.Region, Profile: b.Profile}}
 }
 
 // runBill is the bill check: the daily report, the budgets and the
@@ -130,6 +134,8 @@ func (d *Daemon) runBill(ctx context.Context, now time.Time) error {
 			return err
 		}
 	}
+	bc := d.billConfig()
+	d.dashboard(ctx, DashboardInputs{Bill: &bc, Period: p})
 	return nil
 }
 

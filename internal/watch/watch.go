@@ -12,6 +12,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/refit-dev/refit/internal/billing"
+	"github.com/refit-dev/refit/internal/cost"
+	"github.com/refit-dev/refit/internal/estate"
 )
 
 // Crash points of the outbox (Options.Hook), for the tests that kill the
@@ -37,6 +41,31 @@ type Options struct {
 	// the cost split by namespace then reads the cluster only when
 	// cluster.kubeconfig is set.
 	Nodes NodeSource
+	// Pages, when set, is served on the listener beside /metrics, /healthz
+	// and /readyz (refit watch --dashboard).
+	Pages http.Handler
+	// Dashboard, when set, is given what each successful read of the bill
+	// or of the cluster read, to refresh Pages; its error is logged.
+	Dashboard func(ctx context.Context, in DashboardInputs) error
+}
+
+// DashboardInputs are what one check read: the bill's exports (Bill set)
+// or the cluster with the estimate it was priced by (Cluster set).
+type DashboardInputs struct {
+	Bill      *billing.Config
+	Period    billing.Period
+	Cluster   *estate.Estate
+	Breakdown *cost.Breakdown
+}
+
+// dashboard hands in to Options.Dashboard.
+func (d *Daemon) dashboard(ctx context.Context, in DashboardInputs) {
+	if d.opt.Dashboard == nil {
+		return
+	}
+	if err := d.opt.Dashboard(ctx, in); err != nil && ctx.Err() == nil {
+		d.log.Warn("dashboard not refreshed", "err", err)
+	}
 }
 
 // Daemon runs the checks of one config.
@@ -120,8 +149,20 @@ func (d *Daemon) Close() error { return d.store.Close() }
 // Store is the daemon's state (tests read the outbox).
 func (d *Daemon) Store() *Store { return d.store }
 
-// Handler serves /metrics, /healthz and /readyz.
-func (d *Daemon) Handler() http.Handler { return d.m.handler(&d.ready) }
+// Handler serves /metrics, /healthz and /readyz, and Options.Pages at
+// every other path.
+func (d *Daemon) Handler() http.Handler {
+	m := d.m.handler(&d.ready)
+	if d.opt.Pages == nil {
+		return m
+	}
+	mux := http.NewServeMux()
+	for _, p := range []string{"/metrics", "/healthz", "/readyz"} {
+		mux.Handle(p, m)
+	}
+	mux.Handle("/", d.opt.Pages)
+	return mux
+}
 
 // nextRun is when the bill is read next: every Every, and at the report
 // time.

@@ -52,12 +52,17 @@ type Data struct {
 	FixDiff     string
 	Waste       *waste.Result
 	WasteRegion string
+	// Cluster is the live cluster's cost by namespace and workload.
+	Cluster *ClusterData
 }
 
 // Sources are what Load reads.
 type Sources struct {
 	// Estate is what the plan and the waste check read (nil: neither page).
-	Estate  *estate.Estate
+	Estate *estate.Estate
+	// Cluster is the live cluster's own estate, as source.Inputs.Load
+	// returns it beside Estate (nil: no Cluster page).
+	Cluster *estate.Estate
 	Catalog *pricing.Catalog
 	Cost    cost.Options
 	// Estimate is the estate the bill is held against (nil: Estate).
@@ -68,6 +73,9 @@ type Sources struct {
 	// MigratePaths are checked with migrate at MigrateTo ("" : not checked).
 	MigratePaths []string
 	MigrateTo    string
+	// ExampleCluster shows the Cluster page of the bundled story: a
+	// generated snapshot of Estimate's (eks-after's) cluster.
+	ExampleCluster bool
 	// MigrateExample checks the bundled kops-before manifests instead.
 	MigrateExample bool
 	Log            io.Writer
@@ -112,6 +120,23 @@ func Load(ctx context.Context, s Sources) (*Data, error) {
 		}
 		found.Assumptions, found.Unread = s.Estate.Assumptions, s.Estate.Unread
 		d.Waste, d.WasteRegion = &found, waste.Region(s.Estate, wopt)
+	}
+	cluster, e := s.Cluster, s.Estate
+	if s.ExampleCluster && s.Estimate != nil {
+		cluster = exampleCluster(s.Estimate)
+		e = cluster
+	}
+	if cluster != nil {
+		if e == nil {
+			e = cluster
+		}
+		b, err := cost.Estimate(e, s.Catalog, s.Cost)
+		if err != nil {
+			return nil, fmt.Errorf("cluster: %w", err)
+		}
+		if d.Cluster, err = LoadCluster(cluster, b); err != nil {
+			return nil, err
+		}
 	}
 	if s.MigrateTo != "" && (len(s.MigratePaths) > 0 || s.MigrateExample) {
 		if err := d.loadMigrate(ctx, s); err != nil {
@@ -284,6 +309,9 @@ func (d *Data) downloads() []download {
 			}
 			return writeCSV(w, rows)
 		})
+	}
+	if d.Cluster != nil {
+		d.Cluster.downloads(add)
 	}
 	return out
 }

@@ -35,6 +35,7 @@ var pages = []page{
 	{"spend", "Spend", spendModel},
 	{"estimate", "Estimate vs bill", estimateModel},
 	{"plan", "Plan", planModel},
+	{"cluster", "Cluster", clusterModel},
 	{"migration", "Migration", migrationModel},
 	{"waste", "Waste", wasteModel},
 }
@@ -108,6 +109,7 @@ func (r renderer) links(prefixes ...string) ([]link, error) {
 var pageData = map[string][]string{
 	"spend": {"bill-summary.", "daily.", "forecast.", "anomalies."}, "estimate": {"vs-estimate."},
 	"plan": {"plan.", "eksctl."}, "migration": {"migration."}, "waste": {"waste."},
+	"cluster": {"cluster-"},
 }
 
 func (r renderer) body(p page) (renderedPage, error) {

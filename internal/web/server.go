@@ -2,13 +2,20 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/subtle"
 
 	"fmt"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/refit-dev/refit/internal/billing"
+	"github.com/refit-dev/refit/internal/cost"
+	"github.com/refit-dev/refit/internal/estate"
 )
 
 // TokenEnv is the environment variable read when --token is not given.
@@ -40,14 +47,24 @@ func Loopback(host string) bool {
 // request must carry it (Authorization: Bearer, ?token= or the cookie set
 // after a ?token= request); others get 401.
 func Handler(d *Data, token, version string) http.Handler {
+	return handler(func() *Data { return d }, token, version)
+}
+
+// handler serves the pages of the Data get returns at each request.
+func handler(get func() *Data, token, version string) http.Handler {
 	mux := http.NewServeMux()
-	r := renderer{d: d, version: version, href: func(dl download) (string, error) { return "/api/" + dl.Name, nil }}
-	for _, p := range pages {
-		mux.HandleFunc("/"+p.Slug, func(w http.ResponseWriter, req *http.Request) { servePage(w, r, p.Slug) })
+	r := func() renderer {
+		return renderer{d: get(), version: version, href: func(dl download) (string, error) { return "/api/" + dl.Name, nil }}
 	}
-	mux.HandleFunc("/{$}", func(w http.ResponseWriter, req *http.Request) { servePage(w, r, pages[0].Slug) })
-	for _, dl := range d.downloads() {
-		mux.HandleFunc("/api/"+dl.Name, func(w http.ResponseWriter, req *http.Request) {
+	for _, p := range pages {
+		mux.HandleFunc("/"+p.Slug, func(w http.ResponseWriter, req *http.Request) { servePage(w, r(), p.Slug) })
+	}
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, req *http.Request) { servePage(w, r(), pages[0].Slug) })
+	mux.HandleFunc("/api/{name}", func(w http.ResponseWriter, req *http.Request) {
+		for _, dl := range get().downloads() {
+			if dl.Name != req.PathValue("name") {
+				continue
+			}
 			var b bytes.Buffer
 			if err := dl.write(&b); err != nil {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -59,9 +76,67 @@ func Handler(d *Data, token, version string) http.Handler {
 			}
 			w.Header().Set("Content-Type", ct)
 			w.Write(b.Bytes())
-		})
-	}
+			return
+		}
+		http.NotFound(w, req)
+	})
 	return secure(mux, token)
+}
+
+// Dashboard serves the pages of data that is replaced while it serves
+// (refit watch --dashboard: each read of the bill or the cluster).
+type Dashboard struct {
+	mu sync.Mutex
+	d  atomic.Pointer[Data]
+	h  http.Handler
+}
+
+// NewDashboard serves no data yet: each page says what it lacks.
+func NewDashboard(token, version string) *Dashboard {
+	x := &Dashboard{}
+	x.d.Store(&Data{})
+	x.h = handler(x.d.Load, token, version)
+	return x
+}
+
+// ServeHTTP serves the latest data.
+func (x *Dashboard) ServeHTTP(w http.ResponseWriter, req *http.Request) { x.h.ServeHTTP(w, req) }
+
+// Refresh recomputes the pages of what refit watch read: with bill, the
+// bill's pages (the exports are read again, as refit bill does); with
+// cluster, the Cluster page, from the estimate b watch priced it with.
+func (x *Dashboard) Refresh(ctx context.Context, bill *billing.Config, p billing.Period, cluster *estate.Estate, b *cost.Breakdown) error {
+	d := &Data{}
+	if bill != nil {
+		var err error
+		if d, err = Load(ctx, Sources{Bill: bill, Period: p}); err != nil {
+			return err
+		}
+	}
+	if cluster != nil && b != nil {
+		c, err := LoadCluster(cluster, b)
+		if err != nil {
+			return err
+		}
+		d.Cluster = c
+	}
+	x.Merge(d)
+	return nil
+}
+
+// Merge replaces the parts of the data that d has: the bill's pages (when
+// d.Bill is set) and the Cluster page (when d.Cluster is set).
+func (x *Dashboard) Merge(d *Data) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	n := *x.d.Load()
+	if d.Bill != nil {
+		n.Bill, n.Daily, n.Forecast, n.Anomalies, n.Vs = d.Bill, d.Daily, d.Forecast, d.Anomalies, d.Vs
+	}
+	if d.Cluster != nil {
+		n.Cluster = d.Cluster
+	}
+	x.d.Store(&n)
 }
 
 func servePage(w http.ResponseWriter, r renderer, slug string) {

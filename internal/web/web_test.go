@@ -33,7 +33,7 @@ var (
 )
 
 // example is the bundled story, loaded as refit serve --example does.
-func example(t *testing.T) *Data {
+func example(t testing.TB) *Data {
 	t.Helper()
 	exampleOnce.Do(func() {
 		ctx := context.Background()
@@ -54,7 +54,7 @@ func example(t *testing.T) *Data {
 		}
 		p, _ := billing.ParsePeriod("unblended", "", "")
 		exampleData, exampleErr = Load(ctx, Sources{Estate: before, Estimate: after, Catalog: cat, Cost: copt,
-			Bill: &billing.Config{Example: true}, Period: p, MigrateExample: true, MigrateTo: "1.33"})
+			Bill: &billing.Config{Example: true}, Period: p, MigrateExample: true, MigrateTo: "1.33", ExampleCluster: true})
 	})
 	if exampleErr != nil {
 		t.Fatal(exampleErr)
@@ -123,6 +123,21 @@ func wantTotals(t *testing.T, h http.Handler) map[string]map[string]string {
 		Comparisons []struct{ Estimated, BilledMonthly report.Number }
 	}
 	api("vs-estimate.json", &vs)
+	var av report.AllocView
+	api("cluster-namespace.json", &av)
+	cl := map[string]string{"nodes": av.NodesMonthlyCost.StringFixed(2), "idle": "0.00"}
+	all := av.NodesMonthlyCost.Decimal
+	for _, a := range av.Allocations {
+		if a.Name == "__idle__" {
+			cl["idle"] = a.MonthlyCost.StringFixed(2)
+		}
+	}
+	for _, ls := range [][]report.AllocItem{av.ClaimsByOwner, av.LoadBalancers} {
+		for _, a := range ls {
+			all = all.Add(a.MonthlyCost.Decimal)
+		}
+	}
+	cl["cluster"] = all.StringFixed(2)
 	var est, billed report.Number
 	for _, c := range vs.Comparisons {
 		est.Decimal, billed.Decimal = est.Add(c.Estimated.Decimal), billed.Add(c.BilledMonthly.Decimal)
@@ -140,8 +155,9 @@ func wantTotals(t *testing.T, h http.Handler) map[string]map[string]string {
 		"plan":      {"current": pv.Current.TotalMonthlyCost.StringFixed(2), "recommended": recommended},
 		"migration": {"findings": itoa(fv.Summary.Total), "errors": itoa(fv.Summary.Errors), "warnings": itoa(fv.Summary.Warnings)},
 		"waste":     {"waste": wv.TotalMonthlySaving.StringFixed(2)},
+		"cluster":   cl,
 	}
-	if sum.TotalCost.IsZero() || pv.Current.TotalMonthlyCost.IsZero() || wv.TotalMonthlySaving.IsZero() || fv.Summary.Total == 0 {
+	if sum.TotalCost.IsZero() || pv.Current.TotalMonthlyCost.IsZero() || wv.TotalMonthlySaving.IsZero() || fv.Summary.Total == 0 || av.NodesMonthlyCost.IsZero() {
 		t.Fatalf("the example should have a bill, a plan, waste and findings")
 	}
 	return want
@@ -307,25 +323,8 @@ func TestHTMLReport(t *testing.T) {
 // TestYearOfDays renders the spend page of a year of daily data with a dozen
 // components quickly: one bar per day, the labels thinned out.
 func TestYearOfDays(t *testing.T) {
-	dv := report.DailyView{Currency: "USD", By: "component"}
-	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	var total decimal.Decimal
-	for i := 0; i < 365; i++ {
-		by := map[string]report.Number{}
-		var c decimal.Decimal
-		for k := 0; k < 12; k++ {
-			v := decimal.New(int64(100+i+k*7), -2)
-			by[fmt.Sprintf("component-%02d", k)] = report.Number{Decimal: v}
-			c = c.Add(v)
-		}
-		dv.Days = append(dv.Days, report.DayView{Date: day.AddDate(0, 0, i).Format(time.DateOnly), Cost: report.Number{Decimal: c}, By: by})
-		total = total.Add(c)
-	}
-	dv.Total = report.Number{Decimal: total}
-	fc := &billing.Forecast{Last: day.AddDate(0, 0, 364)}
-	fc.DaysRemaining, fc.BasisDays = 10, 7
-	fc.DailyMin, fc.DailyMean, fc.DailyMax = decimal.New(10, 0), decimal.New(12, 0), decimal.New(15, 0)
-	d := &Data{Daily: &dv, Bill: &report.BillSummary{TotalCost: dv.Total}, Forecast: fc}
+	d := &Data{}
+	d.yearOfDays(365, 12)
 	h := Handler(d, "", "test")
 	start := time.Now()
 	r := get(t, h, "GET", "/spend", nil)
@@ -367,4 +366,71 @@ func TestPagesEscapeData(t *testing.T) {
 	if strings.Contains(b.String(), "<img") {
 		t.Error("report: data written as markup")
 	}
+}
+
+// yearOfDays sets d's bill to days of daily spend by components, with a
+// forecast for 10 more days.
+func (d *Data) yearOfDays(days, components int) {
+	dv := report.DailyView{Currency: "USD", By: "component"}
+	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	var total decimal.Decimal
+	for i := 0; i < days; i++ {
+		by := map[string]report.Number{}
+		var c decimal.Decimal
+		for k := 0; k < components; k++ {
+			v := decimal.New(int64(100+i+k*7), -2)
+			by[fmt.Sprintf("component-%02d", k)] = report.Number{Decimal: v}
+			c = c.Add(v)
+		}
+		dv.Days = append(dv.Days, report.DayView{Date: day.AddDate(0, 0, i).Format(time.DateOnly), Cost: report.Number{Decimal: c}, By: by})
+		total = total.Add(c)
+	}
+	dv.Total = report.Number{Decimal: total}
+	fc := &billing.Forecast{Last: day.AddDate(0, 0, days-1)}
+	fc.DaysRemaining, fc.BasisDays = 10, 7
+	fc.DailyMin, fc.DailyMean, fc.DailyMax = decimal.New(10, 0), decimal.New(12, 0), decimal.New(15, 0)
+	d.Daily, d.Bill, d.Forecast = &dv, &report.BillSummary{TotalCost: dv.Total}, fc
+}
+
+// BenchmarkPages renders every page of a big estate: the example's plan,
+// migration and waste, a year of daily spend of 12 components and a
+// cluster of 1,000 namespaces (3,000 pods on 200 nodes). Each page's size
+// is reported as B/page. See docs/benchmarks.md.
+func BenchmarkPages(b *testing.B) {
+	d := bigData(b)
+	r := renderer{d: &d, version: "bench", href: func(dl download) (string, error) { return "/api/" + dl.Name, nil }}
+	for _, slug := range Pages() {
+		b.Run(slug, func(b *testing.B) {
+			var buf bytes.Buffer
+			for b.Loop() {
+				buf.Reset()
+				if err := r.page(&buf, slug); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(buf.Len()), "B/page")
+		})
+	}
+}
+
+// bigData is BenchmarkPages' estate.
+func bigData(b testing.TB) Data {
+	d := *example(b)
+	d.yearOfDays(365, 12)
+	d.Cluster = clusterData(b, 1000, 200).Cluster
+	return d
+}
+
+// BenchmarkReport writes BenchmarkPages' estate as the one-file report
+// (every page, every download inline); its size is B/report.
+func BenchmarkReport(b *testing.B) {
+	d := bigData(b)
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := WriteHTML(&buf, &d, "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "B/report")
 }
