@@ -23,7 +23,7 @@ import (
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/refit-dev/refit/internal/prcomment"
 	"github.com/refit-dev/refit/internal/prcomment/forgetest"

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/refit-dev/refit/internal/cost"
 )

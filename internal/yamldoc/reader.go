@@ -4,7 +4,7 @@ import (
 	"math"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // MaxCount bounds instance and volume counts so that arithmetic downstream

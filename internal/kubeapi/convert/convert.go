@@ -16,7 +16,7 @@ package convert
 import (
 	"fmt"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/yamldoc"

@@ -8,8 +8,7 @@ import (
 	"regexp"
 	"strings"
 
-	yamlout "go.yaml.in/yaml/v3"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/yamldoc"
@@ -427,50 +426,20 @@ func mostVoted(v map[int]int) int {
 // encode writes a document with the file's style.
 func encode(doc *yaml.Node, st style) ([]byte, error) {
 	var buf bytes.Buffer
-	e := yamlout.NewEncoder(&buf)
+	e := yaml.NewEncoder(&buf)
 	e.SetIndent(st.indent)
 	if st.seqOffset != st.indent {
 		// "- " counts as indentation: sequences sit indent-2 columns under
 		// their key (0 for an indent of 2).
 		e.CompactSeqIndent()
 	}
-	if err := e.Encode(toOut(doc)); err != nil {
+	if err := e.Encode(doc); err != nil {
 		return nil, err
 	}
 	if err := e.Close(); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// toOut copies a gopkg.in/yaml.v3 node tree into go.yaml.in/yaml/v3 nodes
-// (the maintained fork, whose encoder can write non-indented sequences).
-// The two Node types have the same fields and constants.
-func toOut(n *yaml.Node) *yamlout.Node {
-	seen := map[*yaml.Node]*yamlout.Node{}
-	var cp func(*yaml.Node) *yamlout.Node
-	cp = func(x *yaml.Node) *yamlout.Node {
-		if x == nil {
-			return nil
-		}
-		if y, ok := seen[x]; ok {
-			return y
-		}
-		y := &yamlout.Node{
-			Kind: yamlout.Kind(x.Kind), Style: yamlout.Style(x.Style), Tag: x.Tag, Value: x.Value,
-			Anchor: x.Anchor, HeadComment: x.HeadComment, LineComment: x.LineComment,
-			FootComment: x.FootComment, Line: x.Line, Column: x.Column,
-		}
-		seen[x] = y
-		for _, c := range x.Content {
-			y.Content = append(y.Content, cp(c))
-		}
-		if x.Alias != nil {
-			y.Alias = cp(x.Alias)
-		}
-		return y
-	}
-	return cp(n)
 }
 
 // restoreBlankLines puts the original's blank lines back into the encoded

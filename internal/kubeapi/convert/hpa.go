@@ -3,7 +3,7 @@ package convert
 import (
 	"fmt"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 func init() { conversions["hpa"] = convertHPA } // data/apis.yaml: convert: hpa

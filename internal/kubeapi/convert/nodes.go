@@ -3,7 +3,7 @@ package convert
 import (
 	"strconv"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // This file holds small helpers to edit yaml.v3 mapping nodes while keeping

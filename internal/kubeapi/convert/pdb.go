@@ -1,6 +1,6 @@
 package convert
 
-import "gopkg.in/yaml.v3"
+import "go.yaml.in/yaml/v3"
 
 func init() { conversions["pdb"] = convertPDB } // data/apis.yaml: convert: pdb
 

@@ -3,7 +3,7 @@ package convert
 import (
 	"strconv"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // preserveZeroShares is the v1beta3 annotation that makes an explicit

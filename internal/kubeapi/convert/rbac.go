@@ -1,6 +1,6 @@
 package convert
 
-import "gopkg.in/yaml.v3"
+import "go.yaml.in/yaml/v3"
 
 func init() { conversions["rbac"] = convertRBAC } // data/apis.yaml: convert: rbac
 

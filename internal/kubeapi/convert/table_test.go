@@ -6,7 +6,7 @@ import (
 	"runtime"
 	"testing"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/yamldoc"

@@ -3,7 +3,7 @@ package convert
 import (
 	"fmt"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 func init() { conversions["webhooks"] = convertWebhooks } // data/apis.yaml: convert: webhooks

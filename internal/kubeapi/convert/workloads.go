@@ -1,7 +1,7 @@
 package convert
 
 import (
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 func init() { conversions["workloads"] = convertWorkload } // data/apis.yaml: convert: workloads

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/yamldoc"

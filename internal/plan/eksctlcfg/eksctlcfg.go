@@ -3,7 +3,7 @@
 // VPC NAT mode and the IRSA service accounts of the AWS Load Balancer
 // Controller and ExternalDNS.
 //
-// The output is eksctl.io/v1alpha5 YAML, built from gopkg.in/yaml.v3 nodes so
+// The output is eksctl.io/v1alpha5 YAML, built from go.yaml.in/yaml/v3 nodes so
 // that comments (why a group was chosen, what refit planned) sit next to the
 // settings they explain. Keys come in the order eksctl's own examples use
 // (https://github.com/eksctl-io/eksctl/tree/main/examples, 15-managed-nodes.yaml
@@ -23,7 +23,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/refit-dev/refit/internal/atomicfile"
 	"github.com/refit-dev/refit/internal/estate"

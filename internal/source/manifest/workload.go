@@ -3,7 +3,7 @@ package manifest
 import (
 	"fmt"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/refit-dev/refit/internal/estate"
 	"github.com/refit-dev/refit/internal/quantity"
