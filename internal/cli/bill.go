@@ -9,8 +9,6 @@ import (
 
 	"github.com/refit-dev/refit/internal/billing"
 	"github.com/refit-dev/refit/internal/billing/analysis"
-	"github.com/refit-dev/refit/internal/billing/athena"
-	"github.com/refit-dev/refit/internal/billing/local"
 	"github.com/refit-dev/refit/internal/billing/query"
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/report"
@@ -36,37 +34,10 @@ type billFlags struct {
 }
 
 func (f *billFlags) register(cmd *cobra.Command) {
-	fl := cmd.Flags()
-	fl.StringVar(&f.Cost, "cost", "unblended", "which cost to sum: unblended, net or amortized")
-	fl.StringVar(&f.From, "from", "", "first day to include (YYYY-MM-DD)")
-	fl.StringVar(&f.To, "to", "", "first day to leave out (YYYY-MM-DD)")
-	fl.StringVar(&f.Engine, "engine", "local", "local (stream the files) or athena (run SQL where the CUR table is)")
-	fl.StringVar(&f.EndpointURL, "endpoint-url", "", "S3 (or Athena) endpoint, for S3-compatible stores such as MinIO")
-	fl.StringVar(&f.Region, "s3-region", "", "AWS region of the s3:// inputs and of Athena (default: the SDK's)")
-	// --region was this flag's first name; elsewhere it is the region refit
-	// prices in, so here it is a hidden, deprecated alias.
-	fl.StringVar(&f.Region, "region", "", "deprecated: use --s3-region")
-	_ = fl.MarkHidden("region")
+	f.AddFlags(cmd.Flags())
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
-		if cmd.Flags().Changed("region") {
-			if cmd.Flags().Changed("s3-region") {
-				return fmt.Errorf("--region is the deprecated name of --s3-region: give --s3-region only")
-			}
-			fmt.Fprintln(cmd.ErrOrStderr(), "warning: --region is deprecated in refit bill: use --s3-region (the region of s3:// inputs and of Athena)")
-		}
-		return nil
+		return billing.CheckDeprecated(cmd.Flags(), cmd.ErrOrStderr())
 	}
-	fl.StringVar(&f.Profile, "profile", "", "AWS shared-config profile")
-	fl.BoolVar(&f.Strict, "strict", false, "stop at the first unreadable row instead of counting it")
-	fl.BoolVar(&f.Example, "example", false, "use a generated month of the founding story's EKS account instead of files")
-	fl.IntVar(&f.Workers, "workers", 0, fmt.Sprintf("files read in parallel (default: the number of CPUs; at most %d)", local.MaxWorkers))
-	fl.StringVar(&f.AthenaDatabase, "athena-database", "", "with --engine athena: the database")
-	fl.StringVar(&f.AthenaTable, "athena-table", "", "with --engine athena: the CUR, CUR 2.0 or FOCUS table")
-	fl.StringVar(&f.AthenaWorkgroup, "athena-workgroup", "", "with --engine athena: the workgroup")
-	fl.StringVar(&f.AthenaOutput, "athena-output", "", "with --engine athena: s3:// location for query results")
-	fl.StringVar(&f.AthenaCatalog, "athena-catalog", athena.DefaultCatalog, "with --engine athena: the data catalog")
-	fl.StringVar(&f.AthenaFormat, "athena-format", "auto", "with --engine athena: the table's format: auto (from its columns), cur, cur2 or focus")
-	fl.StringVar(&f.AthenaPartitions, "athena-partitions", "auto", "with --engine athena: the table's partitions, to read only the months of --from/--to: auto (from the table), none, year-month (legacy CUR) or billing-period (Data Exports)")
 	f.out = parsedOutput(cmd, "table|json|yaml|markdown|csv", report.ParseBillFormat)
 }
 
@@ -84,21 +55,13 @@ func billRun[T any](f *billFlags, streams IO, before func() error, compute func(
 		if err != nil {
 			return err
 		}
-		p, err := f.Period()
-		if err != nil {
-			return err
-		}
 		ctx := cmd.Context()
 		if f.Network(args) { // --timeout bounds reading Athena or S3
 			var cancel context.CancelFunc
 			ctx, cancel = netContext(cmd)
 			defer cancel()
 		}
-		cfg, err := f.Config(args, streams.ErrOut)
-		if err != nil {
-			return err
-		}
-		b, err := billing.Open(ctx, cfg)
+		b, p, err := f.Open(ctx, args, streams.ErrOut)
 		if err != nil {
 			return err
 		}
