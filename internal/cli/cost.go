@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/examples"
-	"github.com/refit-dev/refit/internal/allocation"
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/pricing"
 	"github.com/refit-dev/refit/internal/report"
@@ -24,12 +23,7 @@ type estimateFlags struct {
 
 func (f *estimateFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.Region, "region", "", "AWS region to price in (default: the region in the input, else us-east-1)")
-	fl.StringVar(&f.UsageFile, "usage", "", "YAML file of usage assumptions (NAT and load balancer traffic, data transfer); see docs/usage.md")
-	fl.StringVar(&f.PricesDir, "prices", "", "directory of price CSVs to use instead of the embedded catalog (as written by `refit prices update`)")
-	fl.StringVar(&f.At, "at", "", "date (YYYY-MM-DD) that decides EKS standard vs extended support (default: today)")
-	fl.BoolVar(&f.AllowMissing, "allow-missing-prices", false, "list items no region of the catalog prices as \"not priced\" (left out of the total) instead of failing")
-	fl.BoolVar(&f.StrictPrices, "strict-prices", false, "fail (exit 2) naming every price the catalog lacks in the region, instead of estimating it from the nearest region that has it")
+	f.Settings.AddFlags(fl)
 	fl.StringVar(&f.overlay, "overlay", "", "price only the Kustomize overlays with a directory of this name (prod keeps k8s/app/overlays/prod); default: every overlay, named in the notes")
 	fl.BoolVar(&f.strict, "strict", false, "exit with code 2 when an input cannot be read (a broken kustomization), instead of pricing the rest as a partial result")
 }
@@ -105,15 +99,7 @@ from --usage, and every assumption made is listed with the result.`,
 		if err != nil {
 			return err
 		}
-		if by != "" && cluster != nil {
-			res, err := allocation.AllocateBreakdown(cluster, b, by)
-			if err != nil {
-				return err
-			}
-			if err := report.WriteAllocation(streams.Out, b, res, f); err != nil {
-				return err
-			}
-		} else if err := report.WriteCost(streams.Out, b, f); err != nil {
+		if err := report.WriteCostBy(streams.Out, b, cluster, by, f); err != nil {
 			return err
 		}
 		return threshold(limit.Over("monthly cost", b.Total()), nil)
