@@ -178,17 +178,9 @@ func (o *Options) plans(res *Result, m *Manifests, paths []string) error {
 	if err != nil {
 		return err
 	}
-	popt, err := planOptions(copt)
+	popt, err := plan.DefaultOptions(copt)
 	if err != nil {
 		return err
 	}
 	return res.Plans(e, m, cat, popt)
-}
-
-// planOptions are refit plan's defaults (its flags' values), so that the
-// designs before and after are the ones refit plan recommends.
-func planOptions(copt cost.Options) (plan.Options, error) {
-	opt := plan.Options{Options: copt, MinNodes: 2, SpotTypes: 3, RootVolumeGiB: 20}
-	err := opt.ParseFlags("20%", nil, []string{"amd64"}, "cpu=100m,memory=128Mi")
-	return opt, err
 }
