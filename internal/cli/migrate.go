@@ -7,8 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/refit-dev/refit/internal/kubeapi"
-	"github.com/refit-dev/refit/internal/kubeapi/readiness"
 	"github.com/refit-dev/refit/internal/migrate"
 	"github.com/refit-dev/refit/internal/report"
 )
@@ -27,29 +25,10 @@ Balancer Controller, Fargate).`,
 	return cmd
 }
 
-// targetFlags select the readiness rules.
-type targetFlags struct {
-	target  string
-	ingress string
-	fargate string
-}
-
-func (t *targetFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&t.target, "target", "", "check readiness for the cluster you move to: eks")
-	cmd.Flags().StringVar(&t.ingress, "ingress", "", "the ingress controller there: alb (the AWS Load Balancer Controller)")
-	cmd.Flags().StringVar(&t.fargate, "fargate-namespaces", "", "namespaces that will run on Fargate, comma-separated")
-}
-
-// get parses the flags: the readiness target, and whether one was given.
-func (t *targetFlags) get() (readiness.Target, bool, error) {
-	return migrate.ParseTarget(t.target, t.ingress, splitList(t.fargate))
-}
-
 func newMigrateCheckCommand(streams IO) *cobra.Command {
 	var (
-		to, from, failOn string
-		target           targetFlags
-		live             liveFlags
+		flags migrate.CheckFlags
+		live  liveFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "check [PATH...] --to VERSION [--kubeconfig FILE] [--aws]",
@@ -104,20 +83,8 @@ parse-error findings).`,
 	}
 	out := parsedOutput(cmd, "table|wide|json|yaml|markdown|sarif", report.ParseFindingsFormat)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {
-		toV, err := migrate.ParseTo(to)
-		if err != nil {
-			return err
-		}
-		opts := migrate.Options{Paths: args, Stdin: streams.In, To: toV, Log: streams.ErrOut, Live: live.options(cmd)}
-		if from != "" {
-			if opts.From, err = kubeapi.ParseVersion(from); err != nil {
-				return fmt.Errorf("--from: %w", err)
-			}
-		}
-		if opts.Target, opts.UseTarget, err = target.get(); err != nil {
-			return err
-		}
-		fail, err := migrate.FailLevel(failOn)
+		opts := migrate.Options{Paths: args, Stdin: streams.In, Log: streams.ErrOut, Live: live.options(cmd)}
+		fail, err := flags.Parse(&opts)
 		if err != nil {
 			return err
 		}
@@ -140,24 +107,17 @@ parse-error findings).`,
 		if err := report.WriteFindingSeq(streams.Out, res.List, f, toolVersion); err != nil {
 			return err
 		}
-		return threshold(res.CheckVerdict(fail, failOn))
+		return threshold(res.CheckVerdict(fail, flags.FailOn))
 	})
-	cmd.Flags().StringVar(&to, "to", "", "the Kubernetes version you move to (required), for example 1.33")
-	cmd.Flags().StringVar(&from, "from", "", "the version you move from: also list objects it does not serve (default with --kubeconfig or --aws: the cluster's)")
-	cmd.Flags().StringVar(&failOn, "fail-on", "removed", "exit 1 when a finding is at least: removed (errors), deprecated (warnings too), any, none")
-	target.register(cmd)
+	flags.AddFlags(cmd.Flags())
 	live.register(cmd)
 	return cmd
 }
 
 func newMigrateFixCommand(streams IO) *cobra.Command {
 	var (
-		to                    string
-		dryRun, diff, inPlace bool
-		noBackup, applyReady  bool
-		outDir                string
-		target                targetFlags
-		live                  liveFlags
+		flags migrate.FixFlags
+		live  liveFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "fix PATH... --to VERSION [--diff | --dry-run | --in-place | -o DIR]",
@@ -193,37 +153,19 @@ from.`,
 			if live.options(cmd).Active() {
 				return fmt.Errorf("migrate fix rewrites files; use migrate check --kubeconfig to list live objects")
 			}
-			toV, err := migrate.ParseTo(to)
+			opts, err := flags.Parse(args)
 			if err != nil {
 				return err
 			}
-			mode, err := migrate.ParseMode(dryRun, diff, inPlace, outDir)
+			opts.Stdin, opts.Out = streams.In, streams.Out
+			res, err := migrate.Fix(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}
-			rt, useTarget, err := target.get()
-			if err != nil {
-				return err
-			}
-			if applyReady && !useTarget {
-				return fmt.Errorf("--apply-readiness needs --target eks, --ingress alb or --fargate-namespaces")
-			}
-			res, err := migrate.Fix(cmd.Context(), migrate.FixOptions{Options: migrate.Options{Paths: args, Stdin: streams.In, To: toV, Target: rt, UseTarget: useTarget},
-				Mode: mode, OutDir: outDir, Backup: !noBackup, ApplyReadiness: applyReady, Out: streams.Out})
-			if err != nil {
-				return err
-			}
-			return res.WriteFixSummary(streams.ErrOut, mode)
+			return res.WriteFixSummary(streams.ErrOut, opts.Mode)
 		},
 	}
-	cmd.Flags().StringVar(&to, "to", "", "the Kubernetes version you move to (required), for example 1.33")
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "only list the files that would change")
-	cmd.Flags().BoolVar(&diff, "diff", false, "print a unified diff (the default)")
-	cmd.Flags().BoolVar(&inPlace, "in-place", false, "rewrite the files")
-	cmd.Flags().BoolVar(&noBackup, "no-backup", false, "with --in-place: keep no .bak copy")
-	cmd.Flags().StringVarP(&outDir, "output-dir", "o", "", "write the converted files under this directory")
-	cmd.Flags().BoolVar(&applyReady, "apply-readiness", false, "also apply the safe readiness fixes for --target/--ingress")
-	target.register(cmd)
+	flags.AddFlags(cmd.Flags())
 	// The live flags are accepted only to answer them with a clear error.
 	live.register(cmd)
 	for _, name := range []string{"aws", "profile", "aws-regions", "kubeconfig", "context"} {
