@@ -1,13 +1,10 @@
 package cli
 
 import (
-	"time"
-
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/pricing"
-	"github.com/refit-dev/refit/internal/progress"
 	"github.com/refit-dev/refit/internal/report"
 )
 
@@ -78,10 +75,7 @@ func newPricesListCommand(streams IO) *cobra.Command {
 }
 
 func newPricesUpdateCommand(streams IO) *cobra.Command {
-	var from, to string
-	var fetch bool
-	var fo pricing.FetchOptions
-	var retries int
+	var f pricing.UpdateFlags
 	cmd := &cobra.Command{
 		Use:   "update (--from OFFERS_DIR | --fetch) [--to CATALOG_DIR]",
 		Short: "Rebuild the price catalog from AWS Price List bulk offer files",
@@ -114,43 +108,13 @@ to go back to the embedded one); with --to, use it with --prices CATALOG_DIR.`,
   refit cost cluster.yaml --prices ./prices`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir, err := pricing.CheckUpdateFlags(from, fetch, to, cmd.Flags().Changed)
-			if err != nil {
-				return err
-			}
-			if !fetch {
-				sum, err := pricing.UpdateFromOffers(from, dir)
-				if err != nil {
-					return err
-				}
-				return report.WriteYAML(streams.Out, sum)
-			}
-			fo.Attempts = retries + 1
-			if err := fo.CheckFlags(); err != nil {
-				return err
-			}
-			bar := progress.NewUnits(streams.ErrOut, progress.IsTerminal(streams.ErrOut), 0, 200*time.Millisecond, "files")
-			fo.Progress = func(bytes, files int64) { bar.Add(bytes, files) }
-			fetched, err := pricing.FetchOffers(cmd.Context(), fo)
-			bar.Finish()
-			if err != nil {
-				return err
-			}
-			sum, err := pricing.UpdateFromFetched(fetched, dir)
+			sum, err := f.Update(cmd.Context(), cmd.Flags(), streams.ErrOut)
 			if err != nil {
 				return err
 			}
 			return report.WriteYAML(streams.Out, sum)
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "directory of AWS Price List offer JSON files (searched recursively)")
-	cmd.Flags().BoolVar(&fetch, "fetch", false, "download the offer files from the AWS Price List bulk API (no credentials needed)")
-	cmd.Flags().StringVar(&fo.BaseURL, "offers-url", pricing.DefaultOffersURL, "with --fetch: the Price List endpoint")
-	cmd.Flags().StringSliceVar(&fo.Services, "services", pricing.OfferServices, "with --fetch: the service codes to fetch")
-	cmd.Flags().StringSliceVar(&fo.Regions, "regions", nil, "with --fetch: only these regions (default: every region each service lists)")
-	cmd.Flags().StringVar(&fo.CacheDir, "cache", "", "with --fetch: directory for downloaded offer files (default: "+pricing.UserOfferCache()+")")
-	cmd.Flags().DurationVar(&fo.RequestTimeout, "request-timeout", 2*time.Minute, "with --fetch: the longest wait for an answer, or for more bytes of a download")
-	cmd.Flags().IntVar(&retries, "retries", 4, "with --fetch: retries of a request that failed with a 5xx, a network error, a timeout or a truncated body")
-	cmd.Flags().StringVar(&to, "to", "", "directory to write the catalog CSVs to (default: "+pricing.UserDir()+", which refit then uses instead of the embedded catalog)")
+	f.AddFlags(cmd.Flags())
 	return cmd
 }
