@@ -14,18 +14,9 @@ import (
 	"github.com/refit-dev/refit/internal/report"
 )
 
-// billInputs is the part of each bill command's help about its inputs.
-const billInputs = `PATH is a billing export file (legacy CUR CSV, CSV.gz or Parquet; CUR 2.0
-Parquet; FOCUS CSV or Parquet: the format is told from the header or
-schema), a CUR manifest JSON, a directory, a glob, or s3://bucket/prefix
-(the SDK's credential chain, --profile, --s3-region, --endpoint-url). Only the
-columns the report needs are read; files are read in parallel (--workers).
---engine athena runs the same report as SQL in Amazon Athena instead
-(--athena-table, ...). Costs are unblended unless --cost net|amortized;
---from/--to bound the days. Rows with bad numbers are counted and listed
-with file and row; --strict stops at the first.
-
-Exit codes: 0 ok, 1 a threshold you set was crossed, 2 bad usage or input.`
+// billLong is a bill command's long help: its own, then the part about
+// the inputs every bill command shares.
+func billLong(name string) string { return helpLong(name) + "\n\n" + helpLong("bill-inputs") }
 
 // billFlags are shared by the bill commands.
 type billFlags struct {
@@ -77,12 +68,7 @@ func newBillCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bill",
 		Short: "Read AWS billing exports (CUR, CUR 2.0, FOCUS): where the money went, day by day",
-		Long: `refit bill reads AWS billing exports — legacy Cost and Usage Reports (CSV,
-CSV.gz, Parquet, with their manifests), CUR 2.0 (Parquet) and FOCUS 1.x (CSV,
-Parquet) — from local files, directories, globs or s3://bucket/prefix, and
-classifies every charge into the components of refit cost (see docs/billing.md).
-Sums are exact to the cent; rows with bad numbers are counted and reported with
-file and row (--strict stops at the first).`,
+		Long:  helpLong("bill"),
 	}
 	cmd.AddCommand(newBillSummaryCommand(streams), newBillDailyCommand(streams), newBillAnomaliesCommand(streams),
 		newBillForecastCommand(streams), newBillVsEstimateCommand(streams))
@@ -94,17 +80,10 @@ func newBillSummaryCommand(streams IO) *cobra.Command {
 	var tag string
 	var top int
 	cmd := &cobra.Command{
-		Use:   "summary PATH...",
-		Short: "Total, by component, by service, by tag and top resources",
-		Long: `The period's total, split by the components of refit cost (EC2 on-demand
-and spot, EKS, Fargate, NAT hours and data, EBS, load balancers, public IPv4,
-data transfer, ...), by service, by a tag (--tag, for example
-kubernetes.io/cluster/NAME or a cost-allocation tag) and the --top resources.
-
-` + billInputs,
-		Example: `  refit bill summary --example
-  refit bill summary s3://my-cur-bucket/cur/ --s3-region us-east-1 --tag kubernetes.io/cluster/prod
-  refit bill summary cur/*.parquet --cost amortized -o json`,
+		Use:     "summary PATH...",
+		Short:   "Total, by component, by service, by tag and top resources",
+		Long:    billLong("bill_summary"),
+		Example: helpExample("bill_summary"),
 		RunE: billRun(&f, streams, nil, func(b *billing.Bill, ctx context.Context, p billing.Period) (*billing.Summary, error) {
 			return b.Summary(ctx, p, tag)
 		}, func(w io.Writer, s *billing.Summary, format report.Format) error {
@@ -122,13 +101,10 @@ func newBillDailyCommand(streams IO) *cobra.Command {
 	var by string
 	var dim query.Dimension
 	cmd := &cobra.Command{
-		Use:   "daily PATH...",
-		Short: "Day-by-day spend, split by component, service or tag",
-		Long: `One line per day (days with no charge included), split --by a dimension,
-with a sparkline and bars on a terminal; -o csv for spreadsheets.
-
-` + billInputs,
-		Example: "  refit bill daily --example --by component\n  refit bill daily cur/ --by tag:team -o csv",
+		Use:     "daily PATH...",
+		Short:   "Day-by-day spend, split by component, service or tag",
+		Long:    billLong("bill_daily"),
+		Example: helpExample("bill_daily"),
 		RunE: billRun(&f, streams, func() (err error) {
 			if by == "none" {
 				by = "" // no split
@@ -152,17 +128,10 @@ func newBillAnomaliesCommand(streams IO) *cobra.Command {
 	var fail bool
 	var window int
 	cmd := &cobra.Command{
-		Use:   "anomalies PATH...",
-		Short: "Days whose spend jumps against a robust baseline of the trailing days",
-		Long: `Flag the days whose spend (in total, and per component) jumps against the
-trailing 14 days: a day is flagged when it costs more than the baseline's
-median plus 3 scaled median absolute deviations, more than 20% above the
-median, and at least $1 above it. Median and MAD are not inflated by the
-spikes they look for, unlike a mean and standard deviation. Credits, tax and
-fees are left out. See docs/billing.md.
-
-` + billInputs,
-		Example: "  refit bill anomalies --example\n  refit bill anomalies s3://cur/ --fail-on-anomaly   # exit 1 when one is found",
+		Use:     "anomalies PATH...",
+		Short:   "Days whose spend jumps against a robust baseline of the trailing days",
+		Long:    billLong("bill_anomalies"),
+		Example: helpExample("bill_anomalies"),
 		RunE: billRun(&f, streams, nil, func(b *billing.Bill, ctx context.Context, p billing.Period) ([]analysis.Anomaly, error) {
 			return b.Anomalies(ctx, p, analysis.AnomalyOptions{Window: window})
 		}, func(w io.Writer, found []analysis.Anomaly, format report.Format) error {
@@ -181,14 +150,10 @@ fees are left out. See docs/billing.md.
 func newBillForecastCommand(streams IO) *cobra.Command {
 	var f billFlags
 	cmd := &cobra.Command{
-		Use:   "forecast PATH...",
-		Short: "Project the month-end total from the month so far",
-		Long: `Project the month's total: the month to date plus the mean of the last 7
-complete days times the days left, with a range from the cheapest and the
-dearest of those 7 days. The month is the one of the latest day billed.
-
-` + billInputs,
-		Example: "  refit bill forecast --example",
+		Use:     "forecast PATH...",
+		Short:   "Project the month-end total from the month so far",
+		Long:    billLong("bill_forecast"),
+		Example: helpExample("bill_forecast"),
 		RunE:    billRun(&f, streams, nil, (*billing.Bill).Forecast, report.WriteForecast),
 	}
 	f.register(cmd)
@@ -201,16 +166,10 @@ func newBillVsEstimateCommand(streams IO) *cobra.Command {
 	var estFlags estimateFlags
 	var est *cost.Breakdown
 	cmd := &cobra.Command{
-		Use:   "vs-estimate PATH... --estimate PATH...",
-		Short: "Hold refit cost's estimate against what was billed, per component",
-		Long: `Price the configs and manifests of --estimate as refit cost does, scale the
-bill to the same 730-hour month, and compare them component by component;
-the biggest differences come with hints (a usage assumption to set with
---usage, a resource the estimate does not model).
-
-` + billInputs,
-		Example: `  refit bill vs-estimate --example --estimate examples/eks-after
-  refit bill vs-estimate cur/ --estimate cluster.yaml k8s/ --usage usage.yaml`,
+		Use:     "vs-estimate PATH... --estimate PATH...",
+		Short:   "Hold refit cost's estimate against what was billed, per component",
+		Long:    billLong("bill_vs-estimate"),
+		Example: helpExample("bill_vs-estimate"),
 		RunE: billRun(&f, streams, func() error {
 			if len(estimate) == 0 {
 				return fmt.Errorf("--estimate is required: the files refit cost prices")

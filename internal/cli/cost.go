@@ -47,35 +47,10 @@ func newCostCommand(streams IO) *cobra.Command {
 		by       string
 	)
 	cmd := &cobra.Command{
-		Use:   "cost [PATH...] | --example [NAME]",
-		Short: "Explain the monthly AWS cost of a cluster, component by component",
-		Long: `Explain what a Kubernetes-on-AWS cluster costs a month, from the files you have.
-
-PATH may be a file, a directory (read recursively; a directory with a
-kustomization.yaml is built with Kustomize), or - for stdin. refit detects each
-document: kops Cluster and InstanceGroups (kops get --full -o yaml), an eksctl
-ClusterConfig, Kubernetes manifests, or a Terraform plan (terraform show -json).
-Mix them: an eksctl config plus the manifests of the workloads prices Fargate
-pods, PVCs and load balancers together with the nodes.
-
-Prices come from the embedded catalog (refit prices), 730 hours a month.
-What a config cannot tell — NAT and load-balancer traffic, data transfer — comes
-from --usage, and every assumption made is listed with the result.`,
-		Example: `  # The founding story's kops cluster, bundled with refit, and its EKS successor
-  refit cost --example
-  refit cost --example eks-after
-
-  # Your eksctl config and manifests, as JSON for scripts
-  refit cost cluster.yaml k8s/ -o json
-
-  # A Terraform plan, in eu-west-1, failing CI above $500 a month
-  terraform show -json plan.out | refit cost - --region eu-west-1 --fail-over 500
-
-  # What a change does to the bill
-  refit cost diff before/ after/
-
-  # The real account and cluster; each namespace's share of the nodes
-  refit cost --aws --kubeconfig ~/.kube/config --by namespace`,
+		Use:     "cost [PATH...] | --example [NAME]",
+		Short:   "Explain the monthly AWS cost of a cluster, component by component",
+		Long:    helpLong("cost"),
+		Example: helpExample("cost"),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.Wide, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {
@@ -120,17 +95,10 @@ func newCostDiffCommand(streams IO) *cobra.Command {
 		failOnIncrease string
 	)
 	cmd := &cobra.Command{
-		Use:   "diff BEFORE AFTER | --example",
-		Short: "Show what a change does to the monthly cost, per component and resource",
-		Long: `Compare the cost of two estates. BEFORE and AFTER are each a file or a
-directory (priced as by refit cost), or a JSON report saved from
-refit cost -o json — handy in CI to compare a pull request with main.`,
-		Example: `  # The founding story: kops on EC2 before, EKS with spot workers after
-  refit cost diff --example
-
-  # In a pull request: fail when the change adds more than $50 or 10% a month
-  refit cost diff main.json pr/ -o markdown --fail-on-increase 50
-  refit cost diff main.json pr/ --fail-on-increase 10%`,
+		Use:     "diff BEFORE AFTER | --example",
+		Short:   "Show what a change does to the monthly cost, per component and resource",
+		Long:    helpLong("cost_diff"),
+		Example: helpExample("cost_diff"),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {

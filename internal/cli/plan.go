@@ -22,29 +22,10 @@ func newPlanCommand(streams IO) *cobra.Command {
 		usageURL     string
 	)
 	cmd := &cobra.Command{
-		Use:   "plan [PATH...] | --example [NAME]",
-		Short: "Price alternative cluster designs for your workloads and write the winner's eksctl config",
-		Long: `Price every sensible design for the workloads you really run, side by side
-with what you run today: EKS with on-demand or spot managed nodes, Fargate for
-the pods that may run there, fewer kops masters, today's platform tuned (gp3,
-right-sized roots, one NAT gateway, shared ALBs), NAT per zone vs one vs none,
-VPC endpoints.
-
-Nodes are chosen by bin packing the pods' requests (plus DaemonSets and the
-pods EKS adds) over every instance type of the region, on the capacity the EKS
-AMI leaves allocatable, with the headroom you ask for. Each plan shows its gap
-to a lower bound that no mix of instance types can beat.
-
-The recommended scenario is the cheapest that meets the constraints.
---write-eksctl writes its eksctl ClusterConfig (or --scenario's).`,
-		Example: `  # The founding story: from kops to EKS
-  refit plan --example --explain
-
-  # Your cluster, with arm64 images allowed, and the config for the winner
-  refit plan cluster.yaml k8s/ --arch amd64,arm64 --write-eksctl eks.yaml
-
-  # Only on-demand, 3 nodes at least, 30% headroom, as JSON
-  refit plan cluster.yaml k8s/ --no-spot --min-nodes 3 --headroom 30% -o json`,
+		Use:     "plan [PATH...] | --example [NAME]",
+		Short:   "Price alternative cluster designs for your workloads and write the winner's eksctl config",
+		Long:    helpLong("plan"),
+		Example: helpExample("plan"),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {

@@ -12,10 +12,7 @@ func newPricesCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "prices",
 		Short: "Show and update the price catalog refit uses",
-		Long: `refit prices from an embedded catalog of public AWS list prices (EC2 on-demand
-Linux, spot savings estimates, EBS, NAT gateways, load balancers, EKS, Fargate,
-public IPv4, Route 53, RDS, data transfer). Every row names its source and date;
-see internal/pricing/data/SOURCES.md.`,
+		Long:  helpLong("prices"),
 	}
 	cmd.AddCommand(newPricesShowCommand(streams), newPricesListCommand(streams), newPricesUpdateCommand(streams), newPricesCoverageCommand(streams))
 	return cmd
@@ -24,12 +21,10 @@ see internal/pricing/data/SOURCES.md.`,
 func newPricesShowCommand(streams IO) *cobra.Command {
 	var region, pricesDir string
 	cmd := &cobra.Command{
-		Use:   "show TYPE|SERVICE[/ITEM]",
-		Short: "Show the price of an instance type or a service in a region",
-		Example: `  refit prices show t3.small --region us-east-1
-  refit prices show nat_gateway --region eu-west-1
-  refit prices show elb_application/lcu_hour -o json`,
-		Args: cobra.ExactArgs(1),
+		Use:     "show TYPE|SERVICE[/ITEM]",
+		Short:   "Show the price of an instance type or a service in a region",
+		Example: helpExample("prices_show"),
+		Args:    cobra.ExactArgs(1),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
 	cmd.RunE = out.run(func(_ *cobra.Command, args []string, f report.Format) error {
@@ -48,12 +43,10 @@ func newPricesListCommand(streams IO) *cobra.Command {
 	var region, service, family, pricesDir string
 	var instances bool
 	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List service prices, or instance types with prices, in a region",
-		Example: `  refit prices list --region us-east-2
-  refit prices list --service fargate
-  refit prices list --instances --family t3 --region eu-west-1`,
-		Args: cobra.NoArgs,
+		Use:     "list",
+		Short:   "List service prices, or instance types with prices, in a region",
+		Example: helpExample("prices_list"),
+		Args:    cobra.NoArgs,
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
 	cmd.RunE = out.run(func(_ *cobra.Command, _ []string, f report.Format) error {
@@ -77,36 +70,11 @@ func newPricesListCommand(streams IO) *cobra.Command {
 func newPricesUpdateCommand(streams IO) *cobra.Command {
 	var f pricing.UpdateFlags
 	cmd := &cobra.Command{
-		Use:   "update (--from OFFERS_DIR | --fetch) [--to CATALOG_DIR]",
-		Short: "Rebuild the price catalog from AWS Price List bulk offer files",
-		Long: `Rebuild refit's price CSVs from AWS Price List bulk offer files (the JSON
-files under https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/, for
-example AmazonEC2/current/us-east-1/index.json), read from a directory
-(--from) or downloaded (--fetch). Files are streamed, so multi-gigabyte offers
-need little memory.
-
---fetch downloads, with no credentials, each service's region index
-(/offers/v1.0/aws/SERVICE/current/region_index.json) and the current offer file
-of each region it lists, narrowed by --services and --regions, into --cache.
-An offer file downloaded and verified before is not fetched again, so an
-interrupted fetch resumes. Each request is retried with backoff after a 5xx
-answer, a network error, a timeout or a truncated body.
-
-The new catalog is the current one (the catalog in the --to directory, or the
-embedded one) with the offers' prices merged in: every price not in the offers
-keeps its value. Every price read must be a number, not negative, and under a
-limit per unit (see docs/pricing.md), or the update fails naming the offer
-file, SKU and value. The catalog is built beside the --to directory and
-renamed into place whole, so it is never half old, half new, and on any error
-the old one is left as it was. With no --to, the catalog goes to refit's
-config directory and every command uses it from then on (remove the directory
-to go back to the embedded one); with --to, use it with --prices CATALOG_DIR.`,
-		Example: `  refit prices update --fetch --services AWSELB,AmazonEKS --regions us-east-2 --to ./prices
-  refit prices update --fetch
-  curl -sO https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEKS/current/index.json
-  refit prices update --from ./offers --to ./prices
-  refit cost cluster.yaml --prices ./prices`,
-		Args: cobra.NoArgs,
+		Use:     "update (--from OFFERS_DIR | --fetch) [--to CATALOG_DIR]",
+		Short:   "Rebuild the price catalog from AWS Price List bulk offer files",
+		Long:    helpLong("prices_update"),
+		Example: helpExample("prices_update"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sum, err := f.Update(cmd.Context(), cmd.Flags(), streams.ErrOut)
 			if err != nil {

@@ -83,13 +83,9 @@ func NewRootCommand(streams IO) *cobra.Command {
 	var verbose bool
 	var timeout time.Duration
 	root := &cobra.Command{
-		Use:   "refit",
-		Short: "Explain, cut and safely change what Kubernetes on AWS costs",
-		Long: `refit reads what you already have — kops or eksctl configs, Kubernetes
-manifests, Terraform plans — and explains the monthly AWS bill of your cluster,
-component by component, with no AWS account needed.
-
-Exit codes: 0 ok, 1 a threshold you set was crossed, 2 bad usage or input.`,
+		Use:           "refit",
+		Short:         "Explain, cut and safely change what Kubernetes on AWS costs",
+		Long:          helpLong("refit"),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {

@@ -44,20 +44,10 @@ func newServeCommand(streams IO) *cobra.Command {
 		token  string
 	)
 	cmd := &cobra.Command{
-		Use:   "serve [PATH...] [--bill PATH] [--example]",
-		Short: "Serve a read-only dashboard: spend, estimate vs bill, plan, migration and waste as charts and tables",
-		Long: `Serve the results of refit bill, plan, migrate check and waste as web pages
-with charts (SVG drawn by refit; no script, nothing fetched from the network),
-each with a table beside it and its data as CSV and JSON under /api/ (the
-JSON is what the commands' -o json writes).
-
-The results are computed once at start. The server listens on 127.0.0.1 by
-default; any other address needs --token (or REFIT_SERVE_TOKEN), which every
-request must then carry (Authorization: Bearer TOKEN, or ?token=TOKEN once).
-Only GET and HEAD are answered. See docs/dashboard.md.`,
-		Example: `  refit serve --example
-  refit serve cluster.yaml k8s/ --bill cur/ --to 1.33
-  REFIT_SERVE_TOKEN=$(openssl rand -hex 16) refit serve --example --listen 0.0.0.0:8080`,
+		Use:     "serve [PATH...] [--bill PATH] [--example]",
+		Short:   "Serve a read-only dashboard: spend, estimate vs bill, plan, migration and waste as charts and tables",
+		Long:    helpLong("serve"),
+		Example: helpExample("serve"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if token == "" {
 				token = os.Getenv(web.TokenEnv)
@@ -86,13 +76,10 @@ func newReportCommand(streams IO) *cobra.Command {
 		html string
 	)
 	cmd := &cobra.Command{
-		Use:   "report --html FILE [PATH...] [--bill PATH] [--example]",
-		Short: "Write the dashboard's pages as one self-contained HTML file (opens offline)",
-		Long: `Write every page of refit serve into one HTML file: inline CSS and SVG
-charts, each chart's data as CSV and JSON downloads inside the file, no
-script and nothing fetched, so it opens from an email attachment offline.
-The file is written atomically.`,
-		Example: "  refit report --html refit.html --example\n  refit report --html refit.html cluster.yaml k8s/ --bill cur/",
+		Use:     "report --html FILE [PATH...] [--bill PATH] [--example]",
+		Short:   "Write the dashboard's pages as one self-contained HTML file (opens offline)",
+		Long:    helpLong("report"),
+		Example: helpExample("report"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if html == "" {
 				return fmt.Errorf("--html FILE is required")

@@ -15,20 +15,10 @@ func newWatchCommand(streams IO) *cobra.Command {
 	var configPath string
 	var once, checkConfig bool
 	cmd := &cobra.Command{
-		Use:   "watch --config FILE",
-		Short: "Tell Slack what the cluster costs each day, and when something goes wrong",
-		Long: `watch runs the checks of a config file on their schedules until stopped
-(SIGTERM or SIGINT): the daily spend report of the latest complete day in the
-billing exports, budgets crossed or forecast to be, cost anomalies, HTTP probes
-and node churn; each alert is posted to a Slack webhook once. State (the alert
-outbox) is kept in a SQLite file; metrics are served on listen (default
-127.0.0.1:9464: /metrics, /healthz, /readyz). See docs/watch.md.
-
---once runs every check one time, sends what they raised and exits (for cron
-and CI); --check-config only validates the config.
-
-Exit codes: 0 ok, 2 bad config, a check failed, or an alert still pending.`,
-		Example: "  refit watch --config watch.yaml\n  refit watch --config watch.yaml --once\n  refit watch --config watch.yaml --check-config",
+		Use:     "watch --config FILE",
+		Short:   "Tell Slack what the cluster costs each day, and when something goes wrong",
+		Long:    helpLong("watch"),
+		Example: helpExample("watch"),
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if configPath == "" {
