@@ -42,7 +42,7 @@ func billRun[T any](f *billFlags, streams IO, before func() error, compute func(
 				return err
 			}
 		}
-		format, err := f.out.format()
+		format, err := f.out.Format()
 		if err != nil {
 			return err
 		}
