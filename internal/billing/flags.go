@@ -1,10 +1,13 @@
 package billing
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/refit-dev/refit/internal/billing/athena"
 	"github.com/refit-dev/refit/internal/billing/local"
@@ -25,6 +28,46 @@ type Flags struct {
 	AthenaWorkgroup, AthenaOutput string
 	AthenaCatalog, AthenaFormat   string
 	AthenaPartitions              string
+}
+
+// AddFlags registers the flags every bill command shares: the period, the
+// engine and where the bill is (S3, Athena), and the local reader's.
+func (f *Flags) AddFlags(fl *pflag.FlagSet) {
+	fl.StringVar(&f.Cost, "cost", "unblended", "which cost to sum: unblended, net or amortized")
+	fl.StringVar(&f.From, "from", "", "first day to include (YYYY-MM-DD)")
+	fl.StringVar(&f.To, "to", "", "first day to leave out (YYYY-MM-DD)")
+	fl.StringVar(&f.Engine, "engine", "local", "local (stream the files) or athena (run SQL where the CUR table is)")
+	fl.StringVar(&f.EndpointURL, "endpoint-url", "", "S3 (or Athena) endpoint, for S3-compatible stores such as MinIO")
+	fl.StringVar(&f.Region, "s3-region", "", "AWS region of the s3:// inputs and of Athena (default: the SDK's)")
+	// --region was this flag's first name; elsewhere it is the region refit
+	// prices in, so here it is a hidden, deprecated alias (CheckDeprecated).
+	fl.StringVar(&f.Region, "region", "", "deprecated: use --s3-region")
+	_ = fl.MarkHidden("region")
+	fl.StringVar(&f.Profile, "profile", "", "AWS shared-config profile")
+	fl.BoolVar(&f.Strict, "strict", false, "stop at the first unreadable row instead of counting it")
+	fl.BoolVar(&f.Example, "example", false, "use a generated month of the founding story's EKS account instead of files")
+	fl.IntVar(&f.Workers, "workers", 0, fmt.Sprintf("files read in parallel (default: the number of CPUs; at most %d)", local.MaxWorkers))
+	fl.StringVar(&f.AthenaDatabase, "athena-database", "", "with --engine athena: the database")
+	fl.StringVar(&f.AthenaTable, "athena-table", "", "with --engine athena: the CUR, CUR 2.0 or FOCUS table")
+	fl.StringVar(&f.AthenaWorkgroup, "athena-workgroup", "", "with --engine athena: the workgroup")
+	fl.StringVar(&f.AthenaOutput, "athena-output", "", "with --engine athena: s3:// location for query results")
+	fl.StringVar(&f.AthenaCatalog, "athena-catalog", athena.DefaultCatalog, "with --engine athena: the data catalog")
+	fl.StringVar(&f.AthenaFormat, "athena-format", "auto", "with --engine athena: the table's format: auto (from its columns), cur, cur2 or focus")
+	fl.StringVar(&f.AthenaPartitions, "athena-partitions", "auto", "with --engine athena: the table's partitions, to read only the months of --from/--to: auto (from the table), none, year-month (legacy CUR) or billing-period (Data Exports)")
+}
+
+// CheckDeprecated answers the deprecated --region of fl (as AddFlags
+// registered it): a warning on warn, or an error when --s3-region is given
+// too.
+func CheckDeprecated(fl *pflag.FlagSet, warn io.Writer) error {
+	if !fl.Changed("region") {
+		return nil
+	}
+	if fl.Changed("s3-region") {
+		return fmt.Errorf("--region is the deprecated name of --s3-region: give --s3-region only")
+	}
+	fmt.Fprintln(warn, "warning: --region is deprecated in refit bill: use --s3-region (the region of s3:// inputs and of Athena)")
+	return nil
 }
 
 // ParsePeriod parses --cost, --from and --to.
@@ -91,6 +134,21 @@ func (f *Flags) Config(paths []string, errOut io.Writer) (Config, error) {
 		return progress.New(errOut, progress.IsTerminal(errOut) && total > 64<<20, total, 200*time.Millisecond)
 	}
 	return cfg, nil
+}
+
+// Open parses the period, and opens the bill at paths as the flags say
+// (warnings and progress to errOut).
+func (f *Flags) Open(ctx context.Context, paths []string, errOut io.Writer) (*Bill, Period, error) {
+	p, err := f.Period()
+	if err != nil {
+		return nil, p, err
+	}
+	cfg, err := f.Config(paths, errOut)
+	if err != nil {
+		return nil, p, err
+	}
+	b, err := Open(ctx, cfg)
+	return b, p, err
 }
 
 // Network reports whether the bill is read over the network (Athena or an

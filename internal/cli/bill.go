@@ -9,25 +9,14 @@ import (
 
 	"github.com/refit-dev/refit/internal/billing"
 	"github.com/refit-dev/refit/internal/billing/analysis"
-	"github.com/refit-dev/refit/internal/billing/athena"
-	"github.com/refit-dev/refit/internal/billing/local"
 	"github.com/refit-dev/refit/internal/billing/query"
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/report"
 )
 
-// billInputs is the part of each bill command's help about its inputs.
-const billInputs = `PATH is a billing export file (legacy CUR CSV, CSV.gz or Parquet; CUR 2.0
-Parquet; FOCUS CSV or Parquet: the format is told from the header or
-schema), a CUR manifest JSON, a directory, a glob, or s3://bucket/prefix
-(the SDK's credential chain, --profile, --s3-region, --endpoint-url). Only the
-columns the report needs are read; files are read in parallel (--workers).
---engine athena runs the same report as SQL in Amazon Athena instead
-(--athena-table, ...). Costs are unblended unless --cost net|amortized;
---from/--to bound the days. Rows with bad numbers are counted and listed
-with file and row; --strict stops at the first.
-
-Exit codes: 0 ok, 1 a threshold you set was crossed, 2 bad usage or input.`
+// billLong is a bill command's long help: its own, then the part about
+// the inputs every bill command shares.
+func billLong(name string) string { return helpLong(name) + "\n\n" + helpLong("bill-inputs") }
 
 // billFlags are shared by the bill commands.
 type billFlags struct {
@@ -36,37 +25,10 @@ type billFlags struct {
 }
 
 func (f *billFlags) register(cmd *cobra.Command) {
-	fl := cmd.Flags()
-	fl.StringVar(&f.Cost, "cost", "unblended", "which cost to sum: unblended, net or amortized")
-	fl.StringVar(&f.From, "from", "", "first day to include (YYYY-MM-DD)")
-	fl.StringVar(&f.To, "to", "", "first day to leave out (YYYY-MM-DD)")
-	fl.StringVar(&f.Engine, "engine", "local", "local (stream the files) or athena (run SQL where the CUR table is)")
-	fl.StringVar(&f.EndpointURL, "endpoint-url", "", "S3 (or Athena) endpoint, for S3-compatible stores such as MinIO")
-	fl.StringVar(&f.Region, "s3-region", "", "AWS region of the s3:// inputs and of Athena (default: the SDK's)")
-	// --region was this flag's first name; elsewhere it is the region refit
-	// prices in, so here it is a hidden, deprecated alias.
-	fl.StringVar(&f.Region, "region", "", "deprecated: use --s3-region")
-	_ = fl.MarkHidden("region")
+	f.AddFlags(cmd.Flags())
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
-		if cmd.Flags().Changed("region") {
-			if cmd.Flags().Changed("s3-region") {
-				return fmt.Errorf("--region is the deprecated name of --s3-region: give --s3-region only")
-			}
-			fmt.Fprintln(cmd.ErrOrStderr(), "warning: --region is deprecated in refit bill: use --s3-region (the region of s3:// inputs and of Athena)")
-		}
-		return nil
+		return billing.CheckDeprecated(cmd.Flags(), cmd.ErrOrStderr())
 	}
-	fl.StringVar(&f.Profile, "profile", "", "AWS shared-config profile")
-	fl.BoolVar(&f.Strict, "strict", false, "stop at the first unreadable row instead of counting it")
-	fl.BoolVar(&f.Example, "example", false, "use a generated month of the founding story's EKS account instead of files")
-	fl.IntVar(&f.Workers, "workers", 0, fmt.Sprintf("files read in parallel (default: the number of CPUs; at most %d)", local.MaxWorkers))
-	fl.StringVar(&f.AthenaDatabase, "athena-database", "", "with --engine athena: the database")
-	fl.StringVar(&f.AthenaTable, "athena-table", "", "with --engine athena: the CUR, CUR 2.0 or FOCUS table")
-	fl.StringVar(&f.AthenaWorkgroup, "athena-workgroup", "", "with --engine athena: the workgroup")
-	fl.StringVar(&f.AthenaOutput, "athena-output", "", "with --engine athena: s3:// location for query results")
-	fl.StringVar(&f.AthenaCatalog, "athena-catalog", athena.DefaultCatalog, "with --engine athena: the data catalog")
-	fl.StringVar(&f.AthenaFormat, "athena-format", "auto", "with --engine athena: the table's format: auto (from its columns), cur, cur2 or focus")
-	fl.StringVar(&f.AthenaPartitions, "athena-partitions", "auto", "with --engine athena: the table's partitions, to read only the months of --from/--to: auto (from the table), none, year-month (legacy CUR) or billing-period (Data Exports)")
 	f.out = parsedOutput(cmd, "table|json|yaml|markdown|csv", report.ParseBillFormat)
 }
 
@@ -80,11 +42,7 @@ func billRun[T any](f *billFlags, streams IO, before func() error, compute func(
 				return err
 			}
 		}
-		format, err := f.out.format()
-		if err != nil {
-			return err
-		}
-		p, err := f.Period()
+		format, err := f.out.Format()
 		if err != nil {
 			return err
 		}
@@ -94,11 +52,7 @@ func billRun[T any](f *billFlags, streams IO, before func() error, compute func(
 			ctx, cancel = netContext(cmd)
 			defer cancel()
 		}
-		cfg, err := f.Config(args, streams.ErrOut)
-		if err != nil {
-			return err
-		}
-		b, err := billing.Open(ctx, cfg)
+		b, p, err := f.Open(ctx, args, streams.ErrOut)
 		if err != nil {
 			return err
 		}
@@ -114,12 +68,7 @@ func newBillCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bill",
 		Short: "Read AWS billing exports (CUR, CUR 2.0, FOCUS): where the money went, day by day",
-		Long: `refit bill reads AWS billing exports — legacy Cost and Usage Reports (CSV,
-CSV.gz, Parquet, with their manifests), CUR 2.0 (Parquet) and FOCUS 1.x (CSV,
-Parquet) — from local files, directories, globs or s3://bucket/prefix, and
-classifies every charge into the components of refit cost (see docs/billing.md).
-Sums are exact to the cent; rows with bad numbers are counted and reported with
-file and row (--strict stops at the first).`,
+		Long:  helpLong("bill"),
 	}
 	cmd.AddCommand(newBillSummaryCommand(streams), newBillDailyCommand(streams), newBillAnomaliesCommand(streams),
 		newBillForecastCommand(streams), newBillVsEstimateCommand(streams))
@@ -131,17 +80,10 @@ func newBillSummaryCommand(streams IO) *cobra.Command {
 	var tag string
 	var top int
 	cmd := &cobra.Command{
-		Use:   "summary PATH...",
-		Short: "Total, by component, by service, by tag and top resources",
-		Long: `The period's total, split by the components of refit cost (EC2 on-demand
-and spot, EKS, Fargate, NAT hours and data, EBS, load balancers, public IPv4,
-data transfer, ...), by service, by a tag (--tag, for example
-kubernetes.io/cluster/NAME or a cost-allocation tag) and the --top resources.
-
-` + billInputs,
-		Example: `  refit bill summary --example
-  refit bill summary s3://my-cur-bucket/cur/ --s3-region us-east-1 --tag kubernetes.io/cluster/prod
-  refit bill summary cur/*.parquet --cost amortized -o json`,
+		Use:     "summary PATH...",
+		Short:   "Total, by component, by service, by tag and top resources",
+		Long:    billLong("bill_summary"),
+		Example: helpExample("bill_summary"),
 		RunE: billRun(&f, streams, nil, func(b *billing.Bill, ctx context.Context, p billing.Period) (*billing.Summary, error) {
 			return b.Summary(ctx, p, tag)
 		}, func(w io.Writer, s *billing.Summary, format report.Format) error {
@@ -159,13 +101,10 @@ func newBillDailyCommand(streams IO) *cobra.Command {
 	var by string
 	var dim query.Dimension
 	cmd := &cobra.Command{
-		Use:   "daily PATH...",
-		Short: "Day-by-day spend, split by component, service or tag",
-		Long: `One line per day (days with no charge included), split --by a dimension,
-with a sparkline and bars on a terminal; -o csv for spreadsheets.
-
-` + billInputs,
-		Example: "  refit bill daily --example --by component\n  refit bill daily cur/ --by tag:team -o csv",
+		Use:     "daily PATH...",
+		Short:   "Day-by-day spend, split by component, service or tag",
+		Long:    billLong("bill_daily"),
+		Example: helpExample("bill_daily"),
 		RunE: billRun(&f, streams, func() (err error) {
 			if by == "none" {
 				by = "" // no split
@@ -189,17 +128,10 @@ func newBillAnomaliesCommand(streams IO) *cobra.Command {
 	var fail bool
 	var window int
 	cmd := &cobra.Command{
-		Use:   "anomalies PATH...",
-		Short: "Days whose spend jumps against a robust baseline of the trailing days",
-		Long: `Flag the days whose spend (in total, and per component) jumps against the
-trailing 14 days: a day is flagged when it costs more than the baseline's
-median plus 3 scaled median absolute deviations, more than 20% above the
-median, and at least $1 above it. Median and MAD are not inflated by the
-spikes they look for, unlike a mean and standard deviation. Credits, tax and
-fees are left out. See docs/billing.md.
-
-` + billInputs,
-		Example: "  refit bill anomalies --example\n  refit bill anomalies s3://cur/ --fail-on-anomaly   # exit 1 when one is found",
+		Use:     "anomalies PATH...",
+		Short:   "Days whose spend jumps against a robust baseline of the trailing days",
+		Long:    billLong("bill_anomalies"),
+		Example: helpExample("bill_anomalies"),
 		RunE: billRun(&f, streams, nil, func(b *billing.Bill, ctx context.Context, p billing.Period) ([]analysis.Anomaly, error) {
 			return b.Anomalies(ctx, p, analysis.AnomalyOptions{Window: window})
 		}, func(w io.Writer, found []analysis.Anomaly, format report.Format) error {
@@ -218,14 +150,10 @@ fees are left out. See docs/billing.md.
 func newBillForecastCommand(streams IO) *cobra.Command {
 	var f billFlags
 	cmd := &cobra.Command{
-		Use:   "forecast PATH...",
-		Short: "Project the month-end total from the month so far",
-		Long: `Project the month's total: the month to date plus the mean of the last 7
-complete days times the days left, with a range from the cheapest and the
-dearest of those 7 days. The month is the one of the latest day billed.
-
-` + billInputs,
-		Example: "  refit bill forecast --example",
+		Use:     "forecast PATH...",
+		Short:   "Project the month-end total from the month so far",
+		Long:    billLong("bill_forecast"),
+		Example: helpExample("bill_forecast"),
 		RunE:    billRun(&f, streams, nil, (*billing.Bill).Forecast, report.WriteForecast),
 	}
 	f.register(cmd)
@@ -238,16 +166,10 @@ func newBillVsEstimateCommand(streams IO) *cobra.Command {
 	var estFlags estimateFlags
 	var est *cost.Breakdown
 	cmd := &cobra.Command{
-		Use:   "vs-estimate PATH... --estimate PATH...",
-		Short: "Hold refit cost's estimate against what was billed, per component",
-		Long: `Price the configs and manifests of --estimate as refit cost does, scale the
-bill to the same 730-hour month, and compare them component by component;
-the biggest differences come with hints (a usage assumption to set with
---usage, a resource the estimate does not model).
-
-` + billInputs,
-		Example: `  refit bill vs-estimate --example --estimate examples/eks-after
-  refit bill vs-estimate cur/ --estimate cluster.yaml k8s/ --usage usage.yaml`,
+		Use:     "vs-estimate PATH... --estimate PATH...",
+		Short:   "Hold refit cost's estimate against what was billed, per component",
+		Long:    billLong("bill_vs-estimate"),
+		Example: helpExample("bill_vs-estimate"),
 		RunE: billRun(&f, streams, func() error {
 			if len(estimate) == 0 {
 				return fmt.Errorf("--estimate is required: the files refit cost prices")

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/examples"
-	"github.com/refit-dev/refit/internal/allocation"
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/pricing"
 	"github.com/refit-dev/refit/internal/report"
@@ -24,12 +23,7 @@ type estimateFlags struct {
 
 func (f *estimateFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.Region, "region", "", "AWS region to price in (default: the region in the input, else us-east-1)")
-	fl.StringVar(&f.UsageFile, "usage", "", "YAML file of usage assumptions (NAT and load balancer traffic, data transfer); see docs/usage.md")
-	fl.StringVar(&f.PricesDir, "prices", "", "directory of price CSVs to use instead of the embedded catalog (as written by `refit prices update`)")
-	fl.StringVar(&f.At, "at", "", "date (YYYY-MM-DD) that decides EKS standard vs extended support (default: today)")
-	fl.BoolVar(&f.AllowMissing, "allow-missing-prices", false, "list items no region of the catalog prices as \"not priced\" (left out of the total) instead of failing")
-	fl.BoolVar(&f.StrictPrices, "strict-prices", false, "fail (exit 2) naming every price the catalog lacks in the region, instead of estimating it from the nearest region that has it")
+	f.Settings.AddFlags(fl)
 	fl.StringVar(&f.overlay, "overlay", "", "price only the Kustomize overlays with a directory of this name (prod keeps k8s/app/overlays/prod); default: every overlay, named in the notes")
 	fl.BoolVar(&f.strict, "strict", false, "exit with code 2 when an input cannot be read (a broken kustomization), instead of pricing the rest as a partial result")
 }
@@ -53,35 +47,10 @@ func newCostCommand(streams IO) *cobra.Command {
 		by       string
 	)
 	cmd := &cobra.Command{
-		Use:   "cost [PATH...] | --example [NAME]",
-		Short: "Explain the monthly AWS cost of a cluster, component by component",
-		Long: `Explain what a Kubernetes-on-AWS cluster costs a month, from the files you have.
-
-PATH may be a file, a directory (read recursively; a directory with a
-kustomization.yaml is built with Kustomize), or - for stdin. refit detects each
-document: kops Cluster and InstanceGroups (kops get --full -o yaml), an eksctl
-ClusterConfig, Kubernetes manifests, or a Terraform plan (terraform show -json).
-Mix them: an eksctl config plus the manifests of the workloads prices Fargate
-pods, PVCs and load balancers together with the nodes.
-
-Prices come from the embedded catalog (refit prices), 730 hours a month.
-What a config cannot tell — NAT and load-balancer traffic, data transfer — comes
-from --usage, and every assumption made is listed with the result.`,
-		Example: `  # The founding story's kops cluster, bundled with refit, and its EKS successor
-  refit cost --example
-  refit cost --example eks-after
-
-  # Your eksctl config and manifests, as JSON for scripts
-  refit cost cluster.yaml k8s/ -o json
-
-  # A Terraform plan, in eu-west-1, failing CI above $500 a month
-  terraform show -json plan.out | refit cost - --region eu-west-1 --fail-over 500
-
-  # What a change does to the bill
-  refit cost diff before/ after/
-
-  # The real account and cluster; each namespace's share of the nodes
-  refit cost --aws --kubeconfig ~/.kube/config --by namespace`,
+		Use:     "cost [PATH...] | --example [NAME]",
+		Short:   "Explain the monthly AWS cost of a cluster, component by component",
+		Long:    helpLong("cost"),
+		Example: helpExample("cost"),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.Wide, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {
@@ -105,15 +74,7 @@ from --usage, and every assumption made is listed with the result.`,
 		if err != nil {
 			return err
 		}
-		if by != "" && cluster != nil {
-			res, err := allocation.AllocateBreakdown(cluster, b, by)
-			if err != nil {
-				return err
-			}
-			if err := report.WriteAllocation(streams.Out, b, res, f); err != nil {
-				return err
-			}
-		} else if err := report.WriteCost(streams.Out, b, f); err != nil {
+		if err := report.WriteCostBy(streams.Out, b, cluster, by, f); err != nil {
 			return err
 		}
 		return threshold(limit.Over("monthly cost", b.Total()), nil)
@@ -134,17 +95,10 @@ func newCostDiffCommand(streams IO) *cobra.Command {
 		failOnIncrease string
 	)
 	cmd := &cobra.Command{
-		Use:   "diff BEFORE AFTER | --example",
-		Short: "Show what a change does to the monthly cost, per component and resource",
-		Long: `Compare the cost of two estates. BEFORE and AFTER are each a file or a
-directory (priced as by refit cost), or a JSON report saved from
-refit cost -o json — handy in CI to compare a pull request with main.`,
-		Example: `  # The founding story: kops on EC2 before, EKS with spot workers after
-  refit cost diff --example
-
-  # In a pull request: fail when the change adds more than $50 or 10% a month
-  refit cost diff main.json pr/ -o markdown --fail-on-increase 50
-  refit cost diff main.json pr/ --fail-on-increase 10%`,
+		Use:     "diff BEFORE AFTER | --example",
+		Short:   "Show what a change does to the monthly cost, per component and resource",
+		Long:    helpLong("cost_diff"),
+		Example: helpExample("cost_diff"),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {

@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
-	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/source/kubelive/kubetest"
 )
@@ -139,31 +137,5 @@ func TestWasteKubeconfig(t *testing.T) {
 	}
 	if !idle || !claim {
 		t.Errorf("idle finding %v, claim finding %v in\n%s", idle, claim, out)
-	}
-}
-
-// refit cost --aws --region R reads region R unless --aws-regions says
-// otherwise.
-func TestLiveAWSRegionFromRegion(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want []string
-	}{
-		{[]string{"--aws", "--region", "eu-west-1"}, []string{"eu-west-1"}},
-		{[]string{"--aws", "--region", "eu-west-1", "--aws-regions", "us-east-1,us-west-2"}, []string{"us-east-1", "us-west-2"}},
-		{[]string{"--aws"}, nil},
-		{[]string{"--region", "eu-west-1"}, nil},
-	} {
-		var l liveFlags
-		var region string
-		cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return nil }}
-		cmd.Flags().StringVar(&region, "region", "", "")
-		l.register(cmd)
-		if err := cmd.ParseFlags(tc.args); err != nil {
-			t.Fatal(err)
-		}
-		if got := l.options(cmd).Regions; !slices.Equal(got, tc.want) {
-			t.Errorf("%q: regions %q, want %q", tc.args, got, tc.want)
-		}
 	}
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -15,11 +14,7 @@ func newPlanCommand(streams IO) *cobra.Command {
 	var (
 		flags        estimateFlags
 		example      bool
-		opt          plan.Options
-		headroom     string
-		families     string
-		arch         string
-		defaults     string
+		design       plan.Flags
 		writeEksctl  string
 		scenarioName string
 		explain      bool
@@ -27,33 +22,15 @@ func newPlanCommand(streams IO) *cobra.Command {
 		usageURL     string
 	)
 	cmd := &cobra.Command{
-		Use:   "plan [PATH...] | --example [NAME]",
-		Short: "Price alternative cluster designs for your workloads and write the winner's eksctl config",
-		Long: `Price every sensible design for the workloads you really run, side by side
-with what you run today: EKS with on-demand or spot managed nodes, Fargate for
-the pods that may run there, fewer kops masters, today's platform tuned (gp3,
-right-sized roots, one NAT gateway, shared ALBs), NAT per zone vs one vs none,
-VPC endpoints.
-
-Nodes are chosen by bin packing the pods' requests (plus DaemonSets and the
-pods EKS adds) over every instance type of the region, on the capacity the EKS
-AMI leaves allocatable, with the headroom you ask for. Each plan shows its gap
-to a lower bound that no mix of instance types can beat.
-
-The recommended scenario is the cheapest that meets the constraints.
---write-eksctl writes its eksctl ClusterConfig (or --scenario's).`,
-		Example: `  # The founding story: from kops to EKS
-  refit plan --example --explain
-
-  # Your cluster, with arm64 images allowed, and the config for the winner
-  refit plan cluster.yaml k8s/ --arch amd64,arm64 --write-eksctl eks.yaml
-
-  # Only on-demand, 3 nodes at least, 30% headroom, as JSON
-  refit plan cluster.yaml k8s/ --no-spot --min-nodes 3 --headroom 30% -o json`,
+		Use:     "plan [PATH...] | --example [NAME]",
+		Short:   "Price alternative cluster designs for your workloads and write the winner's eksctl config",
+		Long:    helpLong("plan"),
+		Example: helpExample("plan"),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {
-		if err := opt.ParseFlags(headroom, splitList(families), splitList(arch), defaults); err != nil {
+		opt, err := design.Parse()
+		if err != nil {
 			return err
 		}
 		cat, copt, err := flags.Open()
@@ -91,15 +68,7 @@ The recommended scenario is the cheapest that meets the constraints.
 	flags.register(cmd)
 	fl := cmd.Flags()
 	fl.BoolVar(&example, "example", false, "plan a bundled example instead of files (kops-before when no name is given)")
-	fl.IntVar(&opt.MinNodes, "min-nodes", 2, "at least this many EC2 nodes, for availability")
-	fl.StringVar(&headroom, "headroom", "20%", "share of each node's cpu and memory left free for spikes and rollouts")
-	fl.IntVar(&opt.SpotTypes, "spot-types", 3, "instance types a spot node group must name (diversification against interruptions)")
-	fl.StringVar(&families, "families", "", "only these instance families, comma-separated (t3,t3a,m7i); default: all")
-	fl.StringVar(&arch, "arch", "amd64", "architectures your images support: amd64, arm64 or amd64,arm64")
-	fl.BoolVar(&opt.NoSpot, "no-spot", false, "never recommend spot capacity")
-	fl.BoolVar(&opt.AllowPublicNodes, "allow-public-nodes", false, "let the design without NAT gateway (nodes in public subnets) be recommended")
-	fl.IntVar(&opt.RootVolumeGiB, "root-volume", 20, "root volume (GiB, gp3) of planned nodes")
-	fl.StringVar(&defaults, "default-requests", "cpu=100m,memory=128Mi", "requests assumed for pods that set none (they are listed)")
+	design.AddFlags(fl)
 	fl.StringVar(&writeEksctl, "write-eksctl", "", "write the recommended (or --scenario) design as an eksctl ClusterConfig to FILE (- for stdout)")
 	fl.StringVar(&scenarioName, "scenario", "", "the scenario --write-eksctl writes (default: the recommended one)")
 	fl.BoolVar(&explain, "explain", false, "say why each choice won, for every scenario")
@@ -113,14 +82,3 @@ The recommended scenario is the cheapest that meets the constraints.
 // nodes.
 var errPlanBoth = errors.New("refit plan takes --aws or --kubeconfig, not both (both list the same nodes): " +
 	"use --kubeconfig to plan from the cluster's workloads, or --aws to plan from the account's node groups")
-
-// splitList splits a comma-separated flag, leaving out empty items.
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}

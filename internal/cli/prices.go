@@ -1,13 +1,10 @@
 package cli
 
 import (
-	"time"
-
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/pricing"
-	"github.com/refit-dev/refit/internal/progress"
 	"github.com/refit-dev/refit/internal/report"
 )
 
@@ -15,10 +12,7 @@ func newPricesCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "prices",
 		Short: "Show and update the price catalog refit uses",
-		Long: `refit prices from an embedded catalog of public AWS list prices (EC2 on-demand
-Linux, spot savings estimates, EBS, NAT gateways, load balancers, EKS, Fargate,
-public IPv4, Route 53, RDS, data transfer). Every row names its source and date;
-see internal/pricing/data/SOURCES.md.`,
+		Long:  helpLong("prices"),
 	}
 	cmd.AddCommand(newPricesShowCommand(streams), newPricesListCommand(streams), newPricesUpdateCommand(streams), newPricesCoverageCommand(streams))
 	return cmd
@@ -27,12 +21,10 @@ see internal/pricing/data/SOURCES.md.`,
 func newPricesShowCommand(streams IO) *cobra.Command {
 	var region, pricesDir string
 	cmd := &cobra.Command{
-		Use:   "show TYPE|SERVICE[/ITEM]",
-		Short: "Show the price of an instance type or a service in a region",
-		Example: `  refit prices show t3.small --region us-east-1
-  refit prices show nat_gateway --region eu-west-1
-  refit prices show elb_application/lcu_hour -o json`,
-		Args: cobra.ExactArgs(1),
+		Use:     "show TYPE|SERVICE[/ITEM]",
+		Short:   "Show the price of an instance type or a service in a region",
+		Example: helpExample("prices_show"),
+		Args:    cobra.ExactArgs(1),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
 	cmd.RunE = out.run(func(_ *cobra.Command, args []string, f report.Format) error {
@@ -51,12 +43,10 @@ func newPricesListCommand(streams IO) *cobra.Command {
 	var region, service, family, pricesDir string
 	var instances bool
 	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List service prices, or instance types with prices, in a region",
-		Example: `  refit prices list --region us-east-2
-  refit prices list --service fargate
-  refit prices list --instances --family t3 --region eu-west-1`,
-		Args: cobra.NoArgs,
+		Use:     "list",
+		Short:   "List service prices, or instance types with prices, in a region",
+		Example: helpExample("prices_list"),
+		Args:    cobra.NoArgs,
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
 	cmd.RunE = out.run(func(_ *cobra.Command, _ []string, f report.Format) error {
@@ -78,79 +68,21 @@ func newPricesListCommand(streams IO) *cobra.Command {
 }
 
 func newPricesUpdateCommand(streams IO) *cobra.Command {
-	var from, to string
-	var fetch bool
-	var fo pricing.FetchOptions
-	var retries int
+	var f pricing.UpdateFlags
 	cmd := &cobra.Command{
-		Use:   "update (--from OFFERS_DIR | --fetch) [--to CATALOG_DIR]",
-		Short: "Rebuild the price catalog from AWS Price List bulk offer files",
-		Long: `Rebuild refit's price CSVs from AWS Price List bulk offer files (the JSON
-files under https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/, for
-example AmazonEC2/current/us-east-1/index.json), read from a directory
-(--from) or downloaded (--fetch). Files are streamed, so multi-gigabyte offers
-need little memory.
-
---fetch downloads, with no credentials, each service's region index
-(/offers/v1.0/aws/SERVICE/current/region_index.json) and the current offer file
-of each region it lists, narrowed by --services and --regions, into --cache.
-An offer file downloaded and verified before is not fetched again, so an
-interrupted fetch resumes. Each request is retried with backoff after a 5xx
-answer, a network error, a timeout or a truncated body.
-
-The new catalog is the current one (the catalog in the --to directory, or the
-embedded one) with the offers' prices merged in: every price not in the offers
-keeps its value. Every price read must be a number, not negative, and under a
-limit per unit (see docs/pricing.md), or the update fails naming the offer
-file, SKU and value. The catalog is built beside the --to directory and
-renamed into place whole, so it is never half old, half new, and on any error
-the old one is left as it was. With no --to, the catalog goes to refit's
-config directory and every command uses it from then on (remove the directory
-to go back to the embedded one); with --to, use it with --prices CATALOG_DIR.`,
-		Example: `  refit prices update --fetch --services AWSELB,AmazonEKS --regions us-east-2 --to ./prices
-  refit prices update --fetch
-  curl -sO https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEKS/current/index.json
-  refit prices update --from ./offers --to ./prices
-  refit cost cluster.yaml --prices ./prices`,
-		Args: cobra.NoArgs,
+		Use:     "update (--from OFFERS_DIR | --fetch) [--to CATALOG_DIR]",
+		Short:   "Rebuild the price catalog from AWS Price List bulk offer files",
+		Long:    helpLong("prices_update"),
+		Example: helpExample("prices_update"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir, err := pricing.CheckUpdateFlags(from, fetch, to, cmd.Flags().Changed)
-			if err != nil {
-				return err
-			}
-			if !fetch {
-				sum, err := pricing.UpdateFromOffers(from, dir)
-				if err != nil {
-					return err
-				}
-				return report.WriteYAML(streams.Out, sum)
-			}
-			fo.Attempts = retries + 1
-			if err := fo.CheckFlags(); err != nil {
-				return err
-			}
-			bar := progress.NewUnits(streams.ErrOut, progress.IsTerminal(streams.ErrOut), 0, 200*time.Millisecond, "files")
-			fo.Progress = func(bytes, files int64) { bar.Add(bytes, files) }
-			fetched, err := pricing.FetchOffers(cmd.Context(), fo)
-			bar.Finish()
-			if err != nil {
-				return err
-			}
-			sum, err := pricing.UpdateFromFetched(fetched, dir)
+			sum, err := f.Update(cmd.Context(), cmd.Flags(), streams.ErrOut)
 			if err != nil {
 				return err
 			}
 			return report.WriteYAML(streams.Out, sum)
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "directory of AWS Price List offer JSON files (searched recursively)")
-	cmd.Flags().BoolVar(&fetch, "fetch", false, "download the offer files from the AWS Price List bulk API (no credentials needed)")
-	cmd.Flags().StringVar(&fo.BaseURL, "offers-url", pricing.DefaultOffersURL, "with --fetch: the Price List endpoint")
-	cmd.Flags().StringSliceVar(&fo.Services, "services", pricing.OfferServices, "with --fetch: the service codes to fetch")
-	cmd.Flags().StringSliceVar(&fo.Regions, "regions", nil, "with --fetch: only these regions (default: every region each service lists)")
-	cmd.Flags().StringVar(&fo.CacheDir, "cache", "", "with --fetch: directory for downloaded offer files (default: "+pricing.UserOfferCache()+")")
-	cmd.Flags().DurationVar(&fo.RequestTimeout, "request-timeout", 2*time.Minute, "with --fetch: the longest wait for an answer, or for more bytes of a download")
-	cmd.Flags().IntVar(&retries, "retries", 4, "with --fetch: retries of a request that failed with a 5xx, a network error, a timeout or a truncated body")
-	cmd.Flags().StringVar(&to, "to", "", "directory to write the catalog CSVs to (default: "+pricing.UserDir()+", which refit then uses instead of the embedded catalog)")
+	f.AddFlags(cmd.Flags())
 	return cmd
 }

@@ -9,8 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -83,13 +81,9 @@ func NewRootCommand(streams IO) *cobra.Command {
 	var verbose bool
 	var timeout time.Duration
 	root := &cobra.Command{
-		Use:   "refit",
-		Short: "Explain, cut and safely change what Kubernetes on AWS costs",
-		Long: `refit reads what you already have — kops or eksctl configs, Kubernetes
-manifests, Terraform plans — and explains the monthly AWS bill of your cluster,
-component by component, with no AWS account needed.
-
-Exit codes: 0 ok, 1 a threshold you set was crossed, 2 bad usage or input.`,
+		Use:           "refit",
+		Short:         "Explain, cut and safely change what Kubernetes on AWS costs",
+		Long:          helpLong("refit"),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -117,46 +111,24 @@ Exit codes: 0 ok, 1 a threshold you set was crossed, 2 bad usage or input.`,
 }
 
 // output is a command's -o flag.
-type output struct {
-	s     string
-	parse func(string) (report.Format, error)
-}
+type output struct{ *report.Output }
 
 // outputFlag registers -o, taking the allowed formats.
 func outputFlag(cmd *cobra.Command, def report.Format, allowed ...report.Format) *output {
-	names := make([]string, len(allowed))
-	for i, f := range allowed {
-		names[i] = string(f)
-	}
-	o := &output{parse: func(s string) (report.Format, error) {
-		f, err := report.ParseFormat(s)
-		if err != nil {
-			return "", err
-		}
-		if !slices.Contains(allowed, f) {
-			return "", fmt.Errorf("output format %q is not available here (want %s)", s, strings.Join(names, "|"))
-		}
-		return f, nil
-	}}
-	cmd.Flags().StringVarP(&o.s, "output", "o", string(def), "output format: "+strings.Join(names, "|"))
-	return o
+	return &output{report.AddOutputFlag(cmd.Flags(), def, allowed...)}
 }
 
 // parsedOutput registers -o with a parser of its own (bill's csv,
 // migrate check's sarif).
 func parsedOutput(cmd *cobra.Command, names string, parse func(string) (report.Format, error)) *output {
-	o := &output{parse: parse}
-	cmd.Flags().StringVarP(&o.s, "output", "o", "table", "output format: "+names)
-	return o
+	return &output{report.AddParsedOutputFlag(cmd.Flags(), names, parse)}
 }
-
-func (o *output) format() (report.Format, error) { return o.parse(o.s) }
 
 // run is a command's RunE that checks -o first: the step every command
 // with an output format starts with.
 func (o *output) run(fn func(cmd *cobra.Command, args []string, f report.Format) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
-		f, err := o.format()
+		f, err := o.Format()
 		if err != nil {
 			return err
 		}

@@ -1,20 +1,13 @@
 package cli
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
-	"github.com/refit-dev/refit/internal/billing"
-	"github.com/refit-dev/refit/internal/estate"
-	"github.com/refit-dev/refit/internal/source"
 	"github.com/refit-dev/refit/internal/web"
 )
 
@@ -38,51 +31,10 @@ func (d *dashFlags) register(cmd *cobra.Command) {
 
 // data computes every page as the commands do with their default flags.
 func (d *dashFlags) data(cmd *cobra.Command, args []string, streams IO) (*web.Data, error) {
-	if !d.example && len(args) == 0 && len(d.bill) == 0 && !d.live.aws && d.live.kubeconfig == "" && !cmd.Flags().Changed("context") {
-		return nil, fmt.Errorf("nothing to show: give the cluster's files (PATH...), --bill PATH, --kubeconfig, --aws, or --example")
-	}
-	cat, copt, err := d.flags.Open()
-	if err != nil {
-		return nil, err
-	}
-	s := web.Sources{Catalog: cat, Cost: copt, MigrateTo: d.to, Log: streams.ErrOut}
 	ctx, cancel := netContext(cmd)
 	defer cancel()
-	in := d.flags.inputs(cmd, args, d.example, &d.live, streams)
-	if d.example || len(args) > 0 || in.Live.AWS || in.Live.Kube {
-		if s.Estate, s.Cluster, err = in.Load(ctx); err != nil {
-			return nil, err
-		}
-	}
-	var bf billing.Flags
-	bf.Cost, bf.Engine = "unblended", "local"
-	if s.Period, err = bf.Period(); err != nil {
-		return nil, err
-	}
-	switch {
-	case d.example && len(d.bill) == 0:
-		s.Bill = &billing.Config{Example: true}
-		var after *estate.Estate
-		if after, _, err = (source.Inputs{Paths: []string{"eks-after"}, Example: true, Warn: streams.ErrOut}).Load(ctx); err != nil {
-			return nil, err
-		}
-		s.Estimate, s.ExampleCluster = after, len(args) == 0 && !in.Live.Kube
-	case len(d.bill) > 0:
-		cfg, err := bf.Config(d.bill, streams.ErrOut)
-		if err != nil {
-			return nil, err
-		}
-		s.Bill = &cfg
-	}
-	if d.example && len(args) == 0 {
-		s.MigrateExample = true
-		if s.MigrateTo == "" {
-			s.MigrateTo = "1.33"
-		}
-	} else {
-		s.MigratePaths = args
-	}
-	return web.Load(ctx, s)
+	return web.Open(ctx, web.Inputs{Cost: d.flags.Settings, Files: d.flags.inputs(cmd, args, d.example, &d.live, streams),
+		Bill: d.bill, MigrateTo: d.to, Log: streams.ErrOut})
 }
 
 func newServeCommand(streams IO) *cobra.Command {
@@ -92,20 +44,10 @@ func newServeCommand(streams IO) *cobra.Command {
 		token  string
 	)
 	cmd := &cobra.Command{
-		Use:   "serve [PATH...] [--bill PATH] [--example]",
-		Short: "Serve a read-only dashboard: spend, estimate vs bill, plan, migration and waste as charts and tables",
-		Long: `Serve the results of refit bill, plan, migrate check and waste as web pages
-with charts (SVG drawn by refit; no script, nothing fetched from the network),
-each with a table beside it and its data as CSV and JSON under /api/ (the
-JSON is what the commands' -o json writes).
-
-The results are computed once at start. The server listens on 127.0.0.1 by
-default; any other address needs --token (or REFIT_SERVE_TOKEN), which every
-request must then carry (Authorization: Bearer TOKEN, or ?token=TOKEN once).
-Only GET and HEAD are answered. See docs/dashboard.md.`,
-		Example: `  refit serve --example
-  refit serve cluster.yaml k8s/ --bill cur/ --to 1.33
-  REFIT_SERVE_TOKEN=$(openssl rand -hex 16) refit serve --example --listen 0.0.0.0:8080`,
+		Use:     "serve [PATH...] [--bill PATH] [--example]",
+		Short:   "Serve a read-only dashboard: spend, estimate vs bill, plan, migration and waste as charts and tables",
+		Long:    helpLong("serve"),
+		Example: helpExample("serve"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if token == "" {
 				token = os.Getenv(web.TokenEnv)
@@ -117,24 +59,9 @@ Only GET and HEAD are answered. See docs/dashboard.md.`,
 			if err != nil {
 				return err
 			}
-			ln, err := net.Listen("tcp", listen)
-			if err != nil {
-				return err
-			}
-			srv := web.NewServer(listen, web.Handler(data, token, version))
-			fmt.Fprintf(streams.ErrOut, "refit serve: http://%s/ (Ctrl-C stops)\n", ln.Addr())
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			go func() {
-				<-ctx.Done()
-				sctx, cancel := context.WithTimeout(context.Background(), 5e9)
-				defer cancel()
-				srv.Shutdown(sctx)
-			}()
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
+			return web.Serve(ctx, listen, web.Handler(data, token, version), streams.ErrOut)
 		},
 	}
 	d.register(cmd)
@@ -149,13 +76,10 @@ func newReportCommand(streams IO) *cobra.Command {
 		html string
 	)
 	cmd := &cobra.Command{
-		Use:   "report --html FILE [PATH...] [--bill PATH] [--example]",
-		Short: "Write the dashboard's pages as one self-contained HTML file (opens offline)",
-		Long: `Write every page of refit serve into one HTML file: inline CSS and SVG
-charts, each chart's data as CSV and JSON downloads inside the file, no
-script and nothing fetched, so it opens from an email attachment offline.
-The file is written atomically.`,
-		Example: "  refit report --html refit.html --example\n  refit report --html refit.html cluster.yaml k8s/ --bill cur/",
+		Use:     "report --html FILE [PATH...] [--bill PATH] [--example]",
+		Short:   "Write the dashboard's pages as one self-contained HTML file (opens offline)",
+		Long:    helpLong("report"),
+		Example: helpExample("report"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if html == "" {
 				return fmt.Errorf("--html FILE is required")

@@ -153,7 +153,7 @@ func TestServeClusterEqualsCostByNamespace(t *testing.T) {
 			t.Fatal(err)
 		}
 		var d dashFlags
-		d.live.kubeconfig, d.flags.Region = kubeconfig, "us-east-1"
+		d.live.Kubeconfig, d.flags.Region = kubeconfig, "us-east-1"
 		data, err := d.data(cmd, nil, streams)
 		if err != nil {
 			t.Fatal(err)

@@ -20,35 +20,10 @@ func newWasteCommand(streams IO) *cobra.Command {
 		opt      waste.Options
 	)
 	cmd := &cobra.Command{
-		Use:   "waste [PATH...] | --example [NAME]",
-		Short: "Find resources that cost money and serve nothing, and what each fix saves",
-		Long: `Find what costs money and serves nothing, or costs more than it needs to:
-unattached volumes, idle Elastic IPs, gp2 volumes, oversized root volumes, EKS
-clusters in extended support, spare NAT gateways, unmounted claims, Classic ELBs;
-with --aws also idle load balancers, old snapshots, idle Beanstalk environments
-and stopped instances; with --kubeconfig also idle node capacity and claims no
-running pod mounts.
-
-Inputs are read as by refit cost. Each saving is priced with the cost engine
-in the input's region, and each finding says how sure it is (high, medium,
-low), why, and the exact command or change that fixes it.
-
-refit never deletes or changes anything itself: it prints the fixes, and you
-review and apply them.
-
-Rules:
-` + waste.RuleList(),
-		Example: `  # The founding story's kops cluster, bundled with refit
-  refit waste --example
-
-  # Your cluster config and manifests, as JSON
-  refit waste cluster.yaml k8s/ -o json
-
-  # A live cluster: nodes whose pods request under 20% of cpu and memory
-  refit waste --kubeconfig ~/.kube/config --idle-threshold 20
-
-  # In CI: fail when more than $100 a month is wasted
-  terraform show -json plan.out | refit waste - --fail-over 100`,
+		Use:     "waste [PATH...] | --example [NAME]",
+		Short:   "Find resources that cost money and serve nothing, and what each fix saves",
+		Long:    helpLong("waste") + "\n" + waste.RuleList(),
+		Example: helpExample("waste"),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {

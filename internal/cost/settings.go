@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/spf13/pflag"
 
 	"github.com/refit-dev/refit/internal/pricing"
 )
@@ -19,6 +20,17 @@ type Settings struct {
 	At           string // --at, YYYY-MM-DD
 	AllowMissing bool   // --allow-missing-prices
 	StrictPrices bool   // --strict-prices
+}
+
+// AddFlags registers the settings' flags: --region, --usage, --prices,
+// --at, --allow-missing-prices and --strict-prices.
+func (s *Settings) AddFlags(fl *pflag.FlagSet) {
+	fl.StringVar(&s.Region, "region", "", "AWS region to price in (default: the region in the input, else us-east-1)")
+	fl.StringVar(&s.UsageFile, "usage", "", "YAML file of usage assumptions (NAT and load balancer traffic, data transfer); see docs/usage.md")
+	fl.StringVar(&s.PricesDir, "prices", "", "directory of price CSVs to use instead of the embedded catalog (as written by `refit prices update`)")
+	fl.StringVar(&s.At, "at", "", "date (YYYY-MM-DD) that decides EKS standard vs extended support (default: today)")
+	fl.BoolVar(&s.AllowMissing, "allow-missing-prices", false, "list items no region of the catalog prices as \"not priced\" (left out of the total) instead of failing")
+	fl.BoolVar(&s.StrictPrices, "strict-prices", false, "fail (exit 2) naming every price the catalog lacks in the region, instead of estimating it from the nearest region that has it")
 }
 
 // Open loads the catalog and the options the settings say.

@@ -3,10 +3,121 @@ package migrate
 import (
 	"fmt"
 	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/kubeapi/readiness"
 )
+
+// TargetFlags are --target, --ingress and --fargate-namespaces: the
+// readiness rules of check and fix.
+type TargetFlags struct {
+	Target, Ingress, FargateNamespaces string
+}
+
+// AddFlags registers the readiness flags.
+func (t *TargetFlags) AddFlags(fl *pflag.FlagSet) {
+	fl.StringVar(&t.Target, "target", "", "check readiness for the cluster you move to: eks")
+	fl.StringVar(&t.Ingress, "ingress", "", "the ingress controller there: alb (the AWS Load Balancer Controller)")
+	fl.StringVar(&t.FargateNamespaces, "fargate-namespaces", "", "namespaces that will run on Fargate, comma-separated")
+}
+
+// Parse parses the flags: the readiness target, and whether one was given.
+func (t TargetFlags) Parse() (readiness.Target, bool, error) {
+	return ParseTarget(t.Target, t.Ingress, splitList(t.FargateNamespaces))
+}
+
+// addTo registers --to of check and fix.
+func addTo(fl *pflag.FlagSet, to *string) {
+	fl.StringVar(to, "to", "", "the Kubernetes version you move to (required), for example 1.33")
+}
+
+// CheckFlags are migrate check's flags (its live sources are the caller's).
+type CheckFlags struct {
+	To, From, FailOn string
+	Target           TargetFlags
+}
+
+// AddFlags registers --to, --from, --fail-on and the readiness flags.
+func (f *CheckFlags) AddFlags(fl *pflag.FlagSet) {
+	addTo(fl, &f.To)
+	fl.StringVar(&f.From, "from", "", "the version you move from: also list objects it does not serve (default with --kubeconfig or --aws: the cluster's)")
+	fl.StringVar(&f.FailOn, "fail-on", "removed", "exit 1 when a finding is at least: removed (errors), deprecated (warnings too), any, none")
+	f.Target.AddFlags(fl)
+}
+
+// Parse parses the flags into o (To, From and the target) and returns the
+// --fail-on level (FailLevel).
+func (f *CheckFlags) Parse(o *Options) (int, error) {
+	var err error
+	if o.To, err = ParseTo(f.To); err != nil {
+		return 0, err
+	}
+	if f.From != "" {
+		if o.From, err = kubeapi.ParseVersion(f.From); err != nil {
+			return 0, fmt.Errorf("--from: %w", err)
+		}
+	}
+	if o.Target, o.UseTarget, err = f.Target.Parse(); err != nil {
+		return 0, err
+	}
+	return FailLevel(f.FailOn)
+}
+
+// FixFlags are migrate fix's flags.
+type FixFlags struct {
+	To                       string
+	DryRun, Diff, InPlace    bool
+	NoBackup, ApplyReadiness bool
+	OutDir                   string
+	Target                   TargetFlags
+}
+
+// AddFlags registers --to, the modes (--diff, --dry-run, --in-place, -o),
+// --no-backup, --apply-readiness and the readiness flags.
+func (f *FixFlags) AddFlags(fl *pflag.FlagSet) {
+	addTo(fl, &f.To)
+	fl.BoolVar(&f.DryRun, "dry-run", false, "only list the files that would change")
+	fl.BoolVar(&f.Diff, "diff", false, "print a unified diff (the default)")
+	fl.BoolVar(&f.InPlace, "in-place", false, "rewrite the files")
+	fl.BoolVar(&f.NoBackup, "no-backup", false, "with --in-place: keep no .bak copy")
+	fl.StringVarP(&f.OutDir, "output-dir", "o", "", "write the converted files under this directory")
+	fl.BoolVar(&f.ApplyReadiness, "apply-readiness", false, "also apply the safe readiness fixes for --target/--ingress")
+	f.Target.AddFlags(fl)
+}
+
+// Parse parses the flags into Fix's options over paths (Stdin and Out
+// are the caller's).
+func (f *FixFlags) Parse(paths []string) (FixOptions, error) {
+	o := FixOptions{Options: Options{Paths: paths}, OutDir: f.OutDir, Backup: !f.NoBackup, ApplyReadiness: f.ApplyReadiness}
+	var err error
+	if o.To, err = ParseTo(f.To); err != nil {
+		return o, err
+	}
+	if o.Mode, err = ParseMode(f.DryRun, f.Diff, f.InPlace, f.OutDir); err != nil {
+		return o, err
+	}
+	if o.Target, o.UseTarget, err = f.Target.Parse(); err != nil {
+		return o, err
+	}
+	if o.ApplyReadiness && !o.UseTarget {
+		return o, fmt.Errorf("--apply-readiness needs --target eks, --ingress alb or --fargate-namespaces")
+	}
+	return o, nil
+}
+
+// splitList splits a comma-separated flag, leaving out empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // ParseTo parses --to, the version moved to (required).
 func ParseTo(to string) (kubeapi.Version, error) {

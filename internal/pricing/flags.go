@@ -1,9 +1,16 @@
 package pricing
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/refit-dev/refit/internal/progress"
 )
 
 // OpenChecked opens the catalog of dir (see Open) and checks that it
@@ -87,4 +94,51 @@ func CheckUpdateFlags(from string, fetch bool, to string, given func(flag string
 		}
 	}
 	return to, nil
+}
+
+// UpdateFlags are refit prices update's flags.
+type UpdateFlags struct {
+	From, To string
+	Fetch    bool
+	FetchOptions
+	Retries int
+}
+
+// AddFlags registers --from, --fetch, --to and the flags of --fetch.
+func (f *UpdateFlags) AddFlags(fl *pflag.FlagSet) {
+	fl.StringVar(&f.From, "from", "", "directory of AWS Price List offer JSON files (searched recursively)")
+	fl.BoolVar(&f.Fetch, "fetch", false, "download the offer files from the AWS Price List bulk API (no credentials needed)")
+	fl.StringVar(&f.BaseURL, "offers-url", DefaultOffersURL, "with --fetch: the Price List endpoint")
+	fl.StringSliceVar(&f.Services, "services", OfferServices, "with --fetch: the service codes to fetch")
+	fl.StringSliceVar(&f.Regions, "regions", nil, "with --fetch: only these regions (default: every region each service lists)")
+	fl.StringVar(&f.CacheDir, "cache", "", "with --fetch: directory for downloaded offer files (default: "+UserOfferCache()+")")
+	fl.DurationVar(&f.RequestTimeout, "request-timeout", 2*time.Minute, "with --fetch: the longest wait for an answer, or for more bytes of a download")
+	fl.IntVar(&f.Retries, "retries", 4, "with --fetch: retries of a request that failed with a 5xx, a network error, a timeout or a truncated body")
+	fl.StringVar(&f.To, "to", "", "directory to write the catalog CSVs to (default: "+UserDir()+", which refit then uses instead of the embedded catalog)")
+}
+
+// Update rebuilds the catalog as the flags of fl (registered by AddFlags)
+// say: from the offer files of --from (an UpdateSummary) or fetched (a
+// FetchedUpdate, the download's progress on errOut).
+func (f *UpdateFlags) Update(ctx context.Context, fl *pflag.FlagSet, errOut io.Writer) (any, error) {
+	dir, err := CheckUpdateFlags(f.From, f.Fetch, f.To, fl.Changed)
+	if err != nil {
+		return nil, err
+	}
+	if !f.Fetch {
+		return UpdateFromOffers(f.From, dir)
+	}
+	fo := f.FetchOptions
+	fo.Attempts = f.Retries + 1
+	if err := fo.CheckFlags(); err != nil {
+		return nil, err
+	}
+	bar := progress.NewUnits(errOut, progress.IsTerminal(errOut), 0, 200*time.Millisecond, "files")
+	fo.Progress = func(bytes, files int64) { bar.Add(bytes, files) }
+	fetched, err := FetchOffers(ctx, fo)
+	bar.Finish()
+	if err != nil {
+		return nil, err
+	}
+	return UpdateFromFetched(fetched, dir)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/refit-dev/refit/internal/allocation"
 	"github.com/refit-dev/refit/internal/cost"
+	"github.com/refit-dev/refit/internal/estate"
 )
 
 // AllocView is `refit cost --by -o json`: the cost object plus the
@@ -33,6 +34,20 @@ func allocs(as []allocation.Allocation) []AllocItem {
 		out = append(out, AllocItem{Name: a.Name, MonthlyCost: Number{a.MonthlyCost}})
 	}
 	return out
+}
+
+// WriteCostBy writes b as refit cost does: with by (--by) and a live
+// cluster, the cluster's node cost allocated by that dimension
+// (WriteAllocation), else the breakdown (WriteCost).
+func WriteCostBy(w io.Writer, b *cost.Breakdown, cluster *estate.Estate, by string, f Format) error {
+	if by == "" || cluster == nil {
+		return WriteCost(w, b, f)
+	}
+	res, err := allocation.AllocateBreakdown(cluster, b, by)
+	if err != nil {
+		return err
+	}
+	return WriteAllocation(w, b, res, f)
 }
 
 // WriteAllocation renders a breakdown with its allocation.

@@ -1,0 +1,62 @@
+package plan
+
+import (
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/refit-dev/refit/internal/cost"
+)
+
+// Flags are refit plan's design flags as given on the command line: the
+// options set directly, and those given as text (see Parse).
+type Flags struct {
+	Options
+	Headroom, Families, Arch, DefaultRequests string
+}
+
+// AddFlags registers the design flags: --min-nodes, --headroom,
+// --spot-types, --families, --arch, --no-spot, --allow-public-nodes,
+// --root-volume and --default-requests. Their defaults are
+// DefaultOptions.
+func (f *Flags) AddFlags(fl *pflag.FlagSet) {
+	fl.IntVar(&f.MinNodes, "min-nodes", 2, "at least this many EC2 nodes, for availability")
+	fl.StringVar(&f.Headroom, "headroom", "20%", "share of each node's cpu and memory left free for spikes and rollouts")
+	fl.IntVar(&f.SpotTypes, "spot-types", 3, "instance types a spot node group must name (diversification against interruptions)")
+	fl.StringVar(&f.Families, "families", "", "only these instance families, comma-separated (t3,t3a,m7i); default: all")
+	fl.StringVar(&f.Arch, "arch", "amd64", "architectures your images support: amd64, arm64 or amd64,arm64")
+	fl.BoolVar(&f.NoSpot, "no-spot", false, "never recommend spot capacity")
+	fl.BoolVar(&f.AllowPublicNodes, "allow-public-nodes", false, "let the design without NAT gateway (nodes in public subnets) be recommended")
+	fl.IntVar(&f.RootVolumeGiB, "root-volume", 20, "root volume (GiB, gp3) of planned nodes")
+	fl.StringVar(&f.DefaultRequests, "default-requests", "cpu=100m,memory=128Mi", "requests assumed for pods that set none (they are listed)")
+}
+
+// Parse returns the options the flags say; the pricing options
+// (Options.Options) are the caller's to set.
+func (f *Flags) Parse() (Options, error) {
+	opt := f.Options
+	err := opt.ParseFlags(f.Headroom, splitList(f.Families), splitList(f.Arch), f.DefaultRequests)
+	return opt, err
+}
+
+// DefaultOptions are the options of refit plan's flags left at their
+// defaults, pricing with copt: what refit rightsize plans before and
+// after with.
+func DefaultOptions(copt cost.Options) (Options, error) {
+	var f Flags
+	f.AddFlags(pflag.NewFlagSet("plan", pflag.ContinueOnError))
+	opt, err := f.Parse()
+	opt.Options = copt
+	return opt, err
+}
+
+// splitList splits a comma-separated flag, leaving out empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
