@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/refit-dev/refit/internal/billing/analysis"
 	"github.com/refit-dev/refit/internal/billing/athena"
 	"github.com/refit-dev/refit/internal/billing/local"
 	"github.com/refit-dev/refit/internal/billing/objstore"
@@ -180,4 +181,62 @@ func ParseDimension(by string) (query.Dimension, error) {
 		return query.TagDimension(key), nil
 	}
 	return "", fmt.Errorf("--by %q: want component, service, usage-type, resource, account, region or tag:KEY", by)
+}
+
+// SummaryFlags are refit bill summary's --tag and --top.
+type SummaryFlags struct {
+	Tag string
+	Top int
+}
+
+// AddFlags registers --tag and --top.
+func (f *SummaryFlags) AddFlags(fl *pflag.FlagSet) {
+	fl.StringVar(&f.Tag, "tag", "", "also break down by this tag (kubernetes.io/cluster/NAME, a cost-allocation tag)")
+	fl.IntVar(&f.Top, "top", 10, "how many of the most expensive resources to list")
+}
+
+// DailyFlags are refit bill daily's --by.
+type DailyFlags struct {
+	By string
+}
+
+// AddFlags registers --by.
+func (f *DailyFlags) AddFlags(fl *pflag.FlagSet) {
+	fl.StringVar(&f.By, "by", "component", "split each day by component, service, usage-type, resource, account, region, tag:KEY, or none")
+}
+
+// Parse parses --by: the dimension each day is split by, and its name as
+// the report shows it ("" with none: no split).
+func (f *DailyFlags) Parse() (dim query.Dimension, name string, err error) {
+	if f.By == "none" {
+		return "", "", nil
+	}
+	dim, err = ParseDimension(f.By)
+	return dim, f.By, err
+}
+
+// AnomalyFlags are refit bill anomalies' --fail-on-anomaly and --window.
+type AnomalyFlags struct {
+	Fail   bool
+	Window int
+}
+
+// AddFlags registers --fail-on-anomaly and --window.
+func (f *AnomalyFlags) AddFlags(fl *pflag.FlagSet) {
+	fl.BoolVar(&f.Fail, "fail-on-anomaly", false, "exit with code 1 when an anomaly is found")
+	fl.IntVar(&f.Window, "window", analysis.DefaultAnomalyWindow, "trailing days in the baseline (at least 7)")
+}
+
+// Options are the anomaly detection's options the flags say.
+func (f *AnomalyFlags) Options() analysis.AnomalyOptions {
+	return analysis.AnomalyOptions{Window: f.Window}
+}
+
+// Crossed says what --fail-on-anomaly found crossed in found ("" for
+// nothing).
+func (f *AnomalyFlags) Crossed(found []analysis.Anomaly) string {
+	if !f.Fail || len(found) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d anomalous day(s)", len(found))
 }

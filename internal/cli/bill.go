@@ -77,40 +77,35 @@ func newBillCommand(streams IO) *cobra.Command {
 
 func newBillSummaryCommand(streams IO) *cobra.Command {
 	var f billFlags
-	var tag string
-	var top int
+	var sf billing.SummaryFlags
 	cmd := &cobra.Command{
 		Use:     "summary PATH...",
 		Short:   "Total, by component, by service, by tag and top resources",
 		Long:    billLong("bill_summary"),
 		Example: helpExample("bill_summary"),
 		RunE: billRun(&f, streams, nil, func(b *billing.Bill, ctx context.Context, p billing.Period) (*billing.Summary, error) {
-			return b.Summary(ctx, p, tag)
+			return b.Summary(ctx, p, sf.Tag)
 		}, func(w io.Writer, s *billing.Summary, format report.Format) error {
-			return report.WriteBillSummary(w, report.NewBillSummary(s, top), format)
+			return report.WriteBillSummary(w, report.NewBillSummary(s, sf.Top), format)
 		}),
 	}
 	f.register(cmd)
-	cmd.Flags().StringVar(&tag, "tag", "", "also break down by this tag (kubernetes.io/cluster/NAME, a cost-allocation tag)")
-	cmd.Flags().IntVar(&top, "top", 10, "how many of the most expensive resources to list")
+	sf.AddFlags(cmd.Flags())
 	return cmd
 }
 
 func newBillDailyCommand(streams IO) *cobra.Command {
 	var f billFlags
-	var by string
+	var df billing.DailyFlags
 	var dim query.Dimension
+	var by string
 	cmd := &cobra.Command{
 		Use:     "daily PATH...",
 		Short:   "Day-by-day spend, split by component, service or tag",
 		Long:    billLong("bill_daily"),
 		Example: helpExample("bill_daily"),
 		RunE: billRun(&f, streams, func() (err error) {
-			if by == "none" {
-				by = "" // no split
-				return nil
-			}
-			dim, err = billing.ParseDimension(by)
+			dim, by, err = df.Parse()
 			return err
 		}, func(b *billing.Bill, ctx context.Context, p billing.Period) (*billing.Daily, error) {
 			return b.Daily(ctx, p, dim)
@@ -119,31 +114,26 @@ func newBillDailyCommand(streams IO) *cobra.Command {
 		}),
 	}
 	f.register(cmd)
-	cmd.Flags().StringVar(&by, "by", "component", "split each day by component, service, usage-type, resource, account, region, tag:KEY, or none")
+	df.AddFlags(cmd.Flags())
 	return cmd
 }
 
 func newBillAnomaliesCommand(streams IO) *cobra.Command {
 	var f billFlags
-	var fail bool
-	var window int
+	var af billing.AnomalyFlags
 	cmd := &cobra.Command{
 		Use:     "anomalies PATH...",
 		Short:   "Days whose spend jumps against a robust baseline of the trailing days",
 		Long:    billLong("bill_anomalies"),
 		Example: helpExample("bill_anomalies"),
 		RunE: billRun(&f, streams, nil, func(b *billing.Bill, ctx context.Context, p billing.Period) ([]analysis.Anomaly, error) {
-			return b.Anomalies(ctx, p, analysis.AnomalyOptions{Window: window})
+			return b.Anomalies(ctx, p, af.Options())
 		}, func(w io.Writer, found []analysis.Anomaly, format report.Format) error {
-			if err := report.WriteAnomalies(w, found, format); err != nil || !fail || len(found) == 0 {
-				return err
-			}
-			return thresholdError("%d anomalous day(s)", len(found))
+			return threshold(af.Crossed(found), report.WriteAnomalies(w, found, format))
 		}),
 	}
 	f.register(cmd)
-	cmd.Flags().BoolVar(&fail, "fail-on-anomaly", false, "exit with code 1 when an anomaly is found")
-	cmd.Flags().IntVar(&window, "window", analysis.DefaultAnomalyWindow, "trailing days in the baseline (at least 7)")
+	af.AddFlags(cmd.Flags())
 	return cmd
 }
 

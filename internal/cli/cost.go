@@ -17,21 +17,18 @@ import (
 // and waste.
 type estimateFlags struct {
 	cost.Settings
-	overlay string
-	strict  bool
+	source.Flags
 }
 
 func (f *estimateFlags) register(cmd *cobra.Command) {
-	fl := cmd.Flags()
-	f.Settings.AddFlags(fl)
-	fl.StringVar(&f.overlay, "overlay", "", "price only the Kustomize overlays with a directory of this name (prod keeps k8s/app/overlays/prod); default: every overlay, named in the notes")
-	fl.BoolVar(&f.strict, "strict", false, "exit with code 2 when an input cannot be read (a broken kustomization), instead of pricing the rest as a partial result")
+	f.Settings.AddFlags(cmd.Flags())
+	f.Flags.AddFlags(cmd.Flags())
 }
 
 // inputs are the files of paths (with example, the bundled examples they
 // name) to read as the flags say, and the live sources of live (nil: none).
 func (f *estimateFlags) inputs(cmd *cobra.Command, paths []string, example bool, live *liveFlags, streams IO) source.Inputs {
-	in := source.Inputs{Paths: paths, Example: example, Stdin: streams.In, Overlay: f.overlay, Strict: f.strict, Warn: streams.ErrOut}
+	in := f.Flags.Inputs(paths, example, streams.In, streams.ErrOut)
 	if live != nil {
 		in.Live = live.options(cmd)
 	}

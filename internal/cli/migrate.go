@@ -1,10 +1,6 @@
 package cli
 
 import (
-	"fmt"
-	"os"
-	"runtime/debug"
-
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/migrate"
@@ -22,10 +18,7 @@ func newMigrateCommand(streams IO) *cobra.Command {
 }
 
 func newMigrateCheckCommand(streams IO) *cobra.Command {
-	var (
-		flags migrate.CheckFlags
-		live  liveFlags
-	)
+	var flags migrate.CheckFlags
 	cmd := &cobra.Command{
 		Use:     "check [PATH...] --to VERSION [--kubeconfig FILE] [--aws]",
 		Short:   "List objects whose API is deprecated or removed at the target version, and readiness problems",
@@ -34,52 +27,37 @@ func newMigrateCheckCommand(streams IO) *cobra.Command {
 	}
 	out := parsedOutput(cmd, "table|wide|json|yaml|markdown|sarif", report.ParseFindingsFormat)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {
-		opts := migrate.Options{Paths: args, Stdin: streams.In, Log: streams.ErrOut, Live: live.options(cmd)}
-		fail, err := flags.Parse(&opts)
+		opts := migrate.Options{Paths: args, Stdin: streams.In, Log: streams.ErrOut}
+		fail, err := flags.Parse(cmd.Flags(), kubeTimeout(cmd), &opts)
 		if err != nil {
 			return err
 		}
-		if os.Getenv("GOGC") == "" {
-			// The check keeps little (compact findings): its peak is mostly
-			// garbage of the files read, which collecting at half the
-			// default pace keeps about 20% lower, for about 10% more CPU.
-			defer debug.SetGCPercent(debug.SetGCPercent(50))
-		}
+		defer migrate.CheckGC()()
 		ctx, cancel := netContext(cmd)
 		defer cancel()
 		res, err := migrate.Check(ctx, opts)
 		if err != nil {
 			return err
 		}
-		toolVersion := ""
-		if f == report.SARIF {
-			toolVersion = version
-		}
-		if err := report.WriteFindingSeq(streams.Out, res.List, f, toolVersion); err != nil {
+		// SARIF names refit's version as the tool's.
+		if err := report.WriteFindingSeq(streams.Out, res.List, f, version); err != nil {
 			return err
 		}
 		return threshold(res.CheckVerdict(fail, flags.FailOn))
 	})
 	flags.AddFlags(cmd.Flags())
-	live.register(cmd)
 	return cmd
 }
 
 func newMigrateFixCommand(streams IO) *cobra.Command {
-	var (
-		flags migrate.FixFlags
-		live  liveFlags
-	)
+	var flags migrate.FixFlags
 	cmd := &cobra.Command{
 		Use:     "fix PATH... --to VERSION [--diff | --dry-run | --in-place | -o DIR]",
 		Short:   "Rewrite objects to API versions served at the target, keeping comments and order",
 		Long:    helpLong("migrate_fix"),
 		Example: helpExample("migrate_fix"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if live.options(cmd).Active() {
-				return fmt.Errorf("migrate fix rewrites files; use migrate check --kubeconfig to list live objects")
-			}
-			opts, err := flags.Parse(args)
+			opts, err := flags.Parse(cmd.Flags(), args)
 			if err != nil {
 				return err
 			}
@@ -92,10 +70,5 @@ func newMigrateFixCommand(streams IO) *cobra.Command {
 		},
 	}
 	flags.AddFlags(cmd.Flags())
-	// The live flags are accepted only to answer them with a clear error.
-	live.register(cmd)
-	for _, name := range []string{"aws", "profile", "aws-regions", "kubeconfig", "context"} {
-		_ = cmd.Flags().MarkHidden(name)
-	}
 	return cmd
 }

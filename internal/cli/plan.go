@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"errors"
-
 	"github.com/spf13/cobra"
 
 	"github.com/refit-dev/refit/internal/plan"
@@ -12,14 +10,12 @@ import (
 
 func newPlanCommand(streams IO) *cobra.Command {
 	var (
-		flags        estimateFlags
-		example      bool
-		design       plan.Flags
-		writeEksctl  string
-		scenarioName string
-		explain      bool
-		live         liveFlags
-		usageURL     string
+		flags    estimateFlags
+		example  bool
+		design   plan.Flags
+		output   plan.OutputFlags
+		live     liveFlags
+		usageURL string
 	)
 	cmd := &cobra.Command{
 		Use:     "plan [PATH...] | --example [NAME]",
@@ -40,7 +36,7 @@ func newPlanCommand(streams IO) *cobra.Command {
 		opt.Options = copt // every pricing flag, as cost takes them
 		in := flags.inputs(cmd, args, example, &live, streams)
 		if in.Live.AWS && in.Live.Kube {
-			return errPlanBoth
+			return plan.ErrBothSources
 		}
 		e, _, err := load(cmd, in)
 		if err != nil {
@@ -58,27 +54,17 @@ func newPlanCommand(streams IO) *cobra.Command {
 			return err
 		}
 		res.AddAssumptions(e.Assumptions)
-		if writeEksctl != "" {
-			if err := res.WriteEksctl(writeEksctl, scenarioName, streams.Out, streams.ErrOut); err != nil || writeEksctl == "-" {
-				return err
-			}
+		if done, err := output.WriteEksctl(res, streams.Out, streams.ErrOut); err != nil || done {
+			return err
 		}
-		return report.WritePlan(streams.Out, res, f, explain)
+		return report.WritePlan(streams.Out, res, f, output.Explain)
 	})
 	flags.register(cmd)
 	fl := cmd.Flags()
 	fl.BoolVar(&example, "example", false, "plan a bundled example instead of files (kops-before when no name is given)")
 	design.AddFlags(fl)
-	fl.StringVar(&writeEksctl, "write-eksctl", "", "write the recommended (or --scenario) design as an eksctl ClusterConfig to FILE (- for stdout)")
-	fl.StringVar(&scenarioName, "scenario", "", "the scenario --write-eksctl writes (default: the recommended one)")
-	fl.BoolVar(&explain, "explain", false, "say why each choice won, for every scenario")
+	output.AddFlags(fl)
 	fl.StringVar(&usageURL, "usage-from-prometheus", "", "plan with the requests refit rightsize recommends from this Prometheus (7 days, p95 CPU, peak memory +15%) instead of the declared ones")
 	live.register(cmd)
 	return cmd
 }
-
-// errPlanBoth refuses to plan from an account and a cluster in it together:
-// plan reads today's node groups from one of them, and both list the same
-// nodes.
-var errPlanBoth = errors.New("refit plan takes --aws or --kubeconfig, not both (both list the same nodes): " +
-	"use --kubeconfig to plan from the cluster's workloads, or --aws to plan from the account's node groups")

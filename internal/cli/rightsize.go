@@ -23,7 +23,7 @@ func newRightsizeCommand(streams IO) *cobra.Command {
 		ctx, cancel := netContext(cmd)
 		defer cancel()
 		o.KubeTimeout = kubeTimeout(cmd)
-		o.Cost, o.Overlay = flags.Settings, flags.overlay
+		o.Cost, o.Overlay = flags.Settings, flags.Overlay
 		return rightsize.Execute(ctx, o, args, f, streams.Out, streams.ErrOut)
 	})
 	o.AddFlags(cmd.Flags())

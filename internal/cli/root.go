@@ -33,11 +33,6 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
-// thresholdError says a user-set threshold was crossed (exit code 1).
-func thresholdError(format string, args ...any) error {
-	return &exitError{code: ExitFindings, err: fmt.Errorf(format, args...)}
-}
-
 // IO is where commands read and write.
 type IO struct {
 	In     io.Reader

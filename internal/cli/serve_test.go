@@ -27,8 +27,8 @@ func TestServeAPIEqualsCLIJSON(t *testing.T) {
 	if err := cmd.ParseFlags([]string{"--example"}); err != nil {
 		t.Fatal(err)
 	}
-	d := dashFlags{example: true}
-	data, err := d.data(cmd, nil, streams)
+	d := web.Flags{Example: true}
+	data, err := dashData(cmd, &d, nil, streams)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,9 +152,9 @@ func TestServeClusterEqualsCostByNamespace(t *testing.T) {
 		if err := cmd.ParseFlags(args); err != nil {
 			t.Fatal(err)
 		}
-		var d dashFlags
-		d.live.Kubeconfig, d.flags.Region = kubeconfig, "us-east-1"
-		data, err := d.data(cmd, nil, streams)
+		var d web.Flags
+		d.Live.Kubeconfig, d.Cost.Region = kubeconfig, "us-east-1"
+		data, err := dashData(cmd, &d, nil, streams)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"os/signal"
 	"syscall"
 
@@ -14,9 +12,10 @@ import (
 )
 
 func newWatchCommand(streams IO) *cobra.Command {
-	var f watch.Flags
-	var dashboard bool
-	var token string
+	var (
+		f watch.Flags
+		d web.WatchFlags
+	)
 	cmd := &cobra.Command{
 		Use:     "watch --config FILE",
 		Short:   "Tell Slack what the cluster costs each day, and when something goes wrong",
@@ -27,21 +26,12 @@ func newWatchCommand(streams IO) *cobra.Command {
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			return f.Run(ctx, streams.Out, streams.ErrOut, func(cfg *watch.Config, opt *watch.Options) error {
-				if !dashboard {
-					return nil
-				}
-				if token == "" {
-					token = os.Getenv(web.TokenEnv)
-				}
-				if f.Once || cfg.Listen == "off" {
-					return fmt.Errorf("--dashboard serves the pages on listen while watch runs: not with --once or listen: off")
-				}
-				if err := web.CheckListen(cfg.Listen, token); err != nil {
+				dash, err := d.Open(cfg.Listen, f.Once, version)
+				if err != nil || dash == nil {
 					return err
 				}
 				// watch and web are peers: the pages are a handler watch
 				// serves, refreshed by what its checks read.
-				dash := web.NewDashboard(token, version)
 				opt.Pages = dash
 				opt.Dashboard = func(ctx context.Context, in watch.DashboardInputs) error {
 					return dash.Refresh(ctx, in.Bill, in.Period, in.Cluster, in.Breakdown)
@@ -51,7 +41,6 @@ func newWatchCommand(streams IO) *cobra.Command {
 		},
 	}
 	f.AddFlags(cmd.Flags())
-	cmd.Flags().BoolVar(&dashboard, "dashboard", false, "serve refit serve's pages on listen too: Spend of the bill and Cluster of the cluster, refreshed at each read (see docs/dashboard.md)")
-	cmd.Flags().StringVar(&token, "token", "", "with --dashboard: token every page request must carry, required beyond loopback (default: $"+web.TokenEnv+"; /metrics, /healthz and /readyz stay open)")
+	d.AddFlags(cmd.Flags())
 	return cmd
 }

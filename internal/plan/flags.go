@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"errors"
+	"io"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -60,3 +62,35 @@ func splitList(s string) []string {
 	}
 	return out
 }
+
+// OutputFlags are what refit plan writes besides its report:
+// --write-eksctl, --scenario and --explain.
+type OutputFlags struct {
+	EksctlPath, Scenario string // --write-eksctl, --scenario
+	Explain              bool
+}
+
+// AddFlags registers --write-eksctl, --scenario and --explain.
+func (f *OutputFlags) AddFlags(fl *pflag.FlagSet) {
+	fl.StringVar(&f.EksctlPath, "write-eksctl", "", "write the recommended (or --scenario) design as an eksctl ClusterConfig to FILE (- for stdout)")
+	fl.StringVar(&f.Scenario, "scenario", "", "the scenario --write-eksctl writes (default: the recommended one)")
+	fl.BoolVar(&f.Explain, "explain", false, "say why each choice won, for every scenario")
+}
+
+// WriteEksctl writes r's eksctl ClusterConfig as --write-eksctl and
+// --scenario say (see Result.WriteEksctl; nothing without --write-eksctl).
+// done is true when the config went to out (--write-eksctl -), in place
+// of the report.
+func (f *OutputFlags) WriteEksctl(r *Result, out, log io.Writer) (done bool, err error) {
+	if f.EksctlPath == "" {
+		return false, nil
+	}
+	err = r.WriteEksctl(f.EksctlPath, f.Scenario, out, log)
+	return err != nil || f.EksctlPath == "-", err
+}
+
+// ErrBothSources refuses to plan from an account and a cluster in it
+// together: plan reads today's node groups from one of them, and both list
+// the same nodes.
+var ErrBothSources = errors.New("refit plan takes --aws or --kubeconfig, not both (both list the same nodes): " +
+	"use --kubeconfig to plan from the cluster's workloads, or --aws to plan from the account's node groups")

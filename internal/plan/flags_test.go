@@ -1,7 +1,12 @@
 package plan
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/spf13/pflag"
@@ -58,5 +63,53 @@ func TestFlagsParse(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("%v: %+v, %v; want %+v", tc.args, got, err, want)
 		}
+	}
+}
+
+// TestOutputFlagsWriteEksctl: nothing without --write-eksctl; - writes the
+// config to out in place of the report; a file is written and said on
+// log; a bad --scenario is an error.
+func TestOutputFlagsWriteEksctl(t *testing.T) {
+	r, err := Make(load(t, "kops-before"), catalog(t), Options{Options: cost.Options{At: at}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "cluster.yaml")
+	for _, tc := range []struct {
+		args    []string
+		done    bool
+		out     bool // config on out
+		log     string
+		wantErr string
+	}{
+		{nil, false, false, "", ""},
+		{[]string{"--explain"}, false, false, "", ""},
+		{[]string{"--write-eksctl", "-"}, true, true, "", ""},
+		{[]string{"--write-eksctl", file, "--scenario", r.Recommended}, false, false, "wrote eksctl config for scenario " + r.Recommended + " to " + file, ""},
+		{[]string{"--write-eksctl", "-", "--scenario", "nosuch"}, true, false, "", `--scenario "nosuch": no such scenario`},
+	} {
+		var f OutputFlags
+		fl := pflag.NewFlagSet("plan", pflag.ContinueOnError)
+		f.AddFlags(fl)
+		if err := fl.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		var out, log bytes.Buffer
+		done, err := f.WriteEksctl(r, &out, &log)
+		if tc.wantErr != "" {
+			if err == nil || !strings.HasPrefix(err.Error(), tc.wantErr) || !done {
+				t.Errorf("%q: done %v, error %v; want done, %q", tc.args, done, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || done != tc.done || (out.Len() > 0) != tc.out || !strings.HasPrefix(log.String(), tc.log) {
+			t.Errorf("%q: done %v, %d bytes out, log %q, error %v", tc.args, done, out.Len(), log.String(), err)
+		}
+		if f.Explain != slices.Contains(tc.args, "--explain") {
+			t.Errorf("%q: explain %v", tc.args, f.Explain)
+		}
+	}
+	if _, err := os.Stat(file); err != nil {
+		t.Errorf("--write-eksctl FILE: %v", err)
 	}
 }

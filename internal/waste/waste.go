@@ -160,8 +160,8 @@ type Result struct {
 	Findings  []Finding
 	Estimates []string
 	// Assumptions and Unread are what the sources said about the input
-	// (set by the caller from the estate): what they supposed, and the
-	// inputs they could not read (a partial result).
+	// (the estate's): what they supposed, and the inputs they could not
+	// read (a partial result).
 	Assumptions []string
 	Unread      []string
 }
@@ -208,7 +208,7 @@ func Check(e *estate.Estate, cat *pricing.Catalog, opt Options) (Result, error) 
 		}
 	}
 	Sort(f.found)
-	return Result{Findings: f.found, Estimates: f.estimates}, nil
+	return Result{Findings: f.found, Estimates: f.estimates, Assumptions: e.Assumptions, Unread: e.Unread}, nil
 }
 
 // Sort orders findings by saving (largest first), then rule and resource.

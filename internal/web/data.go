@@ -118,7 +118,6 @@ func Load(ctx context.Context, s Sources) (*Data, error) {
 		if err != nil {
 			return nil, fmt.Errorf("waste: %w", err)
 		}
-		found.Assumptions, found.Unread = s.Estate.Assumptions, s.Estate.Unread
 		d.Waste, d.WasteRegion = &found, waste.Region(s.Estate, wopt)
 	}
 	cluster, e := s.Cluster, s.Estate
