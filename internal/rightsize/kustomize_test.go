@@ -1,0 +1,156 @@
+package rightsize
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/refit-dev/refit/internal/source/manifest"
+)
+
+// TestFixKustomizeOverlays runs --fix on a base with three overlays: prod
+// sizes the container with a strategic-merge patch (the patch is edited,
+// the base is not, for prod), staging takes the base as it is (the base is
+// edited), canary sets the resources with a JSON 6902 patch (left as it
+// is, with a note naming the patch's line). The overlays are then built
+// with kustomize's API to check what each one really runs.
+func TestFixKustomizeOverlays(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "kustomize")
+	if err := os.CopyFS(dir, os.DirFS("testdata/kustomize")); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ReadManifests([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range m.Containers {
+		rel, _ := filepath.Rel(dir, c.File)
+		got = append(got, c.Namespace+"/"+c.Kind+"/"+c.Name+"/"+c.Container+" "+rel+":"+strconv.Itoa(c.Line)+" "+FormatCPU(c.Requests.CPUMilli)+" "+FormatMemory(c.Requests.MemoryBytes))
+	}
+	want := []string{
+		"staging/Deployment/web/app base/deployment.yaml:15 0 0",
+		"prod/Deployment/web/app overlays/prod/resources.yaml:10 2 4Gi",
+		"canary/Deployment/web/app overlays/canary/resources.json6902.yaml:2 500m 1Gi",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("containers:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	day := 24 * time.Hour
+	usage := map[Key]*Usage{}
+	for ns, cpu := range map[string]int64{"prod": 730, "staging": 120, "canary": 300} {
+		k := Key{Namespace: ns, Kind: "Deployment", Name: "web", Container: "app"}
+		usage[k] = usageOf(ns, "Deployment", "web", "app", []int64{cpu / 2, cpu}, float64(cpu<<20), 3*day)
+	}
+	res := Recommendations(usage, 5*time.Minute, 7*day, m, Policy{CPUPercentile: 95, MemoryMargin: 0.15})
+	if len(res.Assumptions) != 0 {
+		t.Errorf("assumptions: %q", res.Assumptions)
+	}
+	for _, w := range res.Workloads {
+		if w.Namespace == "canary" && !strings.Contains(w.Reason, "set by a JSON 6902 patch") {
+			t.Errorf("canary: reason %q, want the JSON 6902 patch named", w.Reason)
+		}
+	}
+	fr, err := res.Fix(m, FixOptions{Mode: InPlace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fr.ChangedFiles != 2 || fr.Containers != 2 {
+		t.Errorf("changed %d files, %d containers; want 2, 2", fr.ChangedFiles, fr.Containers)
+	}
+	wantNote := filepath.Join(dir, "overlays/canary/resources.json6902.yaml") + ":2: a JSON 6902 patch sets the resources of canary/Deployment web, container app: not edited; set requests cpu: 300m, memory: 352Mi there"
+	if len(fr.Notes) != 1 || fr.Notes[0] != wantNote {
+		t.Errorf("notes %q, want %q", fr.Notes, wantNote)
+	}
+
+	// What each overlay runs once built.
+	for overlay, want := range map[string][3]string{
+		"prod":    {"730m", "840Mi", "4Gi"}, // the patch's limit is kept
+		"staging": {"120m", "144Mi", ""},
+		"canary":  {"500m", "1Gi", ""}, // left as the JSON 6902 patch sets it
+	} {
+		docs, err := manifest.BuildKustomize(filepath.Join(dir, "overlays", overlay))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cs []Container
+		for _, d := range docs {
+			c, err := ContainersOf(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cs = append(cs, c...)
+		}
+		if len(cs) != 1 {
+			t.Fatalf("%s: %d containers built", overlay, len(cs))
+		}
+		c := cs[0]
+		lim := ""
+		if c.Limits.MemoryBytes > 0 {
+			lim = FormatMemory(c.Limits.MemoryBytes)
+		}
+		if g := [3]string{FormatCPU(c.Requests.CPUMilli), FormatMemory(c.Requests.MemoryBytes), lim}; g != want {
+			t.Errorf("%s built: requests cpu %s memory %s, memory limit %q; want %v", overlay, g[0], g[1], g[2], want)
+		}
+	}
+	// Comments and order kept in the files edited.
+	for file, want := range map[string]string{
+		"overlays/prod/resources.yaml": `# prod's sizes, set by hand a year ago
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          resources:
+            requests:
+              cpu: 730m # generous
+              memory: 840Mi
+            limits:
+              memory: 4Gi # hard cap
+`,
+		"base/deployment.yaml": `# the shop's web front
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2 # two for availability
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: app # the app itself
+          image: web:1
+          resources:
+            requests:
+              cpu: 120m
+              memory: 144Mi
+`,
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != want {
+			t.Errorf("%s:\n%s\nwant:\n%s", file, b, want)
+		}
+	}
+	for _, file := range []string{"overlays/canary/resources.json6902.yaml", "overlays/prod/kustomization.yaml"} {
+		a, _ := os.ReadFile(filepath.Join(dir, file))
+		b, _ := os.ReadFile(filepath.Join("testdata/kustomize", file))
+		if string(a) != string(b) {
+			t.Errorf("%s changed:\n%s", file, a)
+		}
+	}
+}
