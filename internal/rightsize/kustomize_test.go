@@ -154,3 +154,57 @@ spec:
 		}
 	}
 }
+
+// TestFixKustomizePatchNoNamespace: an overlay that gives no namespace and
+// sizes the container with patchesStrategicMerge; usage in any namespace
+// matches, and the patch (not the base) is written.
+func TestFixKustomizePatchNoNamespace(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"base/kustomization.yaml":         "resources: [deployment.yaml]\n",
+		"base/deployment.yaml":            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: web:1\n",
+		"overlays/dev/kustomization.yaml": "resources:\n  - ../../base\npatchesStrategicMerge:\n  - patch.yaml\n",
+		"overlays/dev/patch.yaml":         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          resources: # dev's\n            requests: {cpu: 1}\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := ReadManifests([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Containers) != 1 || m.Containers[0].File != filepath.Join(dir, "overlays/dev/patch.yaml") || m.Containers[0].Requests.CPUMilli != 1000 {
+		t.Fatalf("containers %+v, want the patch's only", m.Containers)
+	}
+	k := Key{Namespace: "default", Kind: "Deployment", Name: "web", Container: "app"}
+	usage := map[Key]*Usage{k: usageOf("default", "Deployment", "web", "app", []int64{40}, 100<<20, 3*24*time.Hour)}
+	res := Recommendations(usage, 5*time.Minute, 7*24*time.Hour, m, Policy{})
+	fr, err := res.Fix(m, FixOptions{Mode: InPlace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fr.ChangedFiles != 1 || len(fr.Notes) != 0 {
+		t.Errorf("changed %d files, notes %q; want 1 file, no note", fr.ChangedFiles, fr.Notes)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "base/deployment.yaml")); string(b) != files["base/deployment.yaml"] {
+		t.Errorf("base written:\n%s", b)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "overlays/dev/patch.yaml"))
+	if !strings.Contains(string(b), "resources: # dev's\n            requests:\n              cpu: 40m\n              memory: 104Mi\n") {
+		t.Errorf("patch:\n%s", b)
+	}
+	docs, err := manifest.BuildKustomize(filepath.Join(dir, "overlays/dev"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := ContainersOf(docs[0])
+	if err != nil || len(cs) != 1 || cs[0].Requests.CPUMilli != 40 || cs[0].Requests.MemoryBytes != 104<<20 {
+		t.Errorf("built: %+v %v, want requests 40m 104Mi", cs, err)
+	}
+}

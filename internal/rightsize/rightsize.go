@@ -122,6 +122,11 @@ func (n *namespaces) of(file, kind, name, ns, container string) (string, bool) {
 		return ns, !patched
 	}
 	set := n.built[kind+"/"+name]
+	if len(set) == 0 {
+		// Builds that give no namespace, if any.
+		_, patched := n.sites[ContainerID("", kind, name, container)]
+		return "", !patched
+	}
 	var left []string
 	for k := range set {
 		if _, patched := n.sites[ContainerID(k, kind, name, container)]; !patched {
@@ -131,7 +136,7 @@ func (n *namespaces) of(file, kind, name, ns, container string) (string, bool) {
 	switch {
 	case len(left) == 1:
 		return left[0], true
-	case len(set) > 0 && len(left) == 0:
+	case len(left) == 0:
 		return "", false // every build sets it with a patch
 	}
 	return "", true
@@ -196,7 +201,7 @@ func ReadManifests(paths []string) (*Manifests, error) {
 					}
 					ns.built[k][on] = true
 				}
-				if kustomized && on != "" {
+				if kustomized {
 					if objsOf[dir] == nil {
 						objsOf[dir] = map[string]builtObject{}
 						roots = append(roots, dir)
