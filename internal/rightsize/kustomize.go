@@ -54,17 +54,37 @@ type kustomizeInfo struct {
 	patches []kustomizePatch
 }
 
+// kustomizeFS is what reading kustomizations needs of the file system
+// (the disk, or a map in the fuzz test).
+type kustomizeFS interface {
+	ReadFile(name string) ([]byte, error)
+	Stat(name string) (os.FileInfo, error)
+	// Kustomization is the kustomization file of dir ("" when none).
+	Kustomization(dir string) string
+}
+
+type diskFS struct{}
+
+func (diskFS) ReadFile(name string) ([]byte, error)  { return os.ReadFile(name) }
+func (diskFS) Stat(name string) (os.FileInfo, error) { return os.Stat(name) }
+func (diskFS) Kustomization(dir string) string       { return manifest.KustomizationFile(dir) }
+
 // readKustomize reads dir's kustomization file; nil when it has none or it
 // is not YAML (the build reports that).
-func readKustomize(dir string) *kustomizeInfo {
-	kfile := manifest.KustomizationFile(dir)
+func readKustomize(fsys kustomizeFS, dir string) *kustomizeInfo {
+	kfile := fsys.Kustomization(dir)
 	if kfile == "" {
 		return nil
 	}
-	data, err := os.ReadFile(kfile)
+	data, err := fsys.ReadFile(kfile)
 	if err != nil {
 		return nil
 	}
+	return parseKustomize(fsys, dir, kfile, data)
+}
+
+// parseKustomize reads the bases and patches of a kustomization file.
+func parseKustomize(fsys kustomizeFS, dir, kfile string, data []byte) *kustomizeInfo {
 	var root yaml.Node
 	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return nil
@@ -78,7 +98,7 @@ func readKustomize(dir string) *kustomizeInfo {
 					continue
 				}
 				p := filepath.Join(dir, n.Value)
-				if fi, err := os.Stat(p); err == nil && fi.IsDir() && manifest.IsKustomization(p) {
+				if fi, err := fsys.Stat(p); err == nil && fi.IsDir() && fsys.Kustomization(p) != "" {
 					k.dirs = append(k.dirs, p)
 				}
 			}
@@ -93,7 +113,7 @@ func readKustomize(dir string) *kustomizeInfo {
 			if err != nil {
 				return
 			}
-			if content, err = os.ReadFile(abs); err != nil {
+			if content, err = fsys.ReadFile(abs); err != nil {
 				return
 			}
 			p.abs = abs
@@ -124,7 +144,7 @@ func readKustomize(dir string) *kustomizeInfo {
 			if n.Kind != yaml.ScalarNode {
 				continue
 			}
-			if fi, err := os.Stat(filepath.Join(dir, n.Value)); err == nil && fi.Mode().IsRegular() {
+			if fi, err := fsys.Stat(filepath.Join(dir, n.Value)); err == nil && fi.Mode().IsRegular() {
 				add(n, n.Value, "", false, "", "", 0)
 			} else {
 				add(n, "", n.Value, false, "", "", n.Line)
@@ -155,7 +175,7 @@ func readKustomize(dir string) *kustomizeInfo {
 // patchOrder lists the patches a build of dir applies, in the order they
 // apply: its bases' (and components') first, then its own; a later one
 // that sets a container's resources wins.
-func patchOrder(dir string) []kustomizePatch {
+func patchOrder(fsys kustomizeFS, dir string) []kustomizePatch {
 	var out []kustomizePatch
 	seen := map[string]bool{}
 	var walk func(d string, depth int)
@@ -165,7 +185,7 @@ func patchOrder(dir string) []kustomizePatch {
 			return
 		}
 		seen[abs] = true
-		k := readKustomize(d)
+		k := readKustomize(fsys, d)
 		if k == nil {
 			return
 		}
@@ -189,8 +209,8 @@ type builtObject struct {
 // kind/name), the patch that sets each container's resources last, keyed
 // by ContainerID. Patch files (absolute) map to the namespace of each
 // workload they patch.
-func patchSites(dir string, objs map[string]builtObject, sites map[string]patchSite, patchFiles map[string]map[string][]string) {
-	for _, p := range patchOrder(dir) {
+func patchSites(fsys kustomizeFS, dir string, objs map[string]builtObject, sites map[string]patchSite, patchFiles map[string]map[string][]string) {
+	for _, p := range patchOrder(fsys, dir) {
 		if p.abs != "" && patchFiles[p.abs] == nil {
 			patchFiles[p.abs] = map[string][]string{}
 		}

@@ -1,8 +1,10 @@
 package rightsize
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -207,4 +209,125 @@ func TestFixKustomizePatchNoNamespace(t *testing.T) {
 	if err != nil || len(cs) != 1 || cs[0].Requests.CPUMilli != 40 || cs[0].Requests.MemoryBytes != 104<<20 {
 		t.Errorf("built: %+v %v, want requests 40m 104Mi", cs, err)
 	}
+}
+
+// memFS is a kustomizeFS over a map of absolute paths.
+type memFS map[string]string
+
+func (m memFS) abs(name string) string {
+	a, _ := filepath.Abs(name)
+	return a
+}
+
+func (m memFS) ReadFile(name string) ([]byte, error) {
+	if s, ok := m[m.abs(name)]; ok {
+		return []byte(s), nil
+	}
+	return nil, os.ErrNotExist
+}
+
+func (m memFS) Stat(name string) (os.FileInfo, error) {
+	a := m.abs(name)
+	if _, ok := m[a]; ok {
+		return fakeInfo{dir: false}, nil
+	}
+	for k := range m {
+		if strings.HasPrefix(k, a+"/") {
+			return fakeInfo{dir: true}, nil
+		}
+	}
+	return nil, os.ErrNotExist
+}
+
+func (m memFS) Kustomization(dir string) string {
+	p := filepath.Join(m.abs(dir), "kustomization.yaml")
+	if _, ok := m[p]; ok {
+		return p
+	}
+	return ""
+}
+
+type fakeInfo struct{ dir bool }
+
+func (f fakeInfo) Name() string       { return "f" }
+func (f fakeInfo) Size() int64        { return 0 }
+func (f fakeInfo) Mode() os.FileMode  { return map[bool]os.FileMode{true: os.ModeDir, false: 0}[f.dir] }
+func (f fakeInfo) ModTime() time.Time { return time.Time{} }
+func (f fakeInfo) IsDir() bool        { return f.dir }
+func (f fakeInfo) Sys() any           { return nil }
+
+const smp = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: %s\n          %s\n"
+
+func TestKustomizePatchSites(t *testing.T) {
+	objs := map[string]builtObject{"Deployment/web": {namespace: "prod", containers: []string{"app", "proxy"}}}
+	for _, tt := range []struct {
+		name  string
+		files map[string]string // under /k; the overlay is /k/o
+		want  []string
+	}{
+		{"strategic-merge file", map[string]string{
+			"o/kustomization.yaml": "patchesStrategicMerge:\n  - p.yaml\n",
+			"o/p.yaml":             fmt.Sprintf(smp, "app", "resources: {requests: {cpu: 1}}"),
+		}, []string{"app /k/o/p.yaml:9 edit a strategic-merge patch"}},
+		{"a patch without resources sets nothing", map[string]string{
+			"o/kustomization.yaml": "patches:\n  - path: p.yaml\n",
+			"o/p.yaml":             fmt.Sprintf(smp, "app", "image: web:2"),
+		}, nil},
+		{"inline strategic merge", map[string]string{
+			"o/kustomization.yaml": "patches:\n  - patch: |-\n" + indent(fmt.Sprintf(smp, "proxy", "resources: {}"), "      "),
+		}, []string{"proxy /k/o/kustomization.yaml:2 an inline patch"}},
+		{"inline JSON 6902 on the list", map[string]string{
+			"o/kustomization.yaml": "patchesJson6902:\n  - target: {kind: Deployment, name: web}\n    patch: |-\n      - op: replace\n        path: /spec/template/spec/containers\n        value: []\n",
+		}, []string{"app /k/o/kustomization.yaml:2 an inline JSON 6902 patch", "proxy /k/o/kustomization.yaml:2 an inline JSON 6902 patch"}},
+		{"JSON 6902 file by index; an image is not resources", map[string]string{
+			"o/kustomization.yaml": "patches:\n  - path: j.yaml\n    target: {kind: Deployment, name: web}\n",
+			"o/j.yaml":             "- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: web:2\n- op: add\n  path: /spec/template/spec/containers/1/resources/requests\n  value: {cpu: 1}\n",
+		}, []string{"proxy /k/o/j.yaml:4 a JSON 6902 patch"}},
+		{"the overlay's patch wins over its base's", map[string]string{
+			"b/kustomization.yaml": "patches:\n  - path: p.yaml\n",
+			"b/p.yaml":             fmt.Sprintf(smp, "app", "resources: {requests: {cpu: 1}}"),
+			"o/kustomization.yaml": "resources:\n  - ../b\npatches:\n  - path: p.yaml\n",
+			"o/p.yaml":             fmt.Sprintf(smp, "app", "resources: {requests: {cpu: 2}}"),
+		}, []string{"app /k/o/p.yaml:9 edit a strategic-merge patch"}},
+		{"a target naming another object", map[string]string{
+			"o/kustomization.yaml": "patches:\n  - path: p.yaml\n    target: {name: web}\n",
+			"o/p.yaml":             strings.Replace(fmt.Sprintf(smp, "app", "resources: {}"), "name: web", "name: any", 1),
+		}, []string{"app /k/o/p.yaml:9 a strategic-merge patch whose target names another object"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := memFS{}
+			for name, body := range tt.files {
+				fsys["/k/"+name] = body
+			}
+			sites, files := map[string]patchSite{}, map[string]map[string][]string{}
+			patchSites(fsys, "/k/o", objs, sites, files)
+			var got []string
+			for id, s := range sites {
+				what := s.What
+				if s.Editable {
+					what = "edit " + what
+				}
+				got = append(got, strings.TrimPrefix(id, "prod/Deployment/web/")+" "+s.String()+" "+what)
+			}
+			sort.Strings(got)
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("sites:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+func indent(s, by string) string {
+	return by + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n"+by) + "\n"
+}
+
+func FuzzKustomizePatches(f *testing.F) {
+	f.Add([]byte("patches:\n  - path: p.yaml\n    target: {kind: Deployment, name: web}\n"), []byte(fmt.Sprintf(smp, "app", "resources: {}")))
+	f.Add([]byte("patchesJson6902:\n  - path: p.yaml\n    target: {kind: Deployment, name: web}\n"), []byte("- op: add\n  path: /spec/template/spec/containers/-\n  value: {}\n"))
+	f.Add([]byte("patchesStrategicMerge:\n  - |-\n    kind: Deployment\n    metadata: {name: web}\n"), []byte("[]"))
+	f.Fuzz(func(t *testing.T, kustomization, patch []byte) {
+		fsys := memFS{"/k/o/kustomization.yaml": string(kustomization), "/k/o/p.yaml": string(patch)}
+		objs := map[string]builtObject{"Deployment/web": {namespace: "prod", containers: []string{"app"}}}
+		patchSites(fsys, "/k/o", objs, map[string]patchSite{}, map[string]map[string][]string{})
+	})
 }

@@ -227,7 +227,7 @@ func ReadManifests(paths []string) (*Manifests, error) {
 		return nil, err
 	}
 	for _, dir := range roots {
-		patchSites(dir, objsOf[dir], ns.sites, ns.patchFiles)
+		patchSites(diskFS{}, dir, objsOf[dir], ns.sites, ns.patchFiles)
 	}
 	for _, e := range errs {
 		if !ns.isPatch(e.file) {
