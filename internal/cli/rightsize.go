@@ -75,7 +75,8 @@ names (an assumption line says so).
 With manifests, the table compares declared and recommended requests, and
 refit plan runs on both: the cheapest node design before and after, in $/month.
 --fix writes the requests into the manifests (the files where each container
-is defined, a Kustomize base included), keeping comments and order: a diff by
+is defined, a Kustomize base included, or the overlay patch that sets its
+resources; a JSON 6902 patch is named in a note), keeping comments and order: a diff by
 default, --dry-run lists the files, --in-place rewrites them (with a .bak),
 --output-dir DIR writes the tree there. Method: docs/rightsize.md.`,
 		Example: `  # What should the requests be, and what would the cheapest design cost?
