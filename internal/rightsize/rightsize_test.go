@@ -2,7 +2,11 @@ package rightsize
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -294,5 +298,33 @@ func TestCPUHistogram(t *testing.T) {
 		if got := u.CPUPercentile(p); got != want {
 			t.Errorf("p%v = %d, want %d", p, got, want)
 		}
+	}
+}
+
+// TestCollectError: the CPU and memory queries run side by side; when one
+// fails, the other is cancelled and the failure (not the cancellation) is
+// returned.
+func TestCollectError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Query().Get("query"), "memory") {
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"status":"error","errorType":"bad_data","error":"out of bounds"}`)
+			return
+		}
+		<-r.Context().Done() // the CPU query waits until cancelled
+	}))
+	defer srv.Close()
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := Collect(context.Background(), &Prometheus{URL: srv.URL}, UsageOptions{Window: 2 * 24 * time.Hour, End: time.Unix(1796428800, 0), Owners: &Owners{}})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "HTTP 400: bad_data: out of bounds") {
+			t.Errorf("err = %v, want the memory query's", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Collect did not return")
 	}
 }
