@@ -25,6 +25,10 @@ type Container struct {
 	Init      bool   `json:"init,omitempty"`
 	Requests  Resources
 	Limits    Resources
+	// patch is set when a Kustomize patch that --fix does not edit (a
+	// JSON 6902 or inline patch) sets the container's resources; File and
+	// Line then name the patch.
+	patch *patchSite
 }
 
 // podSpecPath is where a kind keeps its pod spec.
@@ -129,17 +133,23 @@ type Change struct {
 // EditDocs sets the requests (and limits) of changes in docs' containers,
 // keeping every other key, comment and order; changes are keyed by
 // ContainerID. It returns the containers it changed.
-func EditDocs(docs []yamldoc.Document, namespaceOf func(file, kind, name, ns string) string, changes map[string]Change) []string {
+//
+// namespaceOf gives the namespace of a container of a file (the object's
+// own when set) and whether the file's container is the one to edit (a
+// base's container that an overlay's patch sets is not: the patch is).
+func EditDocs(docs []yamldoc.Document, namespaceOf func(file, kind, name, ns, container string) (string, bool), changes map[string]Change) []string {
 	var done []string
 	for _, d := range docs {
 		for _, obj := range objects(d.Node) {
 			kind := yamldoc.Scalar(obj, "kind")
 			name := yamldoc.Scalar(obj, "metadata", "name")
-			ns := namespaceOf(d.File, kind, name, yamldoc.Scalar(obj, "metadata", "namespace"))
+			objNS := yamldoc.Scalar(obj, "metadata", "namespace")
 			containerNodes(obj, func(c *yaml.Node, init bool) {
-				id := ContainerID(ns, kind, name, yamldoc.Scalar(c, "name"))
+				cname := yamldoc.Scalar(c, "name")
+				ns, edit := namespaceOf(d.File, kind, name, objNS, cname)
+				id := ContainerID(ns, kind, name, cname)
 				ch, ok := changes[id]
-				if !ok || init {
+				if !ok || init || !edit {
 					return
 				}
 				res := child(c, "resources", true)

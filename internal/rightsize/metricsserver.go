@@ -152,10 +152,10 @@ func SnapshotUsage(samples []ContainerSample, owners *Owners) map[Key]*Usage {
 		k := Key{Namespace: s.Namespace, Kind: w.Kind, Name: w.Name, Container: s.Container}
 		u := out[k]
 		if u == nil {
-			u = &Usage{Key: k, cpu: map[int64]int64{}, pods: map[string]struct{}{}}
+			u = newUsage(k)
 			out[k] = u
 		}
-		u.cpu[max(s.CPUMilli, 0)]++
+		u.cpu.add(max(s.CPUMilli, 0))
 		u.CPUSamples++
 		u.MemorySamples++
 		u.PeakMemoryBytes = max(u.PeakMemoryBytes, float64(s.MemoryBytes))

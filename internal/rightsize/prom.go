@@ -2,7 +2,6 @@ package rightsize
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -88,7 +87,8 @@ func Redact(s string) string {
 }
 
 // Query runs an instant query at t and calls visit for every series of
-// the result (a vector), one at a time.
+// the result (a vector), one at a time (a series' Samples are reused once
+// visit returns).
 func (p *Prometheus) Query(ctx context.Context, query string, t time.Time, visit func(Series) error) error {
 	q := url.Values{"query": {query}, "time": {formatTime(t)}}
 	return p.get(ctx, "/api/v1/query", q, visit)
@@ -96,7 +96,8 @@ func (p *Prometheus) Query(ctx context.Context, query string, t time.Time, visit
 
 // QueryRange runs a range query and calls visit for every series of the
 // result (a matrix), one at a time: the response is decoded as it is read,
-// so memory holds one series, whatever the number of series.
+// so memory holds one series, whatever the number of series (its Samples
+// are reused once visit returns).
 func (p *Prometheus) QueryRange(ctx context.Context, query string, start, end time.Time, step time.Duration, visit func(Series) error) error {
 	q := url.Values{"query": {query}, "start": {formatTime(start)}, "end": {formatTime(end)},
 		"step": {strconv.FormatFloat(step.Seconds(), 'f', -1, 64)}}
@@ -136,158 +137,6 @@ func (p *Prometheus) get(ctx context.Context, path string, q url.Values, visit f
 		return fmt.Errorf("prometheus %s: HTTP %d", path, resp.StatusCode)
 	}
 	return nil
-}
-
-// decodeResponse reads an API response ({"status", "data": {"resultType",
-// "result": [...]}, "error"}) token by token, decoding one series of the
-// result at a time.
-func decodeResponse(r io.Reader, visit func(Series) error) error {
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
-	if err := expectDelim(dec, '{'); err != nil {
-		return err
-	}
-	var status, errType, errMsg string
-	for dec.More() {
-		key, err := stringToken(dec)
-		if err != nil {
-			return err
-		}
-		switch key {
-		case "status":
-			if status, err = stringToken(dec); err != nil {
-				return err
-			}
-		case "errorType":
-			if errType, err = stringToken(dec); err != nil {
-				return err
-			}
-		case "error":
-			if errMsg, err = stringToken(dec); err != nil {
-				return err
-			}
-		case "data":
-			if err := decodeData(dec, visit); err != nil {
-				return err
-			}
-		default:
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return badJSON(err)
-			}
-		}
-	}
-	if status != "success" {
-		if errMsg == "" {
-			errMsg = "status " + strconv.Quote(status)
-		}
-		if errType != "" {
-			return fmt.Errorf("%s: %s", errType, errMsg)
-		}
-		return errors.New(errMsg)
-	}
-	return nil
-}
-
-func decodeData(dec *json.Decoder, visit func(Series) error) error {
-	if err := expectDelim(dec, '{'); err != nil {
-		return err
-	}
-	for dec.More() {
-		key, err := stringToken(dec)
-		if err != nil {
-			return err
-		}
-		if key != "result" {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return badJSON(err)
-			}
-			continue
-		}
-		t, err := dec.Token()
-		if err != nil {
-			return badJSON(err)
-		}
-		if d, ok := t.(json.Delim); !ok || d != '[' {
-			return fmt.Errorf("unexpected response: result is not a vector or matrix")
-		}
-		for dec.More() {
-			var s struct {
-				Metric map[string]string `json:"metric"`
-				Value  []json.Number     `json:"value"`
-				Values [][]json.Number   `json:"values"`
-			}
-			if err := dec.Decode(&s); err != nil {
-				return badJSON(err)
-			}
-			out := Series{Labels: s.Metric}
-			if len(s.Value) == 2 {
-				sm, err := sample(s.Value)
-				if err != nil {
-					return err
-				}
-				out.Samples = []Sample{sm}
-			}
-			for _, v := range s.Values {
-				sm, err := sample(v)
-				if err != nil {
-					return err
-				}
-				out.Samples = append(out.Samples, sm)
-			}
-			if err := visit(out); err != nil {
-				return err
-			}
-		}
-		if _, err := dec.Token(); err != nil { // ]
-			return badJSON(err)
-		}
-	}
-	_, err := dec.Token() // }
-	if err != nil {
-		return badJSON(err)
-	}
-	return nil
-}
-
-// sample reads [unixSeconds, "value"].
-func sample(v []json.Number) (Sample, error) {
-	if len(v) != 2 {
-		return Sample{}, fmt.Errorf("unexpected response: a sample of %d values", len(v))
-	}
-	ts, err := v[0].Float64()
-	if err != nil {
-		return Sample{}, fmt.Errorf("unexpected response: sample time %q", v[0])
-	}
-	val, err := strconv.ParseFloat(string(v[1]), 64)
-	if err != nil {
-		return Sample{}, fmt.Errorf("unexpected response: sample value %q", v[1])
-	}
-	return Sample{T: time.UnixMilli(int64(ts * 1000)), V: val}, nil
-}
-
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	t, err := dec.Token()
-	if err != nil {
-		return badJSON(err)
-	}
-	if d, ok := t.(json.Delim); !ok || d != want {
-		return fmt.Errorf("unexpected response: want %q, got %v", want, t)
-	}
-	return nil
-}
-
-func stringToken(dec *json.Decoder) (string, error) {
-	t, err := dec.Token()
-	if err != nil {
-		return "", badJSON(err)
-	}
-	s, ok := t.(string)
-	if !ok {
-		return "", fmt.Errorf("unexpected response: want a string, got %v", t)
-	}
-	return s, nil
 }
 
 func badJSON(err error) error {

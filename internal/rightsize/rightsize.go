@@ -9,11 +9,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/pmezard/go-difflib/difflib"
 	"github.com/shopspring/decimal"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/refit-dev/refit/internal/estate"
 	"github.com/refit-dev/refit/internal/kubeapi"
@@ -48,6 +51,8 @@ type Workload struct {
 	Line               int    `json:"line,omitempty"`
 	// namespace as the manifests resolve it, for --fix.
 	manifestNS string
+	// patch is the Kustomize patch --fix leaves (see Container.patch).
+	patch *patchSite
 }
 
 // PlanSummary is the recommended scenario of a plan.
@@ -79,23 +84,72 @@ type Manifests struct {
 	namespaces *namespaces
 }
 
-// namespaces resolves the namespace of an object of a Kustomize source
+// namespaces resolves the namespace of a container of a Kustomize source
 // file that names none: the namespace the build gives the same kind and
-// name, when only one.
+// name, when only one. A container whose resources an overlay's patch
+// sets is the patch's in that overlay's namespace, not the base's.
 type namespaces struct {
 	built map[string]map[string]bool // kind/name -> namespaces
+	// sites are the patches that set containers' resources last in a
+	// build, by ContainerID.
+	sites map[string]patchSite
+	// patchFiles maps each patch file (absolute) to the namespaces, in
+	// the builds, of the workloads (kind/name) it patches.
+	patchFiles map[string]map[string][]string
 }
 
-func (n *namespaces) of(_ string, kind, name, ns string) string {
-	if ns != "" || n == nil {
-		return ns
+// of returns the namespace of a container of a source file, and whether
+// that file's container is the one a build takes its resources from: a
+// base's container that every build patches is not, nor is a patch's that
+// sets no resources.
+func (n *namespaces) of(file, kind, name, ns, container string) (string, bool) {
+	if n == nil {
+		return ns, true
 	}
-	if set := n.built[kind+"/"+name]; len(set) == 1 {
-		for k := range set {
-			return k
+	if abs, err := filepath.Abs(file); err == nil {
+		if pf, ok := n.patchFiles[abs]; ok {
+			set := pf[kind+"/"+name]
+			if len(set) == 1 {
+				if s, ok := n.sites[ContainerID(set[0], kind, name, container)]; ok && s.Editable && s.abs == abs {
+					return set[0], true
+				}
+			}
+			return "", false
 		}
 	}
-	return ""
+	if ns != "" {
+		_, patched := n.sites[ContainerID(ns, kind, name, container)]
+		return ns, !patched
+	}
+	set := n.built[kind+"/"+name]
+	if len(set) == 0 {
+		// Builds that give no namespace, if any.
+		_, patched := n.sites[ContainerID("", kind, name, container)]
+		return "", !patched
+	}
+	var left []string
+	for k := range set {
+		if _, patched := n.sites[ContainerID(k, kind, name, container)]; !patched {
+			left = append(left, k)
+		}
+	}
+	switch {
+	case len(left) == 1:
+		return left[0], true
+	case len(left) == 0:
+		return "", false // every build sets it with a patch
+	}
+	return "", true
+}
+
+// isPatch reports whether file is a patch of a kustomization.
+func (n *namespaces) isPatch(file string) bool {
+	abs, err := filepath.Abs(file)
+	if n == nil || err != nil {
+		return false
+	}
+	_, ok := n.patchFiles[abs]
+	return ok
 }
 
 // ReadManifests reads the workloads' containers of paths (files,
@@ -108,41 +162,116 @@ func ReadManifests(paths []string) (*Manifests, error) {
 		}
 	}
 	l := &source.Loader{FS: source.OS}
-	m := &Manifests{Paths: paths, namespaces: &namespaces{built: map[string]map[string]bool{}}}
+	ns := &namespaces{built: map[string]map[string]bool{}, sites: map[string]patchSite{}, patchFiles: map[string]map[string][]string{}}
+	m := &Manifests{Paths: paths, namespaces: ns}
 	var docs []yamldoc.Document
+	// Each Kustomize build's workloads, and the resources every built
+	// container ends up with.
+	var roots []string
+	objsOf := map[string]map[string]builtObject{}
+	builtRes := map[string][2]Resources{}
+	// Errors of source files wait for the patches to be known: a JSON 6902
+	// patch is a list, not an object, and is read as a patch.
+	type fileErr struct {
+		file string
+		err  error
+	}
+	var errs []fileErr
 	err := l.Documents(paths, func(b source.Batch) error {
 		if b.Err != nil {
-			return b.Err
+			if b.Built || b.Data == nil {
+				return b.Err
+			}
+			errs = append(errs, fileErr{b.File, b.Err})
+			return nil
 		}
+		dir, kustomized := strings.CutSuffix(b.File, " (kustomize build)")
 		for _, d := range b.Docs {
-			if b.Built {
-				for _, obj := range objects(d.Node) {
-					k := yamldoc.Scalar(obj, "kind") + "/" + yamldoc.Scalar(obj, "metadata", "name")
-					if ns := yamldoc.Scalar(obj, "metadata", "namespace"); ns != "" {
-						if m.namespaces.built[k] == nil {
-							m.namespaces.built[k] = map[string]bool{}
-						}
-						m.namespaces.built[k][ns] = true
-					}
-				}
+			if !b.Built {
+				docs = append(docs, d)
 				continue
 			}
-			docs = append(docs, d)
+			for _, obj := range objects(d.Node) {
+				kind, name := yamldoc.Scalar(obj, "kind"), yamldoc.Scalar(obj, "metadata", "name")
+				k := kind + "/" + name
+				on := yamldoc.Scalar(obj, "metadata", "namespace")
+				if on != "" {
+					if ns.built[k] == nil {
+						ns.built[k] = map[string]bool{}
+					}
+					ns.built[k][on] = true
+				}
+				if kustomized {
+					if objsOf[dir] == nil {
+						objsOf[dir] = map[string]builtObject{}
+						roots = append(roots, dir)
+					}
+					bo := builtObject{namespace: on}
+					containerNodes(obj, func(c *yaml.Node, init bool) {
+						if !init {
+							bo.containers = append(bo.containers, yamldoc.Scalar(c, "name"))
+						}
+					})
+					objsOf[dir][k] = bo
+				}
+			}
+			if cs, err := ContainersOf(d); err == nil {
+				for _, c := range cs {
+					builtRes[ContainerID(c.Namespace, c.Kind, c.Name, c.Container)] = [2]Resources{c.Requests, c.Limits}
+				}
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	for _, dir := range roots {
+		patchSites(diskFS{}, dir, objsOf[dir], ns.sites, ns.patchFiles)
+	}
+	for _, e := range errs {
+		if !ns.isPatch(e.file) {
+			return nil, e.err
+		}
+	}
 	for _, d := range docs {
 		cs, err := ContainersOf(d)
 		if err != nil {
 			return nil, err
 		}
-		for i := range cs {
-			cs[i].Namespace = m.namespaces.of(cs[i].File, cs[i].Kind, cs[i].Name, cs[i].Namespace)
+		for _, c := range cs {
+			var keep bool
+			if c.Namespace, keep = ns.of(c.File, c.Kind, c.Name, c.Namespace, c.Container); !keep {
+				continue
+			}
+			if ns.isPatch(c.File) {
+				// A patch may set only some of the resources: the build
+				// says what the container runs with.
+				if r, ok := builtRes[ContainerID(c.Namespace, c.Kind, c.Name, c.Container)]; ok {
+					c.Requests, c.Limits = r[0], r[1]
+				}
+			}
+			m.Containers = append(m.Containers, c)
 		}
-		m.Containers = append(m.Containers, cs...)
+	}
+	// Containers whose resources a patch refit does not edit sets: listed
+	// (sized, and reported by --fix), at the patch.
+	ids := make([]string, 0, len(ns.sites))
+	for id := range ns.sites {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		s := ns.sites[id]
+		if s.Editable {
+			continue
+		}
+		parts := strings.SplitN(id, "/", 4)
+		c := Container{File: s.File, Line: s.Line, Namespace: parts[0], Kind: parts[1], Name: parts[2], Container: parts[3], patch: &s}
+		if r, ok := builtRes[id]; ok {
+			c.Requests, c.Limits = r[0], r[1]
+		}
+		m.Containers = append(m.Containers, c)
 	}
 	return m, nil
 }
@@ -182,7 +311,7 @@ func Recommendations(usage map[Key]*Usage, step, window time.Duration, m *Manife
 				continue // init containers run briefly: left as they are
 			}
 			w := Workload{Namespace: c.Namespace, Kind: c.Kind, Name: c.Name, Container: c.Container,
-				Current: c.Requests, File: c.File, Line: c.Line, manifestNS: c.Namespace}
+				Current: c.Requests, File: c.File, Line: c.Line, manifestNS: c.Namespace, patch: c.patch}
 			var u *Usage
 			if c.Namespace != "" {
 				u = usage[Key{Namespace: c.Namespace, Kind: c.Kind, Name: c.Name, Container: c.Container}]
@@ -208,7 +337,11 @@ func Recommendations(usage map[Key]*Usage, step, window time.Duration, m *Manife
 			if u != nil {
 				used[u.Key] = true
 			}
-			res.Workloads = append(res.Workloads, size(w, u, step, c.Limits, p))
+			w = size(w, u, step, c.Limits, p)
+			if w.patch != nil && w.Recommended != nil {
+				w.Reason = fmt.Sprintf("set by %s (%s): --fix leaves it", w.patch.What, w.patch)
+			}
+			res.Workloads = append(res.Workloads, w)
 		}
 		if n := len(usage) - len(used); n > 0 {
 			src := "Prometheus"
@@ -368,6 +501,11 @@ func (r *Result) Fix(m *Manifests, o FixOptions) (FixResult, error) {
 	}
 	changes := map[string]Change{}
 	for _, wl := range r.Workloads {
+		if wl.Recommended != nil && wl.patch != nil {
+			fr.Notes = append(fr.Notes, fmt.Sprintf("%s: %s sets the resources of %s/%s %s, container %s: not edited; set requests cpu: %s, memory: %s there",
+				wl.patch, wl.patch.What, wl.Namespace, wl.Kind, wl.Name, wl.Container, FormatCPU(wl.Recommended.CPUMilli), FormatMemory(wl.Recommended.MemoryBytes)))
+			continue
+		}
 		if wl.Recommended != nil {
 			changes[ContainerID(wl.manifestNS, wl.Kind, wl.Name, wl.Container)] = Change{Requests: *wl.Recommended, Limits: wl.Limits, RemoveLimits: wl.RemoveLimits}
 		}
@@ -391,6 +529,9 @@ func (r *Result) Fix(m *Manifests, o FixOptions) (FixResult, error) {
 			return nil
 		}
 		if b.Err != nil {
+			if m.namespaces.isPatch(b.File) {
+				return nil // a JSON 6902 patch: not edited
+			}
 			return b.Err
 		}
 		var done []string

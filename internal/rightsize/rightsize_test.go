@@ -2,8 +2,14 @@ package rightsize
 
 import (
 	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,9 +47,9 @@ spec:
 
 // usageOf builds a Usage with CPU samples (millicores) over a history.
 func usageOf(ns, kind, name, container string, cpuMilli []int64, peak float64, history time.Duration) *Usage {
-	u := &Usage{Key: Key{ns, kind, name, container}, cpu: map[int64]int64{}, pods: map[string]struct{}{}}
+	u := newUsage(Key{ns, kind, name, container})
 	for _, c := range cpuMilli {
-		u.cpu[c]++
+		u.cpu.add(c)
 		u.CPUSamples++
 	}
 	u.MemorySamples, u.PeakMemoryBytes = 1, peak
@@ -235,4 +241,90 @@ func FuzzDecodeResponse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_ = decodeResponse(bytes.NewReader(data), func(Series) error { return nil })
 	})
+}
+
+func TestDecodeResponse(t *testing.T) {
+	for _, tt := range []struct {
+		name, in, want, err string
+	}{
+		{"matrix", `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"pod":"a","container":"app"},"values":[[1796342700,"0.25"],[1796343000.5,"NaN"],[1796343300,"+Inf"]]},{"metric":{},"values":[]}]}}`,
+			"app/a:1796342700000=0.25,1796343000500=NaN,1796343300000=+Inf; /:", ""},
+		{"vector, spaced, escaped, extra keys", "{ \"status\" : \"success\" ,\n \"data\" : { \"resultType\" : \"vector\" , \"result\" : [ { \"metric\" : { \"pod\" : \"a\\\"b\\u00e9\" } , \"value\" : [ 1.5 , \"2e3\" ] , \"histogram\" : [1, {\"count\": \"3\", \"buckets\": [[0, \"1\", \"2\", \"3\"]]}] } ] , \"stats\" : {\"x\": [true, false, null, -1.5e-3]} } , \"warnings\" : [\"w\"] }",
+			`/a"bé:1500=2000`, ""},
+		{"error", `{"status":"error","errorType":"bad_data","error":"parse error"}`, "", "bad_data: parse error"},
+		{"truncated", `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"pod":"a"},"values":[[1,"1`, "", "response ended early"},
+		{"not json", `<html>`, "", "unexpected response"},
+		{"bad value", `{"status":"success","data":{"result":[{"values":[[1,"x"]]}]}}`, "", `sample value "x"`},
+		{"bad time", `{"status":"success","data":{"result":[{"values":[[1e,"1"]]}]}}`, "", `sample time "1e"`},
+		{"missing comma", `{"status":"success" "data":{}}`, "", "want ',' or '}'"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			err := decodeResponse(strings.NewReader(tt.in), func(s Series) error {
+				var pts []string
+				for _, sm := range s.Samples {
+					pts = append(pts, fmt.Sprintf("%d=%s", sm.T.UnixMilli(), strconv.FormatFloat(sm.V, 'g', -1, 64)))
+				}
+				got = append(got, s.Labels["container"]+"/"+s.Labels["pod"]+":"+strings.Join(pts, ","))
+				return nil
+			})
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g := strings.Join(got, "; "); g != tt.want {
+				t.Errorf("got %s\nwant %s", g, tt.want)
+			}
+		})
+	}
+}
+
+func TestCPUHistogram(t *testing.T) {
+	u := newUsage(Key{})
+	for _, b := range []int64{5, 5, 0, 10000, 10010, 12345, 100000, 100100, 12345, 99990, 5} {
+		u.cpu.add(b)
+		u.CPUSamples++
+	}
+	b, n := u.cpu.counts()
+	if got, want := fmt.Sprint(b, n), "[0 5 10000 10010 12345 99990 100000 100100] [1 3 1 1 2 1 1 1]"; got != want {
+		t.Errorf("counts = %s, want %s", got, want)
+	}
+	for p, want := range map[float64]int64{1: 0, 30: 5, 40: 10000, 70: 12345, 95: 100100, 100: 100100} {
+		if got := u.CPUPercentile(p); got != want {
+			t.Errorf("p%v = %d, want %d", p, got, want)
+		}
+	}
+}
+
+// TestCollectError: the CPU and memory queries run side by side; when one
+// fails, the other is cancelled and the failure (not the cancellation) is
+// returned.
+func TestCollectError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Query().Get("query"), "memory") {
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"status":"error","errorType":"bad_data","error":"out of bounds"}`)
+			return
+		}
+		<-r.Context().Done() // the CPU query waits until cancelled
+	}))
+	defer srv.Close()
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := Collect(context.Background(), &Prometheus{URL: srv.URL}, UsageOptions{Window: 2 * 24 * time.Hour, End: time.Unix(1796428800, 0), Owners: &Owners{}})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "HTTP 400: bad_data: out of bounds") {
+			t.Errorf("err = %v, want the memory query's", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Collect did not return")
+	}
 }

@@ -2,9 +2,11 @@ package rightsize
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -82,13 +84,93 @@ type Usage struct {
 	Key
 	// CPUSamples and MemorySamples count the points read.
 	CPUSamples, MemorySamples int
-	cpu                       map[int64]int64 // bucket (millicores, rounded up) -> samples
+	cpu                       cpuHistogram
 	// PeakMemoryBytes is the largest working set seen.
 	PeakMemoryBytes float64
 	// First and Last are the times of the first and last points seen.
 	First, Last time.Time
 	// Pods counts the distinct pods seen (up to a bound).
 	pods map[string]struct{}
+}
+
+func newUsage(k Key) *Usage {
+	return &Usage{Key: k, pods: map[string]struct{}{}}
+}
+
+// cpuHistogram counts CPU samples by bucket (millicores): the buckets
+// cpuBucket gives up to 100 cores in a slice indexed by bucket (4 bytes a
+// bucket up to the largest seen: 8 KiB for a container that peaks at 2
+// cores, where a map took about ten times that), any other in a map.
+type cpuHistogram struct {
+	dense  []uint32
+	sparse map[int64]int64
+}
+
+// denseIndex is the slice index of a bucket: 1m buckets to 10 cores, then
+// 10m buckets to 100 cores.
+func denseIndex(b int64) (int, bool) {
+	switch {
+	case b < 0:
+	case b <= 10000:
+		return int(b), true
+	case b <= 100000 && b%10 == 0:
+		return 10000 + int((b-10000)/10), true
+	}
+	return 0, false
+}
+
+func denseBucket(i int) int64 {
+	if i <= 10000 {
+		return int64(i)
+	}
+	return 10000 + int64(i-10000)*10
+}
+
+func (h *cpuHistogram) add(b int64) {
+	i, ok := denseIndex(b)
+	if ok && i < len(h.dense) && h.dense[i] == math.MaxUint32 {
+		ok = false // full: the rest are counted in the map
+	}
+	if !ok {
+		if h.sparse == nil {
+			h.sparse = map[int64]int64{}
+		}
+		h.sparse[b]++
+		return
+	}
+	if i >= len(h.dense) {
+		h.dense = append(h.dense, make([]uint32, i+1-len(h.dense))...)
+	}
+	h.dense[i]++
+}
+
+// counts lists the buckets seen and their counts, in increasing order of
+// bucket.
+func (h *cpuHistogram) counts() (buckets, counts []int64) {
+	for i, n := range h.dense {
+		if n > 0 {
+			buckets, counts = append(buckets, denseBucket(i)), append(counts, int64(n))
+		}
+	}
+	if len(h.sparse) == 0 {
+		return buckets, counts
+	}
+	m := make(map[int64]int64, len(buckets)+len(h.sparse))
+	for i, b := range buckets {
+		m[b] = counts[i]
+	}
+	for b, n := range h.sparse {
+		m[b] += n
+	}
+	buckets, counts = buckets[:0], counts[:0]
+	for b := range m {
+		buckets = append(buckets, b)
+	}
+	sort.Slice(buckets, func(i, j int) bool { return buckets[i] < buckets[j] })
+	for _, b := range buckets {
+		counts = append(counts, m[b])
+	}
+	return buckets, counts
 }
 
 // History is the time between the first and last points.
@@ -140,18 +222,14 @@ func (u *Usage) CPUPercentile(p float64) int64 {
 	if u.CPUSamples == 0 {
 		return 0
 	}
-	keys := make([]int64, 0, len(u.cpu))
-	for k := range u.cpu {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	keys, counts := u.cpu.counts()
 	rank := int64(math.Ceil(p / 100 * float64(u.CPUSamples)))
 	if rank < 1 {
 		rank = 1
 	}
 	var n int64
-	for _, k := range keys {
-		n += u.cpu[k]
+	for i, k := range keys {
+		n += counts[i]
 		if n >= rank {
 			return k
 		}
@@ -161,7 +239,8 @@ func (u *Usage) CPUPercentile(p float64) int64 {
 
 // Collect reads the usage of every container over the window, in chunks
 // of o.Chunk, and folds each series into its container's Usage as it is
-// decoded.
+// decoded. The CPU and the memory queries run side by side (two requests
+// in flight): Prometheus evaluates one while refit reads the other.
 func Collect(ctx context.Context, p *Prometheus, o UsageOptions) (map[Key]*Usage, time.Duration, error) {
 	o.defaults()
 	step := Step(o.Window, o.MaxPoints)
@@ -172,12 +251,13 @@ func Collect(ctx context.Context, p *Prometheus, o UsageOptions) (map[Key]*Usage
 		sel = fmt.Sprintf(`,namespace=%q`, o.Namespace)
 	}
 	out := map[Key]*Usage{}
+	var mu sync.Mutex // guards out, its Usages and o.Owners
 	get := func(ns, pod, container string) *Usage {
 		w := o.Owners.Of(ns, pod)
 		k := Key{Namespace: ns, Kind: w.Kind, Name: w.Name, Container: container}
 		u := out[k]
 		if u == nil {
-			u = &Usage{Key: k, cpu: map[int64]int64{}, pods: map[string]struct{}{}}
+			u = newUsage(k)
 			out[k] = u
 		}
 		return u
@@ -186,38 +266,62 @@ func Collect(ctx context.Context, p *Prometheus, o UsageOptions) (map[Key]*Usage
 		q   string
 		add func(u *Usage, s Sample)
 	}{
-		{fmt.Sprintf(cpuQuery, sel), func(u *Usage, s Sample) { u.cpu[cpuBucket(s.V)]++; u.CPUSamples++ }},
+		{fmt.Sprintf(cpuQuery, sel), func(u *Usage, s Sample) { u.cpu.add(cpuBucket(s.V)); u.CPUSamples++ }},
 		{fmt.Sprintf(memQuery, sel, promDuration(step)), func(u *Usage, s Sample) {
 			u.MemorySamples++
 			u.PeakMemoryBytes = max(u.PeakMemoryBytes, s.V)
 		}},
 	}
-	for _, q := range queries {
-		// Chunks [from, to] of whole steps; the next starts a step later.
-		chunk := max(o.Chunk.Truncate(step), step)
-		for from := start.Add(step); !from.After(end); from = from.Add(chunk) {
-			to := from.Add(chunk - step)
-			if to.After(end) {
-				to = end
-			}
-			err := p.QueryRange(ctx, q.q, from, to, step, func(s Series) error {
-				ns, pod, c := s.Labels["namespace"], s.Labels["pod"], s.Labels["container"]
-				if ns == "" || pod == "" || c == "" {
-					return nil
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, len(queries))
+	var wg sync.WaitGroup
+	for i, q := range queries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Chunks [from, to] of whole steps; the next starts a step later.
+			chunk := max(o.Chunk.Truncate(step), step)
+			for from := start.Add(step); !from.After(end); from = from.Add(chunk) {
+				to := from.Add(chunk - step)
+				if to.After(end) {
+					to = end
 				}
-				u := get(ns, pod, c)
-				for _, sm := range s.Samples {
-					if math.IsNaN(sm.V) || math.IsInf(sm.V, 0) || sm.V < 0 {
-						continue
+				err := p.QueryRange(ctx, q.q, from, to, step, func(s Series) error {
+					ns, pod, c := s.Labels["namespace"], s.Labels["pod"], s.Labels["container"]
+					if ns == "" || pod == "" || c == "" {
+						return nil
 					}
-					q.add(u, sm)
-					u.seen(pod, sm.T)
+					mu.Lock()
+					defer mu.Unlock()
+					u := get(ns, pod, c)
+					for _, sm := range s.Samples {
+						if math.IsNaN(sm.V) || math.IsInf(sm.V, 0) || sm.V < 0 {
+							continue
+						}
+						q.add(u, sm)
+						u.seen(pod, sm.T)
+					}
+					return nil
+				})
+				if err != nil {
+					errs[i] = err
+					cancel() // the other query stops too
+					return
 				}
-				return nil
-			})
-			if err != nil {
-				return nil, step, err
 			}
+		}()
+	}
+	wg.Wait()
+	// The first query's error unless it only saw the other's cancellation.
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return nil, step, err
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, step, err
 		}
 	}
 	return out, step, nil
