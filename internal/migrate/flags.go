@@ -5,11 +5,11 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/refit-dev/refit/internal/flagvalue"
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/kubeapi/readiness"
 	"github.com/refit-dev/refit/internal/source/live"
@@ -30,7 +30,7 @@ func (t *TargetFlags) AddFlags(fl *pflag.FlagSet) {
 
 // Parse parses the flags: the readiness target, and whether one was given.
 func (t TargetFlags) Parse() (readiness.Target, bool, error) {
-	return ParseTarget(t.Target, t.Ingress, splitList(t.FargateNamespaces))
+	return ParseTarget(t.Target, t.Ingress, flagvalue.List(t.FargateNamespaces))
 }
 
 // addTo registers --to of check and fix.
@@ -125,17 +125,6 @@ func (f *FixFlags) Parse(fl *pflag.FlagSet, paths []string) (FixOptions, error) 
 		return o, fmt.Errorf("--apply-readiness needs --target eks, --ingress alb or --fargate-namespaces")
 	}
 	return o, nil
-}
-
-// splitList splits a comma-separated flag, leaving out empty items.
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // ParseTo parses --to, the version moved to (required).

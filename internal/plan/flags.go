@@ -3,11 +3,11 @@ package plan
 import (
 	"errors"
 	"io"
-	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/refit-dev/refit/internal/cost"
+	"github.com/refit-dev/refit/internal/flagvalue"
 )
 
 // Flags are refit plan's design flags as given on the command line: the
@@ -37,7 +37,7 @@ func (f *Flags) AddFlags(fl *pflag.FlagSet) {
 // (Options.Options) are the caller's to set.
 func (f *Flags) Parse() (Options, error) {
 	opt := f.Options
-	err := opt.ParseFlags(f.Headroom, splitList(f.Families), splitList(f.Arch), f.DefaultRequests)
+	err := opt.ParseFlags(f.Headroom, flagvalue.List(f.Families), flagvalue.List(f.Arch), f.DefaultRequests)
 	return opt, err
 }
 
@@ -50,17 +50,6 @@ func DefaultOptions(copt cost.Options) (Options, error) {
 	opt, err := f.Parse()
 	opt.Options = copt
 	return opt, err
-}
-
-// splitList splits a comma-separated flag, leaving out empty items.
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // OutputFlags are what refit plan writes besides its report:
