@@ -295,6 +295,31 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// TestCheckKustomizeJSONPatch: a Kustomize tree's JSON 6902 patch file (a
+// list of operations) is not a manifest and no parse error; check and fix
+// leave it alone and the tree checks clean.
+func TestCheckKustomizeJSONPatch(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"base/kustomization.yaml":                "resources:\n  - web.yaml\n",
+		"base/web.yaml":                          deployment("web"),
+		"overlays/canary/kustomization.yaml":     "resources:\n  - ../../base\npatches:\n  - path: replicas.json6902.yaml\n    target:\n      kind: Deployment\n      name: web\n",
+		"overlays/canary/replicas.json6902.yaml": "# canary runs one\n- op: replace\n  path: /spec/replicas\n  value: 1\n",
+	})
+	res, err := Check(context.Background(), Options{Paths: []string{dir}, To: v(t, "1.33")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed != 0 {
+		t.Errorf("Failed = %d, want 0", res.Failed)
+	}
+	for _, f := range res.List.Slice() {
+		if f.Rule == "parse-error" || strings.HasSuffix(f.File, ".json6902.yaml") {
+			t.Errorf("finding on the patch: %s:%d %s %s", f.File, f.Line, f.Rule, f.Message)
+		}
+	}
+}
+
 func TestFixModes(t *testing.T) {
 	tests := []struct {
 		name     string

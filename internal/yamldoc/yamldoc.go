@@ -99,8 +99,10 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
-// Split parses every document in data. Empty documents are skipped. A
-// document that is not a mapping is an error naming file and line.
+// Split parses every document in data. Empty documents are skipped, and so
+// are JSON 6902 patches (a list of {op, path, ...}), which Kustomize trees
+// keep beside their manifests. A document that is not a mapping otherwise
+// is an error naming file and line.
 func Split(file string, data []byte) ([]Document, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []Document
@@ -120,6 +122,9 @@ func Split(file string, data []byte) ([]Document, error) {
 		if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 			continue
 		}
+		if root.Kind == yaml.SequenceNode && IsJSONPatch(root) {
+			continue
+		}
 		if root.Kind != yaml.MappingNode {
 			return nil, &Error{File: file, Line: root.Line, Msg: "expected a mapping (an object with apiVersion and kind), found " + kindName(root)}
 		}
@@ -128,6 +133,27 @@ func Split(file string, data []byte) ([]Document, error) {
 		d.Kind = Scalar(root, "kind")
 		docs = append(docs, d)
 	}
+}
+
+// IsJSONPatch says whether n is a JSON 6902 patch (RFC 6902, as Kustomize's
+// patchesJson6902 and patches take them): a non-empty list of mappings,
+// each with an op among add, remove, replace, move, copy and test, and a
+// path.
+func IsJSONPatch(n *yaml.Node) bool {
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		return false
+	}
+	for _, item := range n.Content {
+		if item.Kind != yaml.MappingNode || Scalar(item, "path") == "" {
+			return false
+		}
+		switch Scalar(item, "op") {
+		case "add", "remove", "replace", "move", "copy", "test":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func kindName(n *yaml.Node) string {

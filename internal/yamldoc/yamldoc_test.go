@@ -18,6 +18,10 @@ func TestSplit(t *testing.T) {
 		{name: "json", in: `{"apiVersion":"v1","kind":"A"}`, wantKinds: []string{"A"}, wantLines: []int{1}},
 		{name: "list is an error", in: "kind: A\n---\n- a\n- b\n", wantErr: "f.yaml:3: expected a mapping"},
 		{name: "bad yaml", in: "kind: A\n  bad: [\n", wantErr: "f.yaml:"},
+		{name: "json 6902 patch skipped", in: "# sizes\n- op: add\n  path: /spec/replicas\n  value: 3\n- op: remove\n  path: /spec/x\n---\nkind: A\n", wantKinds: []string{"A"}, wantLines: []int{8}},
+		{name: "json 6902 patch as json", in: `[{"op": "replace", "path": "/a", "value": 1}]`},
+		{name: "list with an unknown op is an error", in: "- op: frobnicate\n  path: /a\n", wantErr: "f.yaml:1: expected a mapping"},
+		{name: "list of ops without a path is an error", in: "- op: add\n  value: 1\n", wantErr: "f.yaml:1: expected a mapping"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
