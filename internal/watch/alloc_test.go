@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/refit-dev/refit/internal/allocation"
 	"github.com/refit-dev/refit/internal/pricing"
 	"github.com/refit-dev/refit/internal/source/kubelive/kubetest"
 )
@@ -59,9 +60,29 @@ listen: off
 slack: {webhookURL: "${SLACK_WEBHOOK_URL}"}
 cluster: {kubeconfig: "`+kubeconfig+`", region: us-east-1}
 `), slack.webhook())
-	d := newTestDaemon(t, cfg, Options{})
+	// refit watch --dashboard: the read and its estimate are handed over,
+	// so the Cluster page shows what /metrics does without a second read.
+	var handed []DashboardInputs
+	d := newTestDaemon(t, cfg, Options{Dashboard: func(_ context.Context, in DashboardInputs) error {
+		handed = append(handed, in)
+		return nil
+	}})
 	if err := d.Once(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if len(handed) != 1 || handed[0].Cluster == nil || handed[0].Breakdown == nil || handed[0].Bill != nil {
+		t.Fatalf("handed to the dashboard: %+v, want one cluster read with its estimate", handed)
+	}
+	res, err := allocation.AllocateBreakdown(handed[0].Cluster, handed[0].Breakdown, allocation.ByNamespace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ns, v := range hourlyByName(res) {
+		if ns == nsA || ns == nsB {
+			if got, _ := v.Float64(); math.Abs(got-hourly*map[string]float64{nsA: 0.5, nsB: 0.1875}[ns]) > 1e-6 {
+				t.Errorf("handed cluster: %s = %g an hour", ns, got)
+			}
+		}
 	}
 	code, body := scrape(t, d.Handler(), "/metrics")
 	if code != http.StatusOK {
