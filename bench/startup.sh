@@ -132,6 +132,9 @@ if [ -n "${PARTS:-}" ]; then
     github.com/aws/aws-sdk-go-v2/service/athena github.com/aws/aws-sdk-go-v2/service/s3
   part kustomize-krusty sigs.k8s.io/kustomize/api/krusty
   part parquet-go github.com/parquet-go/parquet-go
+  part modernc-sqlite modernc.org/sqlite
+  part prometheus-client_golang github.com/prometheus/client_golang/prometheus \
+    github.com/prometheus/client_golang/prometheus/collectors github.com/prometheus/client_golang/prometheus/promhttp
   # Every package outside the standard library that refit's own packages
   # import: the floor of refit's start-up with today's dependencies (their
   # initialisers all run; the linker drops the code nothing calls).
