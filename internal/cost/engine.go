@@ -74,8 +74,8 @@ func Estimate(e *estate.Estate, cat *pricing.Catalog, opt Options) (*Breakdown, 
 	for _, n := range merged {
 		p.note("%s", n)
 	}
-	for _, r := range resources {
-		r.price(p, e)
+	for _, price := range resources {
+		price(p, e)
 	}
 
 	if len(p.errs) > 0 {
@@ -91,32 +91,26 @@ func Estimate(e *estate.Estate, cat *pricing.Catalog, opt Options) (*Breakdown, 
 	return p.b, nil
 }
 
-// resource is one priced resource kind: price adds its items, assumptions
-// and notes for every such resource in the estate. Each kind has its own
-// file, with the catalog keys (service and item) it looks up.
-type resource struct {
-	name  string
-	price func(p *pricer, e *estate.Estate)
-}
-
-// resources lists the priced kinds in the order they are priced, which is
-// the order of assumptions, notes and errors in the Breakdown (items are
-// sorted afterwards). Add a new kind at the end.
-var resources = []resource{
-	{"EKS cluster", (*pricer).eksClusters},          // eks.go
-	{"node group", (*pricer).nodeGroups},            // nodegroup.go (instances, root volumes, node public IPv4)
-	{"EBS volume", (*pricer).volumes},               // ebs.go
-	{"PersistentVolumeClaim", (*pricer).claims},     // claim.go
-	{"Fargate pod", (*pricer).workloads},            // fargate.go
-	{"NAT gateway", (*pricer).natGateways},          // natgateway.go
-	{"public IPv4", (*pricer).publicIPs},            // publicipv4.go
-	{"load balancer", (*pricer).loadBalancers},      // loadbalancer.go
-	{"data transfer", (*pricer).dataTransfer},       // datatransfer.go
-	{"EBS snapshot", (*pricer).snapshots},           // snapshot.go
-	{"VPC endpoint", (*pricer).vpcEndpoints},        // vpcendpoint.go
-	{"Route 53 hosted zone", (*pricer).hostedZones}, // route53.go
-	{"RDS instance", (*pricer).databases},           // rds.go
-	{"CloudWatch alarm", (*pricer).alarms},          // cloudwatch.go
+// resources lists the priced resource kinds, each a method that adds the
+// items, assumptions and notes of every such resource in the estate, in
+// its own file with the catalog keys (service and item) it looks up. They
+// run in this order, which is the order of assumptions, notes and errors in
+// the Breakdown (items are sorted afterwards). Add a new kind at the end.
+var resources = []func(p *pricer, e *estate.Estate){
+	(*pricer).eksClusters,   // EKS clusters: eks.go
+	(*pricer).nodeGroups,    // node groups: nodegroup.go (instances, root volumes, node public IPv4)
+	(*pricer).volumes,       // EBS volumes: ebs.go
+	(*pricer).claims,        // PersistentVolumeClaims: claim.go
+	(*pricer).workloads,     // Fargate pods: fargate.go
+	(*pricer).natGateways,   // NAT gateways: natgateway.go
+	(*pricer).publicIPs,     // public IPv4: publicipv4.go
+	(*pricer).loadBalancers, // load balancers: loadbalancer.go
+	(*pricer).dataTransfer,  // data transfer: datatransfer.go
+	(*pricer).snapshots,     // EBS snapshots: snapshot.go
+	(*pricer).vpcEndpoints,  // VPC endpoints: vpcendpoint.go
+	(*pricer).hostedZones,   // Route 53 hosted zones: route53.go
+	(*pricer).databases,     // RDS instances: rds.go
+	(*pricer).alarms,        // CloudWatch alarms: cloudwatch.go
 }
 
 type pricer struct {

@@ -338,9 +338,6 @@ func (c *Catalog) addService(rec []string) error {
 }
 
 func (c *Catalog) addSpot(rec []string) error {
-	if rec[2] != "Linux" {
-		return nil
-	}
 	return spotRow(c.spot.add(rec[0]), rec)
 }
 

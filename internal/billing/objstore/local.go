@@ -219,7 +219,7 @@ func Expand(ctx context.Context, paths []string, opt Options) ([]Object, error) 
 				return nil, fmt.Errorf("%s: no files match", p)
 			}
 			sort.Strings(matches)
-			before := len(out)
+			before, sawFile := len(out), false
 			for _, m := range matches {
 				mst, err := os.Stat(m)
 				if err != nil {
@@ -237,11 +237,12 @@ func Expand(ctx context.Context, paths []string, opt Options) ([]Object, error) 
 					}
 					continue
 				}
+				sawFile = true
 				if err := addFile(m); err != nil {
 					return nil, err
 				}
 			}
-			if len(out) == before && !anyFile(matches) {
+			if len(out) == before && !sawFile {
 				return nil, fmt.Errorf("%s: %s in the directories it matches", p, errNoBillingFiles)
 			}
 		default:
@@ -253,16 +254,6 @@ func Expand(ctx context.Context, paths []string, opt Options) ([]Object, error) 
 
 // errNoBillingFiles says a directory holds no billing export.
 var errNoBillingFiles = errors.New("no billing files (.csv, .csv.gz, .parquet, manifest .json)")
-
-// anyFile reports whether a path of paths is not a directory.
-func anyFile(paths []string) bool {
-	for _, p := range paths {
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return true
-		}
-	}
-	return false
-}
 
 // walkDir lists the billing files under dir in name order. If manifests are
 // present, it returns only the shallowest manifest of each report period

@@ -44,8 +44,9 @@ type classKey struct {
 	term                                          charge.Term
 }
 
-// maxClassCache bounds a worker's classification memo.
-const maxClassCache = 1 << 16
+// MaxClassCache bounds a worker's classification memo (here, and the
+// columnar Parquet path's).
+const MaxClassCache = 1 << 16
 
 // NewPartials makes n empty partial aggregates of q, one per worker of a
 // source: workers add charges to their own, with no locks, and Merge sums
@@ -246,7 +247,7 @@ func (p *Partial) classify(c *charge.Charge) cost.Component {
 		return comp
 	}
 	comp := charge.Classify(c)
-	if len(p.classified) < maxClassCache {
+	if len(p.classified) < MaxClassCache {
 		p.classified[k] = comp
 	}
 	return comp

@@ -312,9 +312,6 @@ func (g *colGroups) find(k [2]uint64) *colSum {
 	return &g.sums[s]
 }
 
-// maxClassCache bounds a worker's memo of classified components.
-const maxClassCache = 1 << 16
-
 // Strings gives each distinct string of a worker a small id (0 is ""): a
 // worker's string table for the columnar path. The zero value is ready.
 type Strings struct {
@@ -350,7 +347,7 @@ func (t *Strings) component(k compKey, pr *parquetReader) uint32 {
 	if t.comps == nil {
 		t.comps = map[compKey]uint32{}
 	}
-	if len(t.comps) < maxClassCache {
+	if len(t.comps) < query.MaxClassCache {
 		t.comps[k] = id
 	}
 	return id
