@@ -80,13 +80,12 @@ type SpotAdvice struct {
 
 // Catalog is a read-only price catalog. Its methods are safe for concurrent use.
 type Catalog struct {
-	ec2      regionTable[decimal.Decimal] // region -> type -> usd/hour
+	ec2      regionTable[decimal.Decimal] // region -> type -> usd/hour; its keys are the catalog's regions
 	types    map[string]InstanceType
 	spot     regionTable[SpotAdvice] // region -> type -> advice (Linux)
 	services map[serviceKey]Price
 	rds      map[rdsKey]Price
 	eks      []EKSVersion
-	regions  map[string]bool
 	// ec2Source describes where EC2 prices come from.
 	ec2Source string
 }
@@ -137,16 +136,15 @@ func load(fsys fs.FS, lazy bool) (*Catalog, error) {
 		spot:      regionTable[SpotAdvice]{},
 		services:  map[serviceKey]Price{},
 		rds:       map[rdsKey]Price{},
-		regions:   map[string]bool{},
 		ec2Source: "AWS EC2 on-demand pricing feed (see SOURCES.md)",
 	}
 	for _, s := range c.loadSteps() {
 		var err error
 		switch {
 		case lazy && s.file == FileEC2OnDemand:
-			err = byRegion(fsys, s, c.ec2, ec2Row, c.regions)
+			err = byRegion(fsys, s, c.ec2, ec2Row)
 		case lazy && s.file == FileSpotAdvisor:
-			err = byRegion(fsys, s, c.spot, spotRow, nil)
+			err = byRegion(fsys, s, c.spot, spotRow)
 		default:
 			err = readCSV(fsys, s.file, s.optional, s.cols, s.row)
 		}
@@ -180,9 +178,8 @@ func (c *Catalog) loadSteps() []loadStep {
 }
 
 // byRegion indexes a file grouped by region (indexByRegion) into t, each
-// region's rows parsed with row on first use; regions, when set, gets every
-// region the file has.
-func byRegion[T any](fsys fs.FS, s loadStep, t regionTable[T], row func(map[string]T, []string) error, regions map[string]bool) error {
+// region's rows parsed with row on first use.
+func byRegion[T any](fsys fs.FS, s loadStep, t regionTable[T], row func(map[string]T, []string) error) error {
 	data, err := fs.ReadFile(fsys, s.file)
 	if err != nil {
 		if s.optional && errors.Is(err, fs.ErrNotExist) {
@@ -204,9 +201,6 @@ func byRegion[T any](fsys fs.FS, s loadStep, t regionTable[T], row func(map[stri
 			}
 			return nil
 		}}
-		if regions != nil {
-			regions[region] = true
-		}
 	}
 	return nil
 }
@@ -278,7 +272,6 @@ func parseCSV(f io.Reader, name string, lineOffset int, cols []string, row func(
 }
 
 func (c *Catalog) addEC2(rec []string) error {
-	c.regions[rec[0]] = true
 	return ec2Row(c.ec2.add(rec[0]), rec)
 }
 
@@ -369,8 +362,8 @@ func (c *Catalog) addRDS(rec []string) error {
 
 // Regions lists the regions with EC2 prices, sorted.
 func (c *Catalog) Regions() []string {
-	out := make([]string, 0, len(c.regions))
-	for r := range c.regions {
+	out := make([]string, 0, len(c.ec2))
+	for r := range c.ec2 {
 		out = append(out, r)
 	}
 	sort.Strings(out)
@@ -380,7 +373,7 @@ func (c *Catalog) Regions() []string {
 // CheckRegion returns an error, with the closest known names, for a region
 // the catalog does not know.
 func (c *Catalog) CheckRegion(region string) error {
-	if c.regions[region] {
+	if c.ec2[region] != nil {
 		return nil
 	}
 	return &UnknownError{What: "region", Name: region, Suggestions: Closest(region, c.Regions(), 3)}

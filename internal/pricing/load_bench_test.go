@@ -38,7 +38,7 @@ func BenchmarkLoadEmbedded(b *testing.B) {
 		return &Catalog{
 			ec2: regionTable[decimal.Decimal]{}, types: map[string]InstanceType{},
 			spot: regionTable[SpotAdvice]{}, services: map[serviceKey]Price{},
-			rds: map[rdsKey]Price{}, regions: map[string]bool{},
+			rds: map[rdsKey]Price{},
 		}
 	}
 	for i, step := range fresh().loadSteps() {

@@ -69,7 +69,7 @@ func (c *Catalog) Estimated(region string, look func(region string) (Price, erro
 		return p, err
 	}
 	for _, r := range NearestRegions(region) {
-		if !c.regions[r] && !c.hasServiceRegion(r) {
+		if c.ec2[r] == nil && !c.hasServiceRegion(r) {
 			continue
 		}
 		q, err2 := look(r)
