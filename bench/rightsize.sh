@@ -17,14 +17,14 @@ for bin in prometheus promtool; do
   command -v "$bin" >/dev/null || { echo "$bin not installed: scripts/prometheus.sh install" >&2; exit 2; }
 done
 if [ "${REUSE:-}" = 1 ] && [ -s "$out/end" ]; then
-  CGO_ENABLED=0 go build -trimpath -o "$out/refit" ./cmd/refit
+  ./scripts/build.sh "$out/refit" # the release build: static, -trimpath, -s -w
   end=$(cat "$out/end")
   echo "load: $(uptime)"
   echo "reusing $out/data: $(du -sh "$out/data" | cut -f1)"
 else
   rm -rf "$out"
   mkdir -p "$out/om" "$out/data"
-  CGO_ENABLED=0 go build -trimpath -o "$out/refit" ./cmd/refit
+  ./scripts/build.sh "$out/refit"
   CGO_ENABLED=0 go build -trimpath -o "$out/promgen" ./bench/promgen
   echo "load: $(uptime)"
   t0=$(date +%s)

@@ -14,16 +14,15 @@ import (
 // monthly cost, for `refit plan --write-eksctl`. A scenario that is not an
 // EKS design has none: the error lists those that have.
 func (r *Result) EksctlConfig(name string) (Scenario, eksctlcfg.Config, error) {
-	res := r
 	if name == "" {
-		name = res.Recommended
+		name = r.Recommended
 	}
-	s, ok := res.Scenario(name)
+	s, ok := r.Scenario(name)
 	if !ok {
-		return s, eksctlcfg.Config{}, fmt.Errorf("--scenario %q: no such scenario (have %s)", name, strings.Join(res.Names(), ", "))
+		return s, eksctlcfg.Config{}, fmt.Errorf("--scenario %q: no such scenario (have %s)", name, strings.Join(r.Names(), ", "))
 	}
 	if s.Eksctl == nil {
-		return s, eksctlcfg.Config{}, fmt.Errorf("scenario %s is not an EKS design: no eksctl config to write (choose one with --scenario: %s)", name, strings.Join(eksNames(res), ", "))
+		return s, eksctlcfg.Config{}, fmt.Errorf("scenario %s is not an EKS design: no eksctl config to write (choose one with --scenario: %s)", name, strings.Join(eksNames(r), ", "))
 	}
 	cfg := *s.Eksctl
 	cfg.Header = fmt.Sprintf("Written by refit plan: scenario %s, %s a month (%s).", s.Name, s.Monthly().StringFixed(2), s.Title)

@@ -329,17 +329,8 @@ func (p *planner) run() (*Result, error) {
 // estimateAssumptions adds, once each, the prices any scenario estimated
 // from another region.
 func (p *planner) estimateAssumptions() {
-	seen := map[string]bool{}
-	for _, a := range p.res.Assumptions {
-		seen[a] = true
-	}
 	for _, s := range p.res.Scenarios {
-		for _, e := range s.Breakdown.Estimates {
-			if !seen[e] {
-				seen[e] = true
-				p.res.Assumptions = append(p.res.Assumptions, e)
-			}
-		}
+		p.res.AddAssumptions(s.Breakdown.Estimates)
 	}
 }
 

@@ -126,6 +126,17 @@ func writeList(w io.Writer, title string, items []string) {
 	}
 }
 
+// mdList is writeList in Markdown: a bold title and a bulleted list.
+func mdList(w io.Writer, title string, items []string) {
+	if len(items) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n**%s**\n", title)
+	for _, s := range items {
+		fmt.Fprintf(w, "- %s\n", mdEscape(s))
+	}
+}
+
 func costMarkdown(w io.Writer, b *cost.Breakdown) error {
 	total := b.Total()
 	fmt.Fprintf(w, "### refit cost: %s a month (%s a day) in %s\n\n", usd(total), usd(cost.Daily(total)), b.Region)
@@ -145,30 +156,10 @@ func costMarkdown(w io.Writer, b *cost.Breakdown) error {
 		fmt.Fprintf(w, "| %s | %s | %s %s | %s | %s | `%s` |\n", mdEscape(it.Resource), it.Component, qty(it.Quantity), it.Unit, estMark(it)+unitPrice(it.UnitPrice), usd(it.MonthlyCost), it.Origin)
 	}
 	fmt.Fprintln(w, "\n</details>")
-	if len(b.Assumptions) > 0 {
-		fmt.Fprintln(w, "\n**Assumptions**")
-		for _, a := range b.Assumptions {
-			fmt.Fprintf(w, "- %s\n", mdEscape(a))
-		}
-	}
-	if len(b.NotPriced) > 0 {
-		fmt.Fprintln(w, "\n**Not priced (left out of the total)**")
-		for _, a := range b.NotPriced {
-			fmt.Fprintf(w, "- %s\n", mdEscape(a))
-		}
-	}
-	if len(b.Notes) > 0 {
-		fmt.Fprintln(w, "\n**Notes**")
-		for _, a := range b.Notes {
-			fmt.Fprintf(w, "- %s\n", mdEscape(a))
-		}
-	}
-	if len(b.Unread) > 0 {
-		fmt.Fprintf(w, "\n**%s**\n", UnreadTitle)
-		for _, a := range b.Unread {
-			fmt.Fprintf(w, "- %s\n", mdEscape(a))
-		}
-	}
+	mdList(w, "Assumptions", b.Assumptions)
+	mdList(w, "Not priced (left out of the total)", b.NotPriced)
+	mdList(w, "Notes", b.Notes)
+	mdList(w, UnreadTitle, b.Unread)
 	return nil
 }
 

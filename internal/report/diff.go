@@ -183,17 +183,7 @@ func diffMarkdown(w io.Writer, d cost.Diff, before, after *cost.Breakdown) error
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", marker(c.Kind), mdEscape(c.Name), c.Component, usd(c.Before), usd(c.After), signedUSD(c.Delta()))
 	}
 	fmt.Fprintln(w, "\n</details>")
-	for _, l := range []struct {
-		title string
-		items []string
-	}{{"Estimated prices", sides(before.Estimates, after.Estimates)}, {"Not priced (left out of the totals)", sides(before.NotPriced, after.NotPriced)}} {
-		if len(l.items) == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "\n**%s**\n", l.title)
-		for _, s := range l.items {
-			fmt.Fprintf(w, "- %s\n", mdEscape(s))
-		}
-	}
+	mdList(w, "Estimated prices", sides(before.Estimates, after.Estimates))
+	mdList(w, "Not priced (left out of the totals)", sides(before.NotPriced, after.NotPriced))
 	return nil
 }

@@ -298,21 +298,7 @@ func sarifLevel(s kubeapi.Severity) string {
 // NewSARIF builds a SARIF 2.1.0 log of findings. Rules are those the
 // findings use, sorted by id.
 func NewSARIF(fs []kubeapi.Finding, toolVersion string) SARIFLog {
-	ids := map[string]bool{}
-	for _, f := range fs {
-		ids[f.Rule] = true
-	}
-	var sorted []string
-	for id := range ids {
-		sorted = append(sorted, id)
-	}
-	sort.Strings(sorted)
-	index := map[string]int{}
-	rules := make([]SARIFRule, 0, len(sorted))
-	for i, id := range sorted {
-		index[id] = i
-		rules = append(rules, sarifRule(id))
-	}
+	rules, index := sarifRules(Findings(fs))
 	results := make([]SARIFResult, 0, len(fs))
 	seen := map[string]int{}
 	for _, f := range fs {
@@ -325,6 +311,27 @@ func NewSARIF(fs []kubeapi.Finding, toolVersion string) SARIFLog {
 			Results: results,
 		}},
 	}
+}
+
+// sarifRules describes the rules fs uses, sorted by id, and numbers them
+// (index: a rule's place in rules).
+func sarifRules(fs FindingSeq) (rules []SARIFRule, index map[string]int) {
+	ids := map[string]bool{}
+	for i := range fs.Len() {
+		ids[fs.At(i).Rule] = true
+	}
+	var sorted []string
+	for id := range ids {
+		sorted = append(sorted, id)
+	}
+	sort.Strings(sorted)
+	index = map[string]int{}
+	rules = make([]SARIFRule, 0, len(sorted))
+	for i, id := range sorted {
+		index[id] = i
+		rules = append(rules, sarifRule(id))
+	}
+	return rules, index
 }
 
 // sarifRule describes rule id.

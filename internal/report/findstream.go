@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -171,21 +170,7 @@ func findingsJSON(w io.Writer, fs FindingSeq) error {
 
 // sarifStream writes the SARIF log of fs, one result at a time.
 func sarifStream(w io.Writer, fs FindingSeq, toolVersion string) error {
-	ids := map[string]bool{}
-	for i := range fs.Len() {
-		ids[fs.At(i).Rule] = true
-	}
-	var sorted []string
-	for id := range ids {
-		sorted = append(sorted, id)
-	}
-	sort.Strings(sorted)
-	index := map[string]int{}
-	rules := make([]SARIFRule, 0, len(sorted))
-	for i, id := range sorted {
-		index[id] = i
-		rules = append(rules, sarifRule(id))
-	}
+	rules, index := sarifRules(fs)
 	head := SARIFLog{
 		Schema: sarifSchema, Version: sarifVersion,
 		Runs: []SARIFRun{{

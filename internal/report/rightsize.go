@@ -133,13 +133,7 @@ func rightsizeTable(w io.Writer, v RightsizeView) error {
 			fmt.Fprintf(w, "Difference: %s/month\n", signedUSD(d))
 		}
 	}
-	if len(v.Assumptions) > 0 {
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "Assumptions:")
-		for _, a := range v.Assumptions {
-			fmt.Fprintf(w, "  - %s\n", a)
-		}
-	}
+	writeList(w, "Assumptions", v.Assumptions)
 	return nil
 }
 

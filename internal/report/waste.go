@@ -94,18 +94,8 @@ func WriteWasteResult(w io.Writer, region string, r waste.Result, f Format) erro
 	if err != nil {
 		return err
 	}
-	if len(r.Estimates) > 0 {
-		fmt.Fprintln(w, "\nEstimated prices behind these savings:")
-		for _, s := range r.Estimates {
-			fmt.Fprintf(w, "  - %s\n", s)
-		}
-	}
-	if len(r.Assumptions) > 0 {
-		fmt.Fprintln(w, "\nAssumptions:")
-		for _, a := range r.Assumptions {
-			fmt.Fprintf(w, "  - %s\n", a)
-		}
-	}
+	writeList(w, "Estimated prices behind these savings", r.Estimates)
+	writeList(w, "Assumptions", r.Assumptions)
 	WriteUnread(w, r.Unread)
 	return nil
 }
@@ -142,12 +132,7 @@ func wasteTable(w io.Writer, region string, fs []waste.Finding) error {
 			fmt.Fprintf(w, "\n   why: %s\n   fix: %s\n", f.Why, f.Fix)
 		}
 	}
-	if nc := waste.NotChecked(); len(nc) > 0 {
-		fmt.Fprintln(w, "\nNot checked (the input does not carry the data yet):")
-		for _, s := range nc {
-			fmt.Fprintf(w, "  - %s\n", s)
-		}
-	}
+	writeList(w, "Not checked (the input does not carry the data yet)", waste.NotChecked())
 	return nil
 }
 
