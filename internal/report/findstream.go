@@ -128,8 +128,8 @@ func (e *elementWriter) write(v any) error {
 	return err
 }
 
-// close ends the array: "]" on its own line at the depth above, or
-// nothing written for an empty array (the caller wrote "[]").
+// close ends the array: "]" on its own line at the depth above. Only a
+// non-empty array goes through an elementWriter (the caller writes "[]").
 func (e *elementWriter) close() error {
 	_, err := io.WriteString(e.w, "\n"+e.indent[2:]+"]")
 	return err
