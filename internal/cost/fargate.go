@@ -33,7 +33,7 @@ func (p *pricer) workloads(e *estate.Estate) {
 			continue
 		}
 		if !w.PerNode {
-			if prof, ok := fargateProfileFor(e, w); ok {
+			if prof, ok := e.FargateProfileFor(w.Namespace, w.Labels); ok {
 				if !pricesLoaded {
 					var ok1, ok2 bool
 					vcpuPrice, ok1 = p.service(prof.Origin, svcFargate, itemFargateVCPU)
@@ -71,13 +71,4 @@ func (p *pricer) workloads(e *estate.Estate) {
 		}
 		p.note("%d pods request %.2f vCPU and %.2f GiB %s", ec2Pods, float64(ec2CPU)/1000, float64(ec2Mem)/(1<<30), where)
 	}
-}
-
-func fargateProfileFor(e *estate.Estate, w estate.Workload) (estate.FargateProfile, bool) {
-	for _, prof := range e.FargateProfiles {
-		if prof.Matches(w.Namespace, w.Labels) {
-			return prof, true
-		}
-	}
-	return estate.FargateProfile{}, false
 }

@@ -218,6 +218,17 @@ type FargateProfile struct {
 	Origin    Origin            `json:"origin"`
 }
 
+// FargateProfileFor returns the first of e's Fargate profiles that selects a
+// pod in namespace with labels (EKS runs the pod on Fargate), if any.
+func (e *Estate) FargateProfileFor(namespace string, labels map[string]string) (FargateProfile, bool) {
+	for _, prof := range e.FargateProfiles {
+		if prof.Matches(namespace, labels) {
+			return prof, true
+		}
+	}
+	return FargateProfile{}, false
+}
+
 // Matches reports whether a pod in namespace with labels is selected.
 func (p FargateProfile) Matches(namespace string, labels map[string]string) bool {
 	for _, s := range p.Selectors {

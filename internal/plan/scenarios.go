@@ -503,24 +503,14 @@ func (p *planner) onFargate(e *estate.Estate) (fargate, nodes []PodGroup) {
 		if g.System {
 			continue
 		}
-		if !g.PerNode && fargateSelects(e, g) {
+		// The rule cost.Estimate prices them by.
+		if _, selected := e.FargateProfileFor(g.Namespace, g.Labels); selected && !g.PerNode {
 			fargate = append(fargate, g)
 		} else {
 			nodes = append(nodes, g)
 		}
 	}
 	return fargate, nodes
-}
-
-// fargateSelects reports whether a Fargate profile of the estate selects the
-// group's pods (the rule cost.Estimate prices them by).
-func fargateSelects(e *estate.Estate, g PodGroup) bool {
-	for _, prof := range e.FargateProfiles {
-		if prof.Matches(g.Namespace, g.Labels) {
-			return true
-		}
-	}
-	return false
 }
 
 // withFargate adds to a scenario's nodes the pods its Fargate profiles run.
