@@ -226,8 +226,7 @@ func (s *scanner) lineAt(pos, end, next int) (int, bool) {
 			break
 		}
 		// A scalar or flow item.
-		v, ok := s.value(body, col, pos+col, end, next, roleOther, false)
-		return v, ok
+		return s.value(body, next)
 	}
 	key, restAt, isKey := splitKey(body)
 	if !isKey || key == nil {
@@ -302,7 +301,7 @@ func (s *scanner) lineAt(pos, end, next int) (int, bool) {
 			s.head.Complex = true
 		}
 	}
-	return s.value(rest, vcol, pos+vcol, end, next, role, identity)
+	return s.value(rest, next)
 }
 
 // identity records an identity field of the root or metadata mapping.
@@ -574,10 +573,10 @@ func plainLen(b []byte, flow bool) (int, bool) {
 	return end, true
 }
 
-// value reads the value that starts the rest of a line at b (column col,
-// byte offset at): a scalar, a flow collection or a block scalar header.
-// It returns where the next line to read starts.
-func (s *scanner) value(b []byte, col, at, end, next int, role int, identity bool) (int, bool) {
+// value reads the value that starts the rest of a line at b: a scalar, a
+// flow collection or a block scalar header. next is where the line after
+// it starts; it returns where the next line to read starts.
+func (s *scanner) value(b []byte, next int) (int, bool) {
 	switch b[0] {
 	case '"', '\'':
 		if _, ok := quotedLen(b); !ok {
