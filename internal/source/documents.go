@@ -141,13 +141,13 @@ func (l *Loader) unitKey(u unit, dirs map[string]string) string {
 		dir, base := filepath.Split(u.path)
 		real, ok := dirs[dir]
 		if !ok {
-			real = realDir(dir)
+			real = manifest.RealPath(dir)
 			dirs[dir] = real
 		}
 		return "file:" + filepath.Join(real, base)
 	}
 	if l.FS == OS && u.path != Stdin {
-		k = realDir(k)
+		k = manifest.RealPath(k)
 	}
 	switch {
 	case u.kustomize:
@@ -316,22 +316,6 @@ func templateLine(data []byte) int {
 		}
 	}
 	return 0
-}
-
-// realDir is dir (or a file) made absolute with symbolic links resolved
-// (as far as they resolve).
-func realDir(dir string) string {
-	if dir == "" {
-		dir = "."
-	}
-	k := dir
-	if abs, err := filepath.Abs(dir); err == nil {
-		k = abs
-		if real, err := filepath.EvalSymlinks(abs); err == nil {
-			k = real
-		}
-	}
-	return k
 }
 
 func isHelmChart(fsys fs.FS, dir string) bool {
