@@ -783,16 +783,22 @@ func ParseHead(file string, data []byte, h Head) (Document, error) {
 	if len(n.Content) == 0 || n.Content[0].Kind != yaml.MappingNode {
 		return Document{}, &Error{File: file, Line: h.Line, Msg: "not a mapping"}
 	}
-	shiftLines(&n, h.startLine, 0)
+	ShiftLines(&n, h.startLine)
 	root := n.Content[0]
 	return Document{File: file, Line: root.Line, Node: root, APIVersion: Scalar(root, "apiVersion"), Kind: Scalar(root, "kind")}, nil
 }
+
+// ShiftLines adds by to the line of every node of the tree n (a document
+// parsed from part of a file), making them lines of the whole file.
+func ShiftLines(n *yaml.Node, by int) { shiftLines(n, by, 0) }
 
 func shiftLines(n *yaml.Node, by, depth int) {
 	if n == nil || depth > 10000 {
 		return
 	}
-	n.Line += by
+	if n.Line > 0 {
+		n.Line += by
+	}
 	for _, c := range n.Content {
 		shiftLines(c, by, depth+1)
 	}
