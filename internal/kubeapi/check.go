@@ -90,7 +90,7 @@ func CheckData(file string, data []byte, t *Table, opt CheckOptions) ([]Finding,
 	c := newChecker(t, opt)
 	var out []Finding
 	for _, h := range heads {
-		if !NeedsTree(file, h) {
+		if !needsTree(file, h) {
 			out = append(out, c.head(file, h)...)
 			continue
 		}
@@ -111,9 +111,9 @@ func checkSplit(file string, data []byte, t *Table, opt CheckOptions) ([]Finding
 	return Check(docs, t, opt), nil
 }
 
-// NeedsTree reports a document that CheckData checks on its node tree:
+// needsTree reports a document that CheckData checks on its node tree:
 // one whose head alone does not say all Check would find.
-func NeedsTree(file string, h yamldoc.Head) bool {
+func needsTree(file string, h yamldoc.Head) bool {
 	if h.Complex || h.Duplicate || h.OwnerReferences || (h.Items && strings.HasSuffix(h.Kind, "List")) {
 		return true
 	}
@@ -124,7 +124,7 @@ func NeedsTree(file string, h yamldoc.Head) bool {
 	return isKustomization(yamldoc.Document{File: file, APIVersion: h.APIVersion, Kind: h.Kind})
 }
 
-// head checks a document from its head (one NeedsTree refuses): its own
+// head checks a document from its head (one needsTree refuses): its own
 // apiVersion and kind, or that it is not a Kubernetes object.
 func (c *checker) head(file string, h yamldoc.Head) []Finding {
 	o := object{file: file, apiVersion: h.APIVersion, kind: h.Kind, ns: h.Namespace, name: h.Name}

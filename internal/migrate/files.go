@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
+	"github.com/refit-dev/refit/internal/source/manifest"
 	"github.com/refit-dev/refit/internal/source/rewrite"
 	"github.com/refit-dev/refit/internal/yamldoc"
 )
@@ -15,7 +16,7 @@ import (
 // files atomically with a .bak, symbolic links are written through.
 var (
 	outputPaths      = rewrite.OutputPaths
-	realPath         = rewrite.RealPath
+	realPath         = manifest.RealPath
 	errLinkOutside   = rewrite.ErrLinkOutside
 	replaceInPlace   = rewrite.ReplaceInPlace
 	writeBackup      = rewrite.WriteBackup

@@ -57,10 +57,7 @@ func Fix(_ context.Context, o FixOptions) (Result, error) {
 	if o.Mode == OutputDir {
 		outDir = o.OutDir
 	}
-	w := o.Out
-	if w == nil {
-		w = io.Discard
-	}
+	w := logTo(o.Out)
 	var findings []kubeapi.Finding
 	changedFiles, changedObjects := 0, 0
 	failed := 0 // files that could not be read, converted or written

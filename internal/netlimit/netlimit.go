@@ -104,11 +104,6 @@ func Endpoint(u *url.URL) string {
 // per-request timer.
 var errNoAnswer = errors.New("no answer")
 
-// Doer is an HTTP client, as aws.HTTPClient.
-type Doer interface {
-	Do(*http.Request) (*http.Response, error)
-}
-
 // Guard sends requests with the per-request timeout: a request that gets no
 // response headers within after, or whose body read waits longer than
 // after for a byte, is canceled, and its error is a *NoAnswerError naming

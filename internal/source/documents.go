@@ -141,18 +141,13 @@ func (l *Loader) unitKey(u unit, dirs map[string]string) string {
 		dir, base := filepath.Split(u.path)
 		real, ok := dirs[dir]
 		if !ok {
-			real = realDir(dir)
+			real = manifest.RealPath(dir)
 			dirs[dir] = real
 		}
 		return "file:" + filepath.Join(real, base)
 	}
 	if l.FS == OS && u.path != Stdin {
-		if abs, err := filepath.Abs(u.path); err == nil {
-			k = abs
-			if real, err := filepath.EvalSymlinks(abs); err == nil {
-				k = real
-			}
-		}
+		k = manifest.RealPath(k)
 	}
 	switch {
 	case u.kustomize:
@@ -219,7 +214,7 @@ func DocumentsFunc[T any](l *Loader, paths []string, work func(Batch) T, consume
 }
 
 func (l *Loader) parseDocs(u unit) parsed {
-	p := l.parseUnitDocs(u)
+	p := l.parseUnitDocsInto(u, nil)
 	p.root = u.root
 	return p
 }
@@ -263,12 +258,8 @@ func readInto(name string, buf []byte) ([]byte, error) {
 	}
 }
 
-func (l *Loader) parseUnitDocs(u unit) parsed {
-	return l.parseUnitDocsInto(u, nil)
-}
-
-// parseUnitDocsInto is parseUnitDocs reading a file of the disk into buf
-// when buf is not nil (DocumentsFunc).
+// parseUnitDocsInto reads and splits a unit for Documents, reading a file
+// of the disk into buf when buf is not nil (DocumentsFunc).
 func (l *Loader) parseUnitDocsInto(u unit, buf *[]byte) parsed {
 	switch {
 	case u.kustomize:
@@ -325,22 +316,6 @@ func templateLine(data []byte) int {
 		}
 	}
 	return 0
-}
-
-// realDir is dir made absolute with symbolic links resolved (as far as
-// they resolve).
-func realDir(dir string) string {
-	if dir == "" {
-		dir = "."
-	}
-	k := dir
-	if abs, err := filepath.Abs(dir); err == nil {
-		k = abs
-		if real, err := filepath.EvalSymlinks(abs); err == nil {
-			k = real
-		}
-	}
-	return k
 }
 
 func isHelmChart(fsys fs.FS, dir string) bool {

@@ -24,7 +24,6 @@ const maxAncestors = 32
 // without building it: its namespace, and the local files and kustomization
 // directories its resources, bases and components name.
 type kustomization struct {
-	dir       string // as found, cleaned
 	namespace string
 	files     []string // absolute paths of the files it names
 	dirs      []string // absolute paths of the kustomization directories it names
@@ -57,7 +56,7 @@ func (ks kustomizations) get(dir string) *kustomization {
 		Bases      []yaml.Node `yaml:"bases"`
 		Components []yaml.Node `yaml:"components"`
 	}
-	k := &kustomization{dir: filepath.Clean(dir)}
+	k := &kustomization{}
 	if yaml.Unmarshal(data, &raw) == nil {
 		k.namespace = raw.Namespace
 		for _, n := range slices.Concat(raw.Resources, raw.Bases, raw.Components) {
@@ -120,10 +119,8 @@ func (ks kustomizations) namespaceOf(file string) string {
 	}
 	dir := filepath.Dir(abs)
 	for range maxAncestors {
-		if k := ks.get(dir); k != nil {
-			if ns := ks.namespaceVia(dir, abs); ns != "" {
-				return ns
-			}
+		if ns := ks.namespaceVia(dir, abs); ns != "" {
+			return ns
 		}
 		up := filepath.Dir(dir)
 		if up == dir {
@@ -208,11 +205,10 @@ func selectKustomize(units []unit, overlay string, ks kustomizations) ([]unit, [
 			kept = append(kept, u)
 			continue
 		}
-		if by := consumedBy[abs]; len(by) > 0 && !(len(by) == 1 && by[0] == u.path) {
-			if !u.kustomize {
-				continue // a file a kustomization names: priced through it
-			}
-			continue // a base: noted below
+		if builtByOther(consumedBy[abs], u.path) {
+			// A file a kustomization names, priced through it, or a
+			// base, noted below.
+			continue
 		}
 		if u.kustomize {
 			var r built
@@ -273,7 +269,7 @@ func selectKustomize(units []unit, overlay string, ks kustomizations) ([]unit, [
 				by = append(by, o)
 			}
 		}
-		if len(consumedBy[abs]) == 0 || (len(consumedBy[abs]) == 1 && consumedBy[abs][0] == u.path) {
+		if !builtByOther(consumedBy[abs], u.path) {
 			continue
 		}
 		switch {
@@ -295,6 +291,12 @@ func selectKustomize(units []unit, overlay string, ks kustomizations) ([]unit, [
 		notes = append(notes, fmt.Sprintf("kustomize: --overlay %s left out %s", overlay, strings.Join(dropped, ", ")))
 	}
 	return kept, notes, nil
+}
+
+// builtByOther reports whether by, the units that build a directory or
+// file (an entry of consumedBy), names one other than path itself.
+func builtByOther(by []string, path string) bool {
+	return len(by) > 0 && !(len(by) == 1 && by[0] == path)
 }
 
 // hasElement reports whether one element of path p is name.

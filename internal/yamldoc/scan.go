@@ -226,8 +226,7 @@ func (s *scanner) lineAt(pos, end, next int) (int, bool) {
 			break
 		}
 		// A scalar or flow item.
-		v, ok := s.value(body, col, pos+col, end, next, roleOther, false)
-		return v, ok
+		return s.value(body, next)
 	}
 	key, restAt, isKey := splitKey(body)
 	if !isKey || key == nil {
@@ -302,7 +301,7 @@ func (s *scanner) lineAt(pos, end, next int) (int, bool) {
 			s.head.Complex = true
 		}
 	}
-	return s.value(rest, vcol, pos+vcol, end, next, role, identity)
+	return s.value(rest, next)
 }
 
 // identity records an identity field of the root or metadata mapping.
@@ -574,10 +573,10 @@ func plainLen(b []byte, flow bool) (int, bool) {
 	return end, true
 }
 
-// value reads the value that starts the rest of a line at b (column col,
-// byte offset at): a scalar, a flow collection or a block scalar header.
-// It returns where the next line to read starts.
-func (s *scanner) value(b []byte, col, at, end, next int, role int, identity bool) (int, bool) {
+// value reads the value that starts the rest of a line at b: a scalar, a
+// flow collection or a block scalar header. next is where the line after
+// it starts; it returns where the next line to read starts.
+func (s *scanner) value(b []byte, next int) (int, bool) {
 	switch b[0] {
 	case '"', '\'':
 		if _, ok := quotedLen(b); !ok {
@@ -784,16 +783,22 @@ func ParseHead(file string, data []byte, h Head) (Document, error) {
 	if len(n.Content) == 0 || n.Content[0].Kind != yaml.MappingNode {
 		return Document{}, &Error{File: file, Line: h.Line, Msg: "not a mapping"}
 	}
-	shiftLines(&n, h.startLine, 0)
+	ShiftLines(&n, h.startLine)
 	root := n.Content[0]
 	return Document{File: file, Line: root.Line, Node: root, APIVersion: Scalar(root, "apiVersion"), Kind: Scalar(root, "kind")}, nil
 }
+
+// ShiftLines adds by to the line of every node of the tree n (a document
+// parsed from part of a file), making them lines of the whole file.
+func ShiftLines(n *yaml.Node, by int) { shiftLines(n, by, 0) }
 
 func shiftLines(n *yaml.Node, by, depth int) {
 	if n == nil || depth > 10000 {
 		return
 	}
-	n.Line += by
+	if n.Line > 0 {
+		n.Line += by
+	}
 	for _, c := range n.Content {
 		shiftLines(c, by, depth+1)
 	}

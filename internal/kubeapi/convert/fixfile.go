@@ -323,26 +323,8 @@ func parseChunk(ch chunk) (*yaml.Node, error) {
 		// The splitter and the parser disagree: refuse rather than guess.
 		return nil, fmt.Errorf("cannot split the documents of this file safely")
 	}
-	shiftLines(&doc, ch.bodyLine-1)
+	yamldoc.ShiftLines(&doc, ch.bodyLine-1)
 	return &doc, nil
-}
-
-func shiftLines(n *yaml.Node, by int) {
-	seen := map[*yaml.Node]bool{}
-	var walk func(*yaml.Node)
-	walk = func(x *yaml.Node) {
-		if x == nil || seen[x] {
-			return
-		}
-		seen[x] = true
-		if x.Line > 0 {
-			x.Line += by
-		}
-		for _, c := range x.Content {
-			walk(c)
-		}
-	}
-	walk(n)
 }
 
 func shiftError(err error, by int) error {

@@ -6,9 +6,10 @@ package netlimittest
 
 import (
 	"net"
-	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/refit-dev/refit/internal/source/awslive/awstest"
 )
 
 // BlackHole listens on 127.0.0.1, accepts every connection and never
@@ -50,14 +51,4 @@ func BlackHole(t testing.TB) (string, func() int) {
 
 // FakeAWSEnv gives the AWS SDK static credentials and region us-east-1, and
 // nothing else to read (no config files, profiles or instance metadata).
-func FakeAWSEnv(t testing.TB) {
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_ENDPOINT_URL", "")
-}
+func FakeAWSEnv(t testing.TB) { awstest.Env(t, "us-east-1") }

@@ -25,6 +25,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -310,7 +311,7 @@ func (l *loader) discover(ctx context.Context, disc Discovery) ([]resource, erro
 				continue
 			}
 			for _, r := range rl.APIResources {
-				if strings.Contains(r.Name, "/") || taken[r.Name] || !hasVerb(r.Verbs, "list") || skipped(gv.Group, r.Name) {
+				if strings.Contains(r.Name, "/") || taken[r.Name] || !slices.Contains(r.Verbs, "list") || skipped(gv.Group, r.Name) {
 					continue
 				}
 				taken[r.Name] = true
@@ -335,15 +336,6 @@ func skipped(group, name string) bool {
 		return group == "" || group == "events.k8s.io"
 	case name == "componentstatuses":
 		return group == ""
-	}
-	return false
-}
-
-func hasVerb(verbs metav1.Verbs, v string) bool {
-	for _, x := range verbs {
-		if x == v {
-			return true
-		}
 	}
 	return false
 }

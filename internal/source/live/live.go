@@ -59,7 +59,7 @@ func Load(ctx context.Context, o Options, warn io.Writer) (*estate.Estate, *esta
 			fmt.Fprintf(warn, "warning: %s\n", w)
 		}
 		cluster = snap.Estate()
-		if err := e.Merge(snap.Estate()); err != nil {
+		if err := e.Merge(cluster.Clone()); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -38,7 +38,7 @@ func SelectorLabelFiles(dir string) map[string]string {
 		if file == "" || depth > 50 {
 			return
 		}
-		key := realPath(dir) + "\x00" + from
+		key := RealPath(dir) + "\x00" + from
 		if seen[key] {
 			return
 		}
@@ -65,8 +65,8 @@ func SelectorLabelFiles(dir string) map[string]string {
 			case info.IsDir():
 				walk(p, from, depth+1)
 			case from != "":
-				if _, ok := out[realPath(p)]; !ok {
-					out[realPath(p)] = from
+				if _, ok := out[RealPath(p)]; !ok {
+					out[RealPath(p)] = from
 				}
 			}
 		}
@@ -87,9 +87,9 @@ func (k kustomizationLabels) labelsSelectors() bool {
 	return false
 }
 
-// realPath is p made absolute with symbolic links resolved (as far as
-// possible).
-func realPath(p string) string {
+// RealPath is p made absolute with symbolic links resolved (as far as
+// they resolve): what identifies a file or directory however it is named.
+func RealPath(p string) string {
 	if abs, err := filepath.Abs(p); err == nil {
 		p = abs
 	}

@@ -31,7 +31,7 @@ func TestSelectorLabelFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	real := func(p string) string { return realPath(filepath.Join(dir, p)) }
+	real := func(p string) string { return RealPath(filepath.Join(dir, p)) }
 	tests := []struct {
 		dir  string
 		want map[string]string

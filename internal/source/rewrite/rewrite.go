@@ -17,6 +17,7 @@ import (
 
 	"github.com/refit-dev/refit/internal/atomicfile"
 	"github.com/refit-dev/refit/internal/source"
+	"github.com/refit-dev/refit/internal/source/manifest"
 )
 
 // OutputPaths maps every file Documents will read to its path under dir:
@@ -30,7 +31,7 @@ func OutputPaths(dir string, inputs []source.Input) (map[string]string, error) {
 	realInputs := map[string]string{}
 	for _, in := range inputs {
 		if !in.Kustomize && !in.Helm && in.Path != source.Stdin {
-			realInputs[RealPath(in.Path)] = in.Path
+			realInputs[manifest.RealPath(in.Path)] = in.Path
 		}
 	}
 	for _, in := range inputs {
@@ -45,7 +46,7 @@ func OutputPaths(dir string, inputs []source.Input) (map[string]string, error) {
 		if prev, ok := byPath[p]; ok {
 			return nil, fmt.Errorf("-o %s: %s and %s would both be written to %s: give them in separate runs (or give their common directory)", dir, prev, name, p)
 		}
-		if src, ok := realInputs[RealPath(p)]; ok {
+		if src, ok := realInputs[manifest.RealPath(p)]; ok {
 			return nil, fmt.Errorf("-o %s: %s would be written over the input %s: choose another directory, or use --in-place", dir, p, src)
 		}
 		byPath[p] = name
@@ -67,18 +68,6 @@ func outputRel(in source.Input) string {
 	return filepath.Base(in.Path)
 }
 
-// RealPath is p made absolute with symbolic links resolved (as far as
-// they resolve).
-func RealPath(p string) string {
-	if abs, err := filepath.Abs(p); err == nil {
-		p = abs
-	}
-	if r, err := filepath.EvalSymlinks(p); err == nil {
-		p = r
-	}
-	return p
-}
-
 // ErrLinkOutside is a symbolic link --in-place does not follow.
 var ErrLinkOutside = errors.New("symbolic link outside the input")
 
@@ -98,12 +87,12 @@ func inPlaceTarget(path, root string) (target string, link bool, err error) {
 	if err != nil {
 		return "", true, fmt.Errorf("a symbolic link that does not resolve: %w", err)
 	}
-	real = RealPath(real)
+	real = manifest.RealPath(real)
 	dir := root
 	if info, err := os.Stat(root); err != nil || !info.IsDir() {
 		dir = filepath.Dir(root)
 	}
-	rel, err := filepath.Rel(RealPath(dir), real)
+	rel, err := filepath.Rel(manifest.RealPath(dir), real)
 	if err != nil || !filepath.IsLocal(rel) {
 		return "", true, fmt.Errorf("%w: a symbolic link to %s, outside %s: not rewritten (fix the file it points to, or use -o DIR)", ErrLinkOutside, real, dir)
 	}
