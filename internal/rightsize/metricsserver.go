@@ -3,6 +3,7 @@ package rightsize
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -137,7 +138,8 @@ func (ms *MetricsServer) Pods(ctx context.Context, namespace string) ([]Containe
 
 // unwrapURL drops the URL from a *url.Error (it may carry credentials).
 func unwrapURL(err error) error {
-	if ue, ok := err.(*url.Error); ok {
+	var ue *url.Error
+	if errors.As(err, &ue) {
 		return ue.Err
 	}
 	return err

@@ -120,11 +120,7 @@ func (p *Prometheus) get(ctx context.Context, path string, q url.Values, visit f
 	req.Header.Set("Accept", "application/json")
 	resp, err := p.client().Do(req)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // the URL may carry credentials: never print it
-		}
-		return fmt.Errorf("prometheus %s: %w", path, err)
+		return fmt.Errorf("prometheus %s: %w", path, unwrapURL(err))
 	}
 	defer resp.Body.Close()
 	if err := decodeResponse(resp.Body, visit); err != nil {
