@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -123,12 +125,7 @@ func (c *churn) handle(ctx context.Context, e NodeEvent, initial bool) {
 	}
 }
 
-func (c *churn) gauge() {
-	c.d.m.clusterNodes.Reset()
-	for _, n := range c.nodes {
-		c.d.m.clusterNodes.WithLabelValues(n.CapacityType, n.InstanceType).Inc()
-	}
-}
+func (c *churn) gauge() { c.d.m.setNodes(maps.Values(c.nodes)) }
 
 func (c *churn) load(ctx context.Context) ([]NodeEvent, error) {
 	s, err := c.d.store.Get(ctx, burstKey)
@@ -240,12 +237,7 @@ func (c *churn) payload(burst []NodeEvent) []byte {
 }
 
 // churnGauge sets the nodes gauge to nodes (tests).
-func (d *Daemon) churnGauge(nodes []NodeEvent) {
-	d.m.clusterNodes.Reset()
-	for _, n := range nodes {
-		d.m.clusterNodes.WithLabelValues(n.CapacityType, n.InstanceType).Inc()
-	}
-}
+func (d *Daemon) churnGauge(nodes []NodeEvent) { d.m.setNodes(slices.Values(nodes)) }
 
 // knows reports whether every name is a present node (tests).
 func (c *churn) knows(names ...string) bool {
