@@ -6,13 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/refit-dev/refit/internal/netlimit"
 	"github.com/refit-dev/refit/internal/quantity"
 )
 
@@ -91,18 +89,9 @@ func ParsePodMetrics(r io.Reader) ([]ContainerSample, error) {
 }
 
 func (ms *MetricsServer) client() *http.Client {
-	if ms.Client != nil {
-		return ms.Client
+	if ms.Client == nil {
+		ms.Client = guardedClient("metrics-server", 0)
 	}
-	tr := &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         (&net.Dialer{Timeout: netlimit.DialTimeout}).DialContext,
-		TLSHandshakeTimeout: netlimit.DialTimeout,
-	}
-	ms.Client = &http.Client{Transport: &netlimit.RoundTripper{
-		Guard: netlimit.Guard{Name: func(r *http.Request) string { return "metrics-server " + r.URL.Path }},
-		Next:  tr,
-	}}
 	return ms.Client
 }
 
