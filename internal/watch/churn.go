@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -234,19 +233,4 @@ func (c *churn) payload(burst []NodeEvent) []byte {
 		header(":arrows_counterclockwise: "+head),
 		section(strings.Join(lines, "\n")),
 		contextBlock(impact+". Changes within "+c.cfg.Window.String()+" of the first are one alert."))
-}
-
-// churnGauge sets the nodes gauge to nodes (tests).
-func (d *Daemon) churnGauge(nodes []NodeEvent) { d.m.setNodes(slices.Values(nodes)) }
-
-// knows reports whether every name is a present node (tests).
-func (c *churn) knows(names ...string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, n := range names {
-		if _, ok := c.nodes[n]; !ok {
-			return false
-		}
-	}
-	return true
 }
