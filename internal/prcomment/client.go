@@ -87,10 +87,10 @@ type client struct {
 	base  *url.URL
 	opt   Options
 	auth  func(*http.Request)
-	hint  func(status int, op string) string
+	hint  func(status int) string
 }
 
-func newClient(forge, defBase string, opt Options, auth func(*http.Request), hint func(int, string) string) (*client, error) {
+func newClient(forge, defBase string, opt Options, auth func(*http.Request), hint func(int) string) (*client, error) {
 	if opt.BaseURL == "" {
 		opt.BaseURL = defBase
 	}
@@ -290,7 +290,7 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 func (c *client) apiError(op string, status int, data []byte) *APIError {
 	e := &APIError{Forge: c.forge, Op: op, Status: status, Message: forgeMessage(data)}
 	if c.hint != nil {
-		e.Hint = c.hint(status, op)
+		e.Hint = c.hint(status)
 	}
 	return e
 }

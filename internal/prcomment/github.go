@@ -55,7 +55,7 @@ func NewGitHub(opt Options, repo string, pr int) (*GitHub, error) {
 func (g *GitHub) name() string { return g.owner + "/" + g.repo }
 
 // hint says what is likely missing for an error status.
-func (g *GitHub) hint(status int, op string) string {
+func (g *GitHub) hint(status int) string {
 	switch status {
 	case http.StatusUnauthorized:
 		return "the token in GITHUB_TOKEN is missing, expired or wrong"

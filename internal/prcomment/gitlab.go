@@ -48,7 +48,7 @@ func NewGitLab(opt Options, project string, mr int) (*GitLab, error) {
 
 func (g *GitLab) name() string { return fmt.Sprintf("%s!%d", g.project, g.mr) }
 
-func (g *GitLab) hint(status int, op string) string {
+func (g *GitLab) hint(status int) string {
 	switch status {
 	case http.StatusUnauthorized:
 		return "the token in GITLAB_TOKEN is missing, expired or wrong"

@@ -45,7 +45,6 @@ type kustomizePatch struct {
 	json6902   bool
 	kind, name string // the target's, when the entry names one
 	docs       []*yaml.Node
-	lines      int // line offset of inline content (0: lines are the file's)
 }
 
 // kustomizeInfo is what one kustomization says about patches and bases.
@@ -104,7 +103,7 @@ func parseKustomize(fsys kustomizeFS, dir, kfile string, data []byte) *kustomize
 			}
 		}
 	}
-	add := func(entry *yaml.Node, path, inline string, json6902 bool, kind, name string, inlineLine int) {
+	add := func(entry *yaml.Node, path, inline string, json6902 bool, kind, name string) {
 		p := kustomizePatch{kfile: kfile, line: entry.Line, json6902: json6902, kind: kind, name: name}
 		var content []byte
 		if path != "" {
@@ -119,7 +118,6 @@ func parseKustomize(fsys kustomizeFS, dir, kfile string, data []byte) *kustomize
 			p.abs = abs
 		} else {
 			content = []byte(inline)
-			p.lines = inlineLine
 		}
 		// Not yamldoc.Split: a JSON 6902 patch is a list.
 		dec := yaml.NewDecoder(bytes.NewReader(content))
@@ -145,9 +143,9 @@ func parseKustomize(fsys kustomizeFS, dir, kfile string, data []byte) *kustomize
 				continue
 			}
 			if fi, err := fsys.Stat(filepath.Join(dir, n.Value)); err == nil && fi.Mode().IsRegular() {
-				add(n, n.Value, "", false, "", "", 0)
+				add(n, n.Value, "", false, "", "")
 			} else {
-				add(n, "", n.Value, false, "", "", n.Line)
+				add(n, "", n.Value, false, "", "")
 			}
 		}
 	}
@@ -163,9 +161,9 @@ func parseKustomize(fsys kustomizeFS, dir, kfile string, data []byte) *kustomize
 			}
 			kind, name := yamldoc.Scalar(n, "target", "kind"), yamldoc.Scalar(n, "target", "name")
 			if path := yamldoc.Scalar(n, "path"); path != "" {
-				add(n, path, "", key == "patchesJson6902", kind, name, 0)
+				add(n, path, "", key == "patchesJson6902", kind, name)
 			} else if inline := yamldoc.Lookup(n, "patch"); inline != nil && inline.Kind == yaml.ScalarNode {
-				add(n, "", inline.Value, key == "patchesJson6902", kind, name, inline.Line)
+				add(n, "", inline.Value, key == "patchesJson6902", kind, name)
 			}
 		}
 	}
@@ -292,11 +290,9 @@ func json6902Sites(p kustomizePatch, doc *yaml.Node, objs map[string]builtObject
 				hit = obj.containers
 			}
 		}
-		site := patchSite{File: p.kfile, Line: p.line, What: "a JSON 6902 patch"}
+		site := patchSite{File: p.kfile, Line: p.line, What: "an inline JSON 6902 patch"}
 		if p.file != "" {
-			site.File, site.abs, site.Line = p.file, p.abs, op.Line
-		} else if p.lines > 0 {
-			site.What = "an inline JSON 6902 patch"
+			site = patchSite{File: p.file, abs: p.abs, Line: op.Line, What: "a JSON 6902 patch"}
 		}
 		for _, c := range hit {
 			sites[ContainerID(obj.namespace, p.kind, p.name, c)] = site

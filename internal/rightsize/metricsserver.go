@@ -3,15 +3,14 @@ package rightsize
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/refit-dev/refit/internal/netlimit"
 	"github.com/refit-dev/refit/internal/quantity"
 )
 
@@ -90,18 +89,9 @@ func ParsePodMetrics(r io.Reader) ([]ContainerSample, error) {
 }
 
 func (ms *MetricsServer) client() *http.Client {
-	if ms.Client != nil {
-		return ms.Client
+	if ms.Client == nil {
+		ms.Client = guardedClient("metrics-server", 0)
 	}
-	tr := &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         (&net.Dialer{Timeout: netlimit.DialTimeout}).DialContext,
-		TLSHandshakeTimeout: netlimit.DialTimeout,
-	}
-	ms.Client = &http.Client{Transport: &netlimit.RoundTripper{
-		Guard: netlimit.Guard{Name: func(r *http.Request) string { return "metrics-server " + r.URL.Path }},
-		Next:  tr,
-	}}
 	return ms.Client
 }
 
@@ -137,7 +127,8 @@ func (ms *MetricsServer) Pods(ctx context.Context, namespace string) ([]Containe
 
 // unwrapURL drops the URL from a *url.Error (it may carry credentials).
 func unwrapURL(err error) error {
-	if ue, ok := err.(*url.Error); ok {
+	var ue *url.Error
+	if errors.As(err, &ue) {
 		return ue.Err
 	}
 	return err

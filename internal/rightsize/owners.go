@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 )
@@ -175,14 +174,4 @@ func OwnersFromKubeStateMetrics(ctx context.Context, p *Prometheus, end time.Tim
 		return nil, err
 	}
 	return pods, nil
-}
-
-// sortedOwners lists the owners of Pods (tests).
-func (o *Owners) sortedOwners() []string {
-	var out []string
-	for k, v := range o.Pods {
-		out = append(out, k+"="+v.Kind+"/"+v.Name)
-	}
-	sort.Strings(out)
-	return out
 }

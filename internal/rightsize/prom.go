@@ -31,9 +31,16 @@ type Prometheus struct {
 }
 
 func (p *Prometheus) client() *http.Client {
-	if p.Client != nil {
-		return p.Client
+	if p.Client == nil {
+		p.Client = guardedClient("Prometheus", p.After)
 	}
+	return p.Client
+}
+
+// guardedClient is an HTTP client that netlimit bounds in time (after is
+// the per-request timeout, netlimit.ResponseTimeout when 0); a request
+// that times out is named what and its path.
+func guardedClient(what string, after time.Duration) *http.Client {
 	tr := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: netlimit.DialTimeout}).DialContext,
@@ -41,11 +48,10 @@ func (p *Prometheus) client() *http.Client {
 		ResponseHeaderTimeout: 0, // the guard's timer covers it
 		MaxIdleConnsPerHost:   4,
 	}
-	p.Client = &http.Client{Transport: &netlimit.RoundTripper{
-		Guard: netlimit.Guard{After: p.After, Name: func(r *http.Request) string { return "Prometheus " + r.URL.Path }},
+	return &http.Client{Transport: &netlimit.RoundTripper{
+		Guard: netlimit.Guard{After: after, Name: func(r *http.Request) string { return what + " " + r.URL.Path }},
 		Next:  tr,
 	}}
-	return p.Client
 }
 
 // Series is one series of a query's result: its labels and its samples
@@ -120,11 +126,7 @@ func (p *Prometheus) get(ctx context.Context, path string, q url.Values, visit f
 	req.Header.Set("Accept", "application/json")
 	resp, err := p.client().Do(req)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // the URL may carry credentials: never print it
-		}
-		return fmt.Errorf("prometheus %s: %w", path, err)
+		return fmt.Errorf("prometheus %s: %w", path, unwrapURL(err))
 	}
 	defer resp.Body.Close()
 	if err := decodeResponse(resp.Body, visit); err != nil {

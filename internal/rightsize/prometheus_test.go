@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -162,4 +163,14 @@ func TestRecommendationsFromRealPrometheus(t *testing.T) {
 		t.Errorf("plan of the fixed tree %s, want %s (planAfter)", s.Monthly(), res.PlanAfter.Monthly)
 	}
 	t.Logf("plan before %s %s, after %s %s", res.PlanBefore.Scenario, res.PlanBefore.Monthly.StringFixed(2), res.PlanAfter.Scenario, res.PlanAfter.Monthly.StringFixed(2))
+}
+
+// sortedOwners lists the owners of Pods.
+func (o *Owners) sortedOwners() []string {
+	var out []string
+	for k, v := range o.Pods {
+		out = append(out, k+"="+v.Kind+"/"+v.Name)
+	}
+	sort.Strings(out)
+	return out
 }

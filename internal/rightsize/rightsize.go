@@ -73,8 +73,6 @@ type Result struct {
 	// Source names where the usage came from ("" for Prometheus at the
 	// URL View is given).
 	Source string
-	// manifests' containers and the namespace resolver, for Fix.
-	namespaces *namespaces
 }
 
 // Manifests are the containers of a set of manifest paths.
@@ -304,7 +302,6 @@ func Recommendations(usage map[Key]*Usage, step, window time.Duration, m *Manife
 			res.Workloads = append(res.Workloads, size(w, u, step, Resources{}, p))
 		}
 	} else {
-		res.namespaces = m.namespaces
 		used := map[Key]bool{}
 		for _, c := range m.Containers {
 			if c.Init {

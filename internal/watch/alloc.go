@@ -73,11 +73,7 @@ func hourlyByName(res *allocation.Result) map[string]decimal.Decimal {
 	hours := decimal.NewFromInt(cost.HoursPerMonth)
 	for _, lines := range [][]allocation.Allocation{res.Allocations, res.Claims, res.LoadBalancers} {
 		for _, a := range lines {
-			v, ok := out[a.Name]
-			if !ok {
-				v = decimal.Zero
-			}
-			out[a.Name] = v.Add(a.MonthlyCost.Div(hours))
+			out[a.Name] = out[a.Name].Add(a.MonthlyCost.Div(hours))
 		}
 	}
 	return out

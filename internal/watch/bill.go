@@ -83,11 +83,7 @@ func latestComplete(ctx context.Context, b *billing.Bill, p billing.Period, toda
 	return r, true, nil
 }
 
-// openBill opens the exports of the config.
-func (d *Daemon) openBill(ctx context.Context) (*billing.Bill, error) {
-	return billing.Open(ctx, d.billConfig())
-}
-
+// billConfig is where the config's exports are.
 func (d *Daemon) billConfig() billing.Config {
 	b := d.cfg.Bill
 	return billing.Config{Paths: []string{b.Source}, Workers: 2,
@@ -100,7 +96,8 @@ func (d *Daemon) runBill(ctx context.Context, now time.Time) error {
 	cfg := d.cfg.Bill
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
-	b, err := d.openBill(ctx)
+	bc := d.billConfig()
+	b, err := billing.Open(ctx, bc)
 	if err != nil {
 		return err
 	}
@@ -134,7 +131,6 @@ func (d *Daemon) runBill(ctx context.Context, now time.Time) error {
 			return err
 		}
 	}
-	bc := d.billConfig()
 	d.dashboard(ctx, DashboardInputs{Bill: &bc, Period: p})
 	return nil
 }

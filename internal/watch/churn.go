@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"sync"
@@ -123,12 +124,7 @@ func (c *churn) handle(ctx context.Context, e NodeEvent, initial bool) {
 	}
 }
 
-func (c *churn) gauge() {
-	c.d.m.clusterNodes.Reset()
-	for _, n := range c.nodes {
-		c.d.m.clusterNodes.WithLabelValues(n.CapacityType, n.InstanceType).Inc()
-	}
-}
+func (c *churn) gauge() { c.d.m.setNodes(maps.Values(c.nodes)) }
 
 func (c *churn) load(ctx context.Context) ([]NodeEvent, error) {
 	s, err := c.d.store.Get(ctx, burstKey)
@@ -237,24 +233,4 @@ func (c *churn) payload(burst []NodeEvent) []byte {
 		header(":arrows_counterclockwise: "+head),
 		section(strings.Join(lines, "\n")),
 		contextBlock(impact+". Changes within "+c.cfg.Window.String()+" of the first are one alert."))
-}
-
-// churnGauge sets the nodes gauge to nodes (tests).
-func (d *Daemon) churnGauge(nodes []NodeEvent) {
-	d.m.clusterNodes.Reset()
-	for _, n := range nodes {
-		d.m.clusterNodes.WithLabelValues(n.CapacityType, n.InstanceType).Inc()
-	}
-}
-
-// knows reports whether every name is a present node (tests).
-func (c *churn) knows(names ...string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, n := range names {
-		if _, ok := c.nodes[n]; !ok {
-			return false
-		}
-	}
-	return true
 }

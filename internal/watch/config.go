@@ -25,6 +25,8 @@ import (
 
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
 // DefaultListen is where metrics and health are served unless listen says
@@ -166,19 +168,8 @@ type DeliveryConfig struct {
 	MaxDelay time.Duration `yaml:"maxDelay"`
 }
 
-// ConfigError is a config problem at a line.
-type ConfigError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *ConfigError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
+// ConfigError is a config problem at a line: "file:line: message".
+type ConfigError = yamldoc.Error
 
 // ConfigErrors are all the problems of one config.
 type ConfigErrors []*ConfigError

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -214,4 +215,19 @@ func (f *fakeSlack) setStatus(status func(n int, w http.ResponseWriter, r *http.
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.status = status
+}
+
+// churnGauge sets the nodes gauge to nodes.
+func (d *Daemon) churnGauge(nodes []NodeEvent) { d.m.setNodes(slices.Values(nodes)) }
+
+// knows reports whether every name is a present node.
+func (c *churn) knows(names ...string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, n := range names {
+		if _, ok := c.nodes[n]; !ok {
+			return false
+		}
+	}
+	return true
 }

@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"iter"
 	"net/http"
 	"sync/atomic"
 
@@ -56,6 +57,15 @@ func newMetrics() *metrics {
 		m.checkErrors, m.alertsSent, m.alertsPending, m.lastReportDay,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// setNodes sets refit_cluster_nodes to the nodes by capacity and
+// instance type.
+func (m *metrics) setNodes(nodes iter.Seq[NodeEvent]) {
+	m.clusterNodes.Reset()
+	for n := range nodes {
+		m.clusterNodes.WithLabelValues(n.CapacityType, n.InstanceType).Inc()
+	}
 }
 
 // handler serves /metrics, /healthz (the process answers) and /readyz (the

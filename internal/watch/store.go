@@ -115,16 +115,6 @@ func (s *Store) Enqueue(ctx context.Context, a Alert, now time.Time, sets ...str
 	return n == 1, nil
 }
 
-// Has reports whether an alert with key is in the outbox (pending or sent).
-func (s *Store) Has(ctx context.Context, key string) (bool, error) {
-	var one int
-	err := s.db.QueryRowContext(ctx, `SELECT 1 FROM alerts WHERE key = ?`, key).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
-}
-
 // Pending lists the alerts not yet marked sent, oldest first.
 func (s *Store) Pending(ctx context.Context) ([]Alert, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT kind, subject, period, payload FROM alerts WHERE sent IS NULL ORDER BY rowid`)

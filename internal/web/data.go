@@ -95,12 +95,10 @@ func Load(ctx context.Context, s Sources) (*Data, error) {
 		}
 	}
 	if s.Estate != nil {
-		var opt plan.Options
-		opt.MinNodes, opt.SpotTypes, opt.RootVolumeGiB = 2, 3, 20
-		if err := opt.ParseFlags("20%", nil, []string{"amd64"}, "cpu=100m,memory=128Mi"); err != nil {
+		opt, err := plan.DefaultOptions(s.Cost)
+		if err != nil {
 			return nil, err
 		}
-		opt.Options = s.Cost
 		res, err := plan.Make(s.Estate, s.Catalog, opt)
 		if err != nil {
 			return nil, fmt.Errorf("plan: %w", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -94,7 +95,7 @@ func (r renderer) links(prefixes ...string) ([]link, error) {
 	var out []link
 	for _, dl := range r.d.downloads() {
 		for _, p := range prefixes {
-			if len(dl.Name) > len(p) && dl.Name[:len(p)] == p {
+			if len(dl.Name) > len(p) && strings.HasPrefix(dl.Name, p) {
 				h, err := r.href(dl)
 				if err != nil {
 					return nil, err
