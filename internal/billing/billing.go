@@ -17,6 +17,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -75,10 +76,16 @@ type Config struct {
 	AthenaClient athena.ClientOptions
 }
 
-// Bill runs the bill reports on one engine.
+// Bill runs the bill reports on one engine. Reports that need the same
+// aggregation (daily by component: Daily, Anomalies, VsEstimate) share one
+// read of the exports: each aggregation's result is kept for the Bill's
+// life (a few rows per day and group, not the lines billed).
 type Bill struct {
 	eng      query.Engine
 	progress Progress
+
+	mu   sync.Mutex
+	done map[string]*query.Result
 }
 
 // Open builds the engine of cfg: for Athena, a client and the table's
@@ -138,6 +145,25 @@ type Period struct {
 
 // aggregate runs one query, with the read's progress.
 func (b *Bill) aggregate(ctx context.Context, p Period, dims ...query.Dimension) (*query.Result, error) {
+	key := fmt.Sprint(p.Cost, p.From, p.To, dims)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if res, ok := b.done[key]; ok {
+		return res, nil
+	}
+	res, err := b.read(ctx, p, dims)
+	if err != nil {
+		return nil, err
+	}
+	if b.done == nil {
+		b.done = map[string]*query.Result{}
+	}
+	b.done[key] = res
+	return res, nil
+}
+
+// read runs one aggregation on the engine.
+func (b *Bill) read(ctx context.Context, p Period, dims []query.Dimension) (*query.Result, error) {
 	if b.progress != nil {
 		defer b.progress.Finish()
 	}

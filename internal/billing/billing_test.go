@@ -3,6 +3,7 @@ package billing
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -113,5 +114,67 @@ func TestOpenErrors(t *testing.T) {
 		if _, err := Open(context.Background(), tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%+v: %v, want %q", tt.cfg, err, tt.want)
 		}
+	}
+}
+
+// countingEngine counts the reads of the engine it wraps.
+type countingEngine struct {
+	query.Engine
+	reads int
+}
+
+func (c *countingEngine) Aggregate(ctx context.Context, q query.Query) (*query.Result, error) {
+	c.reads++
+	return c.Engine.Aggregate(ctx, q)
+}
+
+// TestReportsShareReads: the reports that need daily spend by component
+// (Daily, Anomalies, VsEstimate) read the exports once between them, with
+// the same answers as a Bill of their own; another period or grouping is
+// another read.
+func TestReportsShareReads(t *testing.T) {
+	ctx := context.Background()
+	open := func() (*Bill, *countingEngine) {
+		b, err := Open(ctx, Config{Example: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &countingEngine{Engine: b.eng}
+		b.eng = c
+		return b, c
+	}
+	p := Period{Cost: query.Unblended}
+	b, c := open()
+	d, err := b.Daily(ctx, p, query.ByComponent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	an, err := b.Anomalies(ctx, p, analysis.AnomalyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := b.VsEstimate(ctx, p, &cost.Breakdown{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.reads != 1 {
+		t.Errorf("%d reads for Daily, Anomalies and VsEstimate, want 1", c.reads)
+	}
+	if _, err := b.Forecast(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Daily(ctx, Period{Cost: query.Unblended, From: time.Date(2026, 10, 5, 0, 0, 0, 0, time.UTC)}, query.ByComponent); err != nil {
+		t.Fatal(err)
+	}
+	if c.reads != 3 {
+		t.Errorf("%d reads after Forecast (by day only) and another period, want 3", c.reads)
+	}
+	alone, _ := open()
+	an2, err := alone.Anomalies(ctx, p, analysis.AnomalyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(an) != fmt.Sprint(an2) || len(d.Days) == 0 || vs.Days != len(d.Days) {
+		t.Errorf("shared results differ: anomalies %v / %v, %d days / vs-estimate %d", an, an2, len(d.Days), vs.Days)
 	}
 }

@@ -131,7 +131,7 @@ func (d *Daemon) runBill(ctx context.Context, now time.Time) error {
 			return err
 		}
 	}
-	d.dashboard(ctx, DashboardInputs{Bill: &bc, Period: p})
+	d.dashboard(ctx, DashboardInputs{Bill: b, Period: p})
 	return nil
 }
 

@@ -49,10 +49,11 @@ type Options struct {
 	Dashboard func(ctx context.Context, in DashboardInputs) error
 }
 
-// DashboardInputs are what one check read: the bill's exports (Bill set)
-// or the cluster with the estimate it was priced by (Cluster set).
+// DashboardInputs are what one check read: the bill it opened (Bill set:
+// the reports the check ran are not read again) or the cluster with the
+// estimate it was priced by (Cluster set).
 type DashboardInputs struct {
-	Bill      *billing.Config
+	Bill      *billing.Bill
 	Period    billing.Period
 	Cluster   *estate.Estate
 	Breakdown *cost.Breakdown

@@ -68,7 +68,9 @@ type Sources struct {
 	// Estimate is the estate the bill is held against (nil: Estate).
 	Estimate *estate.Estate
 	// Bill opens the billing export (nil: no bill pages).
-	Bill   *billing.Config
+	Bill *billing.Config
+	// Opened is a bill already opened, used instead of opening Bill.
+	Opened *billing.Bill
 	Period billing.Period
 	// MigratePaths are checked with migrate at MigrateTo ("" : not checked).
 	MigratePaths []string
@@ -89,7 +91,7 @@ const TopResources = 10
 // default flags.
 func Load(ctx context.Context, s Sources) (*Data, error) {
 	d := &Data{}
-	if s.Bill != nil {
+	if s.Bill != nil || s.Opened != nil {
 		if err := d.loadBill(ctx, s); err != nil {
 			return nil, err
 		}
@@ -144,9 +146,12 @@ func Load(ctx context.Context, s Sources) (*Data, error) {
 }
 
 func (d *Data) loadBill(ctx context.Context, s Sources) error {
-	b, err := billing.Open(ctx, *s.Bill)
-	if err != nil {
-		return err
+	b := s.Opened
+	if b == nil {
+		var err error
+		if b, err = billing.Open(ctx, *s.Bill); err != nil {
+			return err
+		}
 	}
 	sum, err := b.Summary(ctx, s.Period, "")
 	if err != nil {

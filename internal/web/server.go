@@ -103,13 +103,14 @@ func NewDashboard(token, version string) *Dashboard {
 func (x *Dashboard) ServeHTTP(w http.ResponseWriter, req *http.Request) { x.h.ServeHTTP(w, req) }
 
 // Refresh recomputes the pages of what refit watch read: with bill, the
-// bill's pages (the exports are read again, as refit bill does); with
-// cluster, the Cluster page, from the estimate b watch priced it with.
-func (x *Dashboard) Refresh(ctx context.Context, bill *billing.Config, p billing.Period, cluster *estate.Estate, b *cost.Breakdown) error {
+// bill's pages, from the bill watch opened (the aggregations its checks
+// already ran are not read again); with cluster, the Cluster page, from the
+// estimate b watch priced it with.
+func (x *Dashboard) Refresh(ctx context.Context, bill *billing.Bill, p billing.Period, cluster *estate.Estate, b *cost.Breakdown) error {
 	d := &Data{}
 	if bill != nil {
 		var err error
-		if d, err = Load(ctx, Sources{Bill: bill, Period: p}); err != nil {
+		if d, err = Load(ctx, Sources{Opened: bill, Period: p}); err != nil {
 			return err
 		}
 	}
