@@ -8,13 +8,12 @@ import (
 	"io"
 	"strings"
 
-	"github.com/pmezard/go-difflib/difflib"
-
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/kubeapi/convert"
 	"github.com/refit-dev/refit/internal/kubeapi/readiness"
 	"github.com/refit-dev/refit/internal/source"
 	"github.com/refit-dev/refit/internal/source/manifest"
+	"github.com/refit-dev/refit/internal/source/rewrite"
 	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
@@ -163,7 +162,7 @@ func Fix(_ context.Context, o FixOptions) (Result, error) {
 		case dryRun:
 			fmt.Fprintf(w, "would rewrite %s\n", b.File)
 		case diff:
-			return writeDiff(w, b.File, b.Data, out)
+			return rewrite.WriteDiff(w, b.File, b.Data, out)
 		case inPlace:
 			if b.File == "<stdin>" {
 				_, err := w.Write(out)
@@ -192,17 +191,4 @@ func Fix(_ context.Context, o FixOptions) (Result, error) {
 	}
 	SortFindings(findings)
 	return Result{Findings: findings, Failed: failed, ChangedFiles: changedFiles, ChangedObjects: changedObjects}, nil
-}
-
-func writeDiff(w io.Writer, name string, before, after []byte) error {
-	d := difflib.UnifiedDiff{
-		A: difflib.SplitLines(string(before)), B: difflib.SplitLines(string(after)),
-		FromFile: "a/" + name, ToFile: "b/" + name, Context: 3,
-	}
-	text, err := difflib.GetUnifiedDiffString(d)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprint(w, text)
-	return err
 }

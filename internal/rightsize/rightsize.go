@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pmezard/go-difflib/difflib"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 
@@ -551,7 +550,7 @@ func (r *Result) Fix(m *Manifests, o FixOptions) (FixResult, error) {
 		case DryRun:
 			fmt.Fprintf(w, "would rewrite %s\n", b.File)
 		case Diff:
-			return writeDiff(w, b.File, b.Data, out)
+			return rewrite.WriteDiff(w, b.File, b.Data, out)
 		case InPlace:
 			notes, err := rewrite.ReplaceInPlace(b.File, b.Root, out, o.Backup)
 			fr.Notes = append(fr.Notes, notes...)
@@ -564,19 +563,6 @@ func (r *Result) Fix(m *Manifests, o FixOptions) (FixResult, error) {
 		return nil
 	})
 	return fr, err
-}
-
-func writeDiff(w io.Writer, name string, before, after []byte) error {
-	d := difflib.UnifiedDiff{
-		A: difflib.SplitLines(string(before)), B: difflib.SplitLines(string(after)),
-		FromFile: "a/" + name, ToFile: "b/" + name, Context: 3,
-	}
-	text, err := difflib.GetUnifiedDiffString(d)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprint(w, text)
-	return err
 }
 
 // Run reads usage from Prometheus and sizes the manifests' containers (or

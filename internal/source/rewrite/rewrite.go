@@ -9,11 +9,14 @@ package rewrite
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+
+	"github.com/pmezard/go-difflib/difflib"
 
 	"github.com/refit-dev/refit/internal/atomicfile"
 	"github.com/refit-dev/refit/internal/source"
@@ -210,4 +213,19 @@ func WriteOutput(path string, data []byte) error {
 		return err
 	}
 	return atomicWrite(path, data, 0o644)
+}
+
+// WriteDiff writes a unified diff of a file's change (a/NAME, b/NAME, three
+// lines of context), as migrate fix --diff and rightsize --fix print it.
+func WriteDiff(w io.Writer, name string, before, after []byte) error {
+	d := difflib.UnifiedDiff{
+		A: difflib.SplitLines(string(before)), B: difflib.SplitLines(string(after)),
+		FromFile: "a/" + name, ToFile: "b/" + name, Context: 3,
+	}
+	text, err := difflib.GetUnifiedDiffString(d)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprint(w, text)
+	return err
 }
