@@ -167,19 +167,19 @@ func WriteYAML(w io.Writer, v any) error {
 }
 
 // usd formats dollars for people: $1,234.57.
-func usd(d decimal.Decimal) string {
-	neg := d.IsNegative()
-	s := d.Abs().StringFixed(2)
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
+func usd(d decimal.Decimal) string { return Money(d, "USD") }
+
+// Money is an amount to the cent with thousands separators: $1,234.56 in
+// USD (or with no currency), 1,234.56 EUR in another; a negative amount
+// starts with "-".
+func Money(d decimal.Decimal, currency string) string {
+	out := commas(d.Abs().StringFixed(2))
+	if currency == "" || currency == "USD" {
+		out = "$" + out
+	} else {
+		out += " " + currency
 	}
-	out := "$" + b.String() + "." + frac
-	if neg {
+	if d.IsNegative() {
 		out = "-" + out
 	}
 	return out

@@ -12,6 +12,7 @@ import (
 	"github.com/refit-dev/refit/internal/billing/analysis"
 	"github.com/refit-dev/refit/internal/billing/objstore"
 	"github.com/refit-dev/refit/internal/billing/query"
+	"github.com/refit-dev/refit/internal/report"
 )
 
 // dayReport is what the bill says about the latest complete day.
@@ -155,7 +156,7 @@ func (d *Daemon) metricsOf(r *dayReport) {
 // date crossed it or, before that, when the forecast does (a later
 // crossing is then a second, different alert).
 func (d *Daemon) budgets(ctx context.Context, r *dayReport, day, month string, now time.Time) error {
-	money := func(x decimal.Decimal) string { return formatMoney(x, r.Currency) }
+	money := func(x decimal.Decimal) string { return report.Money(x, r.Currency) }
 	var alerts []Alert
 	if bu := d.cfg.Budget.Daily; bu.Set && r.Total.GreaterThan(bu.Decimal) {
 		alerts = append(alerts, Alert{Kind: "budget", Subject: "daily", Period: day,
@@ -209,7 +210,7 @@ func (d *Daemon) anomalies(ctx context.Context, b *billing.Bill, p billing.Perio
 	if err != nil {
 		return err
 	}
-	money := func(x decimal.Decimal) string { return formatMoney(x, r.Currency) }
+	money := func(x decimal.Decimal) string { return report.Money(x, r.Currency) }
 	var found []analysis.Anomaly
 	for _, a := range as {
 		if !a.Date.Before(from) && !a.Date.After(r.Day) {
@@ -241,7 +242,7 @@ func (d *Daemon) anomalies(ctx context.Context, b *billing.Bill, p billing.Perio
 
 // reportPayload is the daily report as a Slack message.
 func (d *Daemon) reportPayload(r *dayReport) []byte {
-	money := func(x decimal.Decimal) string { return formatMoney(x, r.Currency) }
+	money := func(x decimal.Decimal) string { return report.Money(x, r.Currency) }
 	day := r.Day.Format("Mon 2 Jan 2006")
 	change := "no day before to compare with"
 	if r.HasPrev {
@@ -286,33 +287,9 @@ func (d *Daemon) reportPayload(r *dayReport) []byte {
 		r.Day.Format(time.DateOnly), money(r.Total), change, money(f.MonthToDate), money(f.Projected)), blocks...)
 }
 
-// formatMoney writes $1,234.56 for USD, "1,234.56 EUR" otherwise.
-func formatMoney(x decimal.Decimal, currency string) string {
-	neg := x.IsNegative()
-	s := x.Abs().StringFixed(2)
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String() + "." + frac
-	if currency == "" || currency == "USD" {
-		out = "$" + out
-	} else {
-		out += " " + currency
-	}
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
-
 // signed is a change with its sign and, against a non-zero base, percent.
 func signed(delta decimal.Decimal, currency string, base decimal.Decimal) string {
-	s := formatMoney(delta, currency)
+	s := report.Money(delta, currency)
 	if !delta.IsNegative() {
 		s = "+" + s
 	}
