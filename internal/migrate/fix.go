@@ -17,18 +17,15 @@ import (
 	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
-// Mode is what Fix does with a converted file.
-type Mode int
+// Mode is what Fix does with a rewritten file (see rewrite.Mode).
+type Mode = rewrite.Mode
 
+// The modes, as rewrite names them.
 const (
-	// Diff prints a unified diff to Out.
-	Diff Mode = iota
-	// DryRun lists the files that would change on Out.
-	DryRun
-	// InPlace rewrites the files (stdin is written to Out).
-	InPlace
-	// OutputDir writes every file under FixOptions.OutDir.
-	OutputDir
+	Diff      = rewrite.Diff
+	DryRun    = rewrite.DryRun
+	InPlace   = rewrite.InPlace
+	OutputDir = rewrite.OutputDir
 )
 
 // FixOptions say what Fix rewrites, and how.

@@ -454,18 +454,15 @@ func summary(res *plan.Result) *PlanSummary {
 	return &PlanSummary{Scenario: s.Name, Title: s.Title, Monthly: s.Monthly()}
 }
 
-// Mode is what Fix does with a rewritten file.
-type Mode int
+// Mode is what Fix does with a rewritten file (see rewrite.Mode).
+type Mode = rewrite.Mode
 
+// The modes, as rewrite names them.
 const (
-	// Diff prints a unified diff.
-	Diff Mode = iota
-	// DryRun lists the files that would change.
-	DryRun
-	// InPlace rewrites the files (with a .bak when Backup is set).
-	InPlace
-	// OutputDir writes every file under OutDir, mirroring the input tree.
-	OutputDir
+	Diff      = rewrite.Diff
+	DryRun    = rewrite.DryRun
+	InPlace   = rewrite.InPlace
+	OutputDir = rewrite.OutputDir
 )
 
 // FixOptions say how Fix writes.

@@ -23,6 +23,23 @@ import (
 	"github.com/refit-dev/refit/internal/source/manifest"
 )
 
+// Mode is what a fix does with each file it rewrites: refit migrate fix
+// and refit rightsize --fix offer the same four.
+type Mode int
+
+const (
+	// Diff prints a unified diff (WriteDiff).
+	Diff Mode = iota
+	// DryRun lists the files that would change.
+	DryRun
+	// InPlace rewrites the files (with a .bak unless told not to; stdin is
+	// written to the output).
+	InPlace
+	// OutputDir writes every file under a directory, mirroring the input
+	// tree (OutputPaths).
+	OutputDir
+)
+
 // OutputPaths maps every file Documents will read to its path under dir:
 // its path relative to the input it was found under (a directory given on
 // the command line), or its base name for a file given by name; stdin is
