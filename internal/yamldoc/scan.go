@@ -38,6 +38,12 @@ type Head struct {
 	start, end, startLine int
 }
 
+// maxKeyLen bounds the bytes from a key's start to its colon. libyaml
+// forgets a possible simple key 1024 characters on ("mapping values are
+// not allowed"); longer keys, plain or quoted, block or flow, go to the
+// full parser.
+const maxKeyLen = 1000
+
 // maxScanDepth bounds the nesting Scan follows; deeper input goes to the
 // full parser.
 const maxScanDepth = 256
@@ -402,6 +408,9 @@ func splitKey(b []byte) (key []byte, restAt int, isKey bool) {
 		}
 		j := i + 1
 		if j < len(b) && b[j] == ':' && (j+1 == len(b) || b[j+1] == ' ') {
+			if j > maxKeyLen {
+				return nil, 0, true
+			}
 			return b[:i+1], j + 1, true
 		}
 		return nil, 0, false
@@ -411,7 +420,7 @@ func splitKey(b []byte) (key []byte, restAt int, isKey bool) {
 		case ':':
 			if i+1 == len(b) || b[i+1] == ' ' {
 				k := bytes.TrimRight(b[:i], " ")
-				if !plainKey(k) || i > 1000 {
+				if !plainKey(k) || i > maxKeyLen {
 					return nil, 0, true
 				}
 				return k, i + 1, true
@@ -676,7 +685,7 @@ func (s *scanner) flowCollection(b []byte, i, depth int) (int, bool) {
 				return 0, false // a collection as a key
 			}
 			k, n, ok := flowScalar(b[i:])
-			if !ok {
+			if !ok || n > maxKeyLen {
 				return 0, false
 			}
 			i += n

@@ -146,6 +146,14 @@ var scanCases = []string{
 	"a: 1\n--- b\n",
 	"apiVersion: ~\nkind: null\n",
 	"apiVersion: \nkind:\nmetadata:\n",
+	// libyaml forgets a simple key 1024 characters on: long keys, plain,
+	// quoted or in a flow mapping, are errors (or the full parser's call).
+	"'" + strings.Repeat("m", 1100) + "': 1\n",
+	"\"" + strings.Repeat("m", 1100) + "\": 1\n",
+	strings.Repeat("m", 1100) + ": 1\n",
+	"a: {'" + strings.Repeat("m", 1100) + "': 1}\n",
+	"- '" + strings.Repeat("m", 1100) + "': 1\n",
+	"'" + strings.Repeat("m", 990) + "': 1\n",
 }
 
 func TestScanMatchesSplit(t *testing.T) {
