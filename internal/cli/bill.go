@@ -14,10 +14,6 @@ import (
 	"github.com/refit-dev/refit/internal/report"
 )
 
-// billLong is a bill command's long help: its own, then the part about
-// the inputs every bill command shares.
-func billLong(name string) string { return helpLong(name) + "\n\n" + helpLong("bill-inputs") }
-
 // billFlags are shared by the bill commands.
 type billFlags struct {
 	billing.Flags
@@ -68,7 +64,6 @@ func newBillCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bill",
 		Short: "Read AWS billing exports (CUR, CUR 2.0, FOCUS): where the money went, day by day",
-		Long:  helpLong("bill"),
 	}
 	cmd.AddCommand(newBillSummaryCommand(streams), newBillDailyCommand(streams), newBillAnomaliesCommand(streams),
 		newBillForecastCommand(streams), newBillVsEstimateCommand(streams))
@@ -81,8 +76,6 @@ func newBillSummaryCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "summary PATH...",
 		Short:   "Total, by component, by service, by tag and top resources",
-		Long:    billLong("bill_summary"),
-		Example: helpExample("bill_summary"),
 		RunE: billRun(&f, streams, nil, func(b *billing.Bill, ctx context.Context, p billing.Period) (*billing.Summary, error) {
 			return b.Summary(ctx, p, sf.Tag)
 		}, func(w io.Writer, s *billing.Summary, format report.Format) error {
@@ -102,8 +95,6 @@ func newBillDailyCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "daily PATH...",
 		Short:   "Day-by-day spend, split by component, service or tag",
-		Long:    billLong("bill_daily"),
-		Example: helpExample("bill_daily"),
 		RunE: billRun(&f, streams, func() (err error) {
 			dim, by, err = df.Parse()
 			return err
@@ -124,8 +115,6 @@ func newBillAnomaliesCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "anomalies PATH...",
 		Short:   "Days whose spend jumps against a robust baseline of the trailing days",
-		Long:    billLong("bill_anomalies"),
-		Example: helpExample("bill_anomalies"),
 		RunE: billRun(&f, streams, nil, func(b *billing.Bill, ctx context.Context, p billing.Period) ([]analysis.Anomaly, error) {
 			return b.Anomalies(ctx, p, af.Options())
 		}, func(w io.Writer, found []analysis.Anomaly, format report.Format) error {
@@ -142,8 +131,6 @@ func newBillForecastCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "forecast PATH...",
 		Short:   "Project the month-end total from the month so far",
-		Long:    billLong("bill_forecast"),
-		Example: helpExample("bill_forecast"),
 		RunE:    billRun(&f, streams, nil, (*billing.Bill).Forecast, report.WriteForecast),
 	}
 	f.register(cmd)
@@ -158,8 +145,6 @@ func newBillVsEstimateCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "vs-estimate PATH... --estimate PATH...",
 		Short:   "Hold refit cost's estimate against what was billed, per component",
-		Long:    billLong("bill_vs-estimate"),
-		Example: helpExample("bill_vs-estimate"),
 		RunE: billRun(&f, streams, func() error {
 			if len(estimate) == 0 {
 				return fmt.Errorf("--estimate is required: the files refit cost prices")

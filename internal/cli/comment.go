@@ -10,7 +10,6 @@ func newCommentCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "comment",
 		Short: "Post a report on a pull request (GitHub) or merge request (GitLab), updated in place",
-		Long:  helpLong("comment"),
 	}
 	cmd.AddCommand(newCommentGitHubCommand(streams), newCommentGitLabCommand(streams))
 	return cmd
@@ -30,8 +29,6 @@ func newCommentGitHubCommand(streams IO) *cobra.Command {
 	return commentCommand(&cobra.Command{
 		Use:     "github --repo OWNER/NAME --pull-request N --path FILE",
 		Short:   "Comment on a GitHub pull request (token from GITHUB_TOKEN)",
-		Long:    helpLong("comment_github"),
-		Example: helpExample("comment_github"),
 		Args:    cobra.NoArgs,
 	}, streams, prcomment.GitHubFlags())
 }
@@ -40,8 +37,6 @@ func newCommentGitLabCommand(streams IO) *cobra.Command {
 	return commentCommand(&cobra.Command{
 		Use:     "gitlab --project ID|PATH --merge-request IID --path FILE",
 		Short:   "Comment on a GitLab merge request (token from GITLAB_TOKEN)",
-		Long:    helpLong("comment_gitlab"),
-		Example: helpExample("comment_gitlab"),
 		Args:    cobra.NoArgs,
 	}, streams, prcomment.GitLabFlags())
 }

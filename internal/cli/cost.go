@@ -46,8 +46,6 @@ func newCostCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "cost [PATH...] | --example [NAME]",
 		Short:   "Explain the monthly AWS cost of a cluster, component by component",
-		Long:    helpLong("cost"),
-		Example: helpExample("cost"),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.Wide, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {
@@ -94,8 +92,6 @@ func newCostDiffCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "diff BEFORE AFTER | --example",
 		Short:   "Show what a change does to the monthly cost, per component and resource",
-		Long:    helpLong("cost_diff"),
-		Example: helpExample("cost_diff"),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {

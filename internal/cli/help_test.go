@@ -116,3 +116,29 @@ func TestFlagsGolden(t *testing.T) {
 	}
 	golden.AssertString(t, filepath.Join("testdata", "flags.txt"), b.String())
 }
+
+// TestEveryHelpFileHasItsCommand: help/NAME.txt is found by the command's
+// path, so a file whose command was renamed or removed would be silently
+// unused; and a command without a file would have no long help.
+func TestEveryHelpFileHasItsCommand(t *testing.T) {
+	used := map[string]bool{"refit.txt": true}
+	for _, path := range commandPaths(NewRootCommand(IO{})) {
+		if len(path) == 0 || path[0] == "help" || path[0] == "completion" {
+			continue
+		}
+		name := strings.Join(path, "_")
+		used[name+".txt"], used[name+"-inputs.txt"] = true, true
+		if _, err := helpFiles.ReadFile("help/" + name + ".txt"); err != nil && name != "version" {
+			t.Errorf("refit %s: no help/%s.txt", strings.Join(path, " "), name)
+		}
+	}
+	files, err := helpFiles.ReadDir("help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !used[f.Name()] {
+			t.Errorf("help/%s: no command by this path", f.Name())
+		}
+	}
+}

@@ -11,7 +11,6 @@ func newMigrateCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "migrate",
 		Short: "Find deprecated and removed Kubernetes APIs and rewrite manifests for the target cluster",
-		Long:  helpLong("migrate"),
 	}
 	cmd.AddCommand(newMigrateCheckCommand(streams), newMigrateFixCommand(streams))
 	return cmd
@@ -22,8 +21,6 @@ func newMigrateCheckCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "check [PATH...] --to VERSION [--kubeconfig FILE] [--aws]",
 		Short:   "List objects whose API is deprecated or removed at the target version, and readiness problems",
-		Long:    helpLong("migrate_check"),
-		Example: helpExample("migrate_check"),
 	}
 	out := parsedOutput(cmd, "table|wide|json|yaml|markdown|sarif", report.ParseFindingsFormat)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {
@@ -54,8 +51,6 @@ func newMigrateFixCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "fix PATH... --to VERSION [--diff | --dry-run | --in-place | -o DIR]",
 		Short:   "Rewrite objects to API versions served at the target, keeping comments and order",
-		Long:    helpLong("migrate_fix"),
-		Example: helpExample("migrate_fix"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := flags.Parse(cmd.Flags(), args)
 			if err != nil {

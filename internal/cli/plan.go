@@ -20,8 +20,6 @@ func newPlanCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "plan [PATH...] | --example [NAME]",
 		Short:   "Price alternative cluster designs for your workloads and write the winner's eksctl config",
-		Long:    helpLong("plan"),
-		Example: helpExample("plan"),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {

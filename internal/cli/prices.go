@@ -12,7 +12,6 @@ func newPricesCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "prices",
 		Short: "Show and update the price catalog refit uses",
-		Long:  helpLong("prices"),
 	}
 	cmd.AddCommand(newPricesShowCommand(streams), newPricesListCommand(streams), newPricesUpdateCommand(streams), newPricesCoverageCommand(streams))
 	return cmd
@@ -23,7 +22,6 @@ func newPricesShowCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "show TYPE|SERVICE[/ITEM]",
 		Short:   "Show the price of an instance type or a service in a region",
-		Example: helpExample("prices_show"),
 		Args:    cobra.ExactArgs(1),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
@@ -45,7 +43,6 @@ func newPricesListCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "list",
 		Short:   "List service prices, or instance types with prices, in a region",
-		Example: helpExample("prices_list"),
 		Args:    cobra.NoArgs,
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
@@ -72,8 +69,6 @@ func newPricesUpdateCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "update (--from OFFERS_DIR | --fetch) [--to CATALOG_DIR]",
 		Short:   "Rebuild the price catalog from AWS Price List bulk offer files",
-		Long:    helpLong("prices_update"),
-		Example: helpExample("prices_update"),
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sum, err := f.Update(cmd.Context(), cmd.Flags(), streams.ErrOut)

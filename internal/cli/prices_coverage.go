@@ -15,8 +15,6 @@ func newPricesCoverageCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "coverage",
 		Short:   "Show which services the catalog prices in which region (the rest is estimated)",
-		Long:    helpLong("prices_coverage"),
-		Example: helpExample("prices_coverage"),
 		Args:    cobra.NoArgs,
 	}
 	out := outputFlag(cmd, report.Markdown, report.Markdown, report.JSON, report.YAML)

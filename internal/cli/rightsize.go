@@ -15,8 +15,6 @@ func newRightsizeCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "rightsize (--prometheus URL | --kubeconfig FILE | --metrics-server-url URL) [PATH...]",
 		Short:   "Recommend requests from what the pods really used, show what they do to the node bill, write them back",
-		Long:    helpLong("rightsize"),
-		Example: helpExample("rightsize"),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {

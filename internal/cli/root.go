@@ -78,7 +78,6 @@ func NewRootCommand(streams IO) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "refit",
 		Short:         "Explain, cut and safely change what Kubernetes on AWS costs",
-		Long:          helpLong("refit"),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -102,6 +101,7 @@ func NewRootCommand(streams IO) *cobra.Command {
 	root.AddCommand(newRightsizeCommand(streams))
 	root.AddCommand(newWatchCommand(streams))
 	root.AddCommand(newServeCommand(streams), newReportCommand(streams))
+	setHelp(root, "refit", "")
 	return root
 }
 

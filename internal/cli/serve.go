@@ -27,8 +27,6 @@ func newServeCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "serve [PATH...] [--bill PATH] [--example]",
 		Short:   "Serve a read-only dashboard: spend, estimate vs bill, plan, migration and waste as charts and tables",
-		Long:    helpLong("serve"),
-		Example: helpExample("serve"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := s.Check(); err != nil {
 				return err
@@ -55,8 +53,6 @@ func newReportCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "report --html FILE [PATH...] [--bill PATH] [--example]",
 		Short:   "Write the dashboard's pages as one self-contained HTML file (opens offline)",
-		Long:    helpLong("report"),
-		Example: helpExample("report"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if html == "" {
 				return fmt.Errorf("--html FILE is required")

@@ -21,7 +21,6 @@ func newWasteCommand(streams IO) *cobra.Command {
 		Use:     "waste [PATH...] | --example [NAME]",
 		Short:   "Find resources that cost money and serve nothing, and what each fix saves",
 		Long:    helpLong("waste") + "\n" + waste.RuleList(),
-		Example: helpExample("waste"),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {

@@ -19,8 +19,6 @@ func newWatchCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "watch --config FILE",
 		Short:   "Tell Slack what the cluster costs each day, and when something goes wrong",
-		Long:    helpLong("watch"),
-		Example: helpExample("watch"),
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
