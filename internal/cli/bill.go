@@ -74,8 +74,8 @@ func newBillSummaryCommand(streams IO) *cobra.Command {
 	var f billFlags
 	var sf billing.SummaryFlags
 	cmd := &cobra.Command{
-		Use:     "summary PATH...",
-		Short:   "Total, by component, by service, by tag and top resources",
+		Use:   "summary PATH...",
+		Short: "Total, by component, by service, by tag and top resources",
 		RunE: billRun(&f, streams, nil, func(b *billing.Bill, ctx context.Context, p billing.Period) (*billing.Summary, error) {
 			return b.Summary(ctx, p, sf.Tag)
 		}, func(w io.Writer, s *billing.Summary, format report.Format) error {
@@ -93,8 +93,8 @@ func newBillDailyCommand(streams IO) *cobra.Command {
 	var dim query.Dimension
 	var by string
 	cmd := &cobra.Command{
-		Use:     "daily PATH...",
-		Short:   "Day-by-day spend, split by component, service or tag",
+		Use:   "daily PATH...",
+		Short: "Day-by-day spend, split by component, service or tag",
 		RunE: billRun(&f, streams, func() (err error) {
 			dim, by, err = df.Parse()
 			return err
@@ -113,8 +113,8 @@ func newBillAnomaliesCommand(streams IO) *cobra.Command {
 	var f billFlags
 	var af billing.AnomalyFlags
 	cmd := &cobra.Command{
-		Use:     "anomalies PATH...",
-		Short:   "Days whose spend jumps against a robust baseline of the trailing days",
+		Use:   "anomalies PATH...",
+		Short: "Days whose spend jumps against a robust baseline of the trailing days",
 		RunE: billRun(&f, streams, nil, func(b *billing.Bill, ctx context.Context, p billing.Period) ([]analysis.Anomaly, error) {
 			return b.Anomalies(ctx, p, af.Options())
 		}, func(w io.Writer, found []analysis.Anomaly, format report.Format) error {
@@ -129,9 +129,9 @@ func newBillAnomaliesCommand(streams IO) *cobra.Command {
 func newBillForecastCommand(streams IO) *cobra.Command {
 	var f billFlags
 	cmd := &cobra.Command{
-		Use:     "forecast PATH...",
-		Short:   "Project the month-end total from the month so far",
-		RunE:    billRun(&f, streams, nil, (*billing.Bill).Forecast, report.WriteForecast),
+		Use:   "forecast PATH...",
+		Short: "Project the month-end total from the month so far",
+		RunE:  billRun(&f, streams, nil, (*billing.Bill).Forecast, report.WriteForecast),
 	}
 	f.register(cmd)
 	return cmd
@@ -143,8 +143,8 @@ func newBillVsEstimateCommand(streams IO) *cobra.Command {
 	var estFlags estimateFlags
 	var est *cost.Breakdown
 	cmd := &cobra.Command{
-		Use:     "vs-estimate PATH... --estimate PATH...",
-		Short:   "Hold refit cost's estimate against what was billed, per component",
+		Use:   "vs-estimate PATH... --estimate PATH...",
+		Short: "Hold refit cost's estimate against what was billed, per component",
 		RunE: billRun(&f, streams, func() error {
 			if len(estimate) == 0 {
 				return fmt.Errorf("--estimate is required: the files refit cost prices")
@@ -153,7 +153,7 @@ func newBillVsEstimateCommand(streams IO) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			e, err := estFlags.inputs(nil, estimate, false, nil, streams).LoadFiles()
+			e, err := estFlags.inputs(nil, estimate, streams).LoadFiles()
 			if err != nil {
 				return err
 			}

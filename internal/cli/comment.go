@@ -27,16 +27,16 @@ func commentCommand(cmd *cobra.Command, streams IO, f *prcomment.Flags) *cobra.C
 
 func newCommentGitHubCommand(streams IO) *cobra.Command {
 	return commentCommand(&cobra.Command{
-		Use:     "github --repo OWNER/NAME --pull-request N --path FILE",
-		Short:   "Comment on a GitHub pull request (token from GITHUB_TOKEN)",
-		Args:    cobra.NoArgs,
+		Use:   "github --repo OWNER/NAME --pull-request N --path FILE",
+		Short: "Comment on a GitHub pull request (token from GITHUB_TOKEN)",
+		Args:  cobra.NoArgs,
 	}, streams, prcomment.GitHubFlags())
 }
 
 func newCommentGitLabCommand(streams IO) *cobra.Command {
 	return commentCommand(&cobra.Command{
-		Use:     "gitlab --project ID|PATH --merge-request IID --path FILE",
-		Short:   "Comment on a GitLab merge request (token from GITLAB_TOKEN)",
-		Args:    cobra.NoArgs,
+		Use:   "gitlab --project ID|PATH --merge-request IID --path FILE",
+		Short: "Comment on a GitLab merge request (token from GITLAB_TOKEN)",
+		Args:  cobra.NoArgs,
 	}, streams, prcomment.GitLabFlags())
 }

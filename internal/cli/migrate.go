@@ -19,8 +19,8 @@ func newMigrateCommand(streams IO) *cobra.Command {
 func newMigrateCheckCommand(streams IO) *cobra.Command {
 	var flags migrate.CheckFlags
 	cmd := &cobra.Command{
-		Use:     "check [PATH...] --to VERSION [--kubeconfig FILE] [--aws]",
-		Short:   "List objects whose API is deprecated or removed at the target version, and readiness problems",
+		Use:   "check [PATH...] --to VERSION [--kubeconfig FILE] [--aws]",
+		Short: "List objects whose API is deprecated or removed at the target version, and readiness problems",
 	}
 	out := parsedOutput(cmd, "table|wide|json|yaml|markdown|sarif", report.ParseFindingsFormat)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {
@@ -49,8 +49,8 @@ func newMigrateCheckCommand(streams IO) *cobra.Command {
 func newMigrateFixCommand(streams IO) *cobra.Command {
 	var flags migrate.FixFlags
 	cmd := &cobra.Command{
-		Use:     "fix PATH... --to VERSION [--diff | --dry-run | --in-place | -o DIR]",
-		Short:   "Rewrite objects to API versions served at the target, keeping comments and order",
+		Use:   "fix PATH... --to VERSION [--diff | --dry-run | --in-place | -o DIR]",
+		Short: "Rewrite objects to API versions served at the target, keeping comments and order",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := flags.Parse(cmd.Flags(), args)
 			if err != nil {

@@ -11,15 +11,13 @@ import (
 func newPlanCommand(streams IO) *cobra.Command {
 	var (
 		flags    estimateFlags
-		example  bool
 		design   plan.Flags
 		output   plan.OutputFlags
-		live     liveFlags
 		usageURL string
 	)
 	cmd := &cobra.Command{
-		Use:     "plan [PATH...] | --example [NAME]",
-		Short:   "Price alternative cluster designs for your workloads and write the winner's eksctl config",
+		Use:   "plan [PATH...] | --example [NAME]",
+		Short: "Price alternative cluster designs for your workloads and write the winner's eksctl config",
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {
@@ -32,7 +30,7 @@ func newPlanCommand(streams IO) *cobra.Command {
 			return err
 		}
 		opt.Options = copt // every pricing flag, as cost takes them
-		in := flags.inputs(cmd, args, example, &live, streams)
+		in := flags.inputs(cmd, args, streams)
 		if in.Live.AWS && in.Live.Kube {
 			return plan.ErrBothSources
 		}
@@ -57,12 +55,10 @@ func newPlanCommand(streams IO) *cobra.Command {
 		}
 		return report.WritePlan(streams.Out, res, f, output.Explain)
 	})
-	flags.register(cmd)
+	flags.register(cmd, "plan a bundled example instead of files (kops-before when no name is given)", true)
 	fl := cmd.Flags()
-	fl.BoolVar(&example, "example", false, "plan a bundled example instead of files (kops-before when no name is given)")
 	design.AddFlags(fl)
 	output.AddFlags(fl)
 	fl.StringVar(&usageURL, "usage-from-prometheus", "", "plan with the requests refit rightsize recommends from this Prometheus (7 days, p95 CPU, peak memory +15%) instead of the declared ones")
-	live.register(cmd)
 	return cmd
 }

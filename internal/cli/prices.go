@@ -20,9 +20,9 @@ func newPricesCommand(streams IO) *cobra.Command {
 func newPricesShowCommand(streams IO) *cobra.Command {
 	var region, pricesDir string
 	cmd := &cobra.Command{
-		Use:     "show TYPE|SERVICE[/ITEM]",
-		Short:   "Show the price of an instance type or a service in a region",
-		Args:    cobra.ExactArgs(1),
+		Use:   "show TYPE|SERVICE[/ITEM]",
+		Short: "Show the price of an instance type or a service in a region",
+		Args:  cobra.ExactArgs(1),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
 	cmd.RunE = out.run(func(_ *cobra.Command, args []string, f report.Format) error {
@@ -41,9 +41,9 @@ func newPricesListCommand(streams IO) *cobra.Command {
 	var region, service, family, pricesDir string
 	var instances bool
 	cmd := &cobra.Command{
-		Use:     "list",
-		Short:   "List service prices, or instance types with prices, in a region",
-		Args:    cobra.NoArgs,
+		Use:   "list",
+		Short: "List service prices, or instance types with prices, in a region",
+		Args:  cobra.NoArgs,
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
 	cmd.RunE = out.run(func(_ *cobra.Command, _ []string, f report.Format) error {
@@ -67,9 +67,9 @@ func newPricesListCommand(streams IO) *cobra.Command {
 func newPricesUpdateCommand(streams IO) *cobra.Command {
 	var f pricing.UpdateFlags
 	cmd := &cobra.Command{
-		Use:     "update (--from OFFERS_DIR | --fetch) [--to CATALOG_DIR]",
-		Short:   "Rebuild the price catalog from AWS Price List bulk offer files",
-		Args:    cobra.NoArgs,
+		Use:   "update (--from OFFERS_DIR | --fetch) [--to CATALOG_DIR]",
+		Short: "Rebuild the price catalog from AWS Price List bulk offer files",
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sum, err := f.Update(cmd.Context(), cmd.Flags(), streams.ErrOut)
 			if err != nil {

@@ -13,9 +13,9 @@ func newPricesCoverageCommand(streams IO) *cobra.Command {
 		regions   []string
 	)
 	cmd := &cobra.Command{
-		Use:     "coverage",
-		Short:   "Show which services the catalog prices in which region (the rest is estimated)",
-		Args:    cobra.NoArgs,
+		Use:   "coverage",
+		Short: "Show which services the catalog prices in which region (the rest is estimated)",
+		Args:  cobra.NoArgs,
 	}
 	out := outputFlag(cmd, report.Markdown, report.Markdown, report.JSON, report.YAML)
 	cmd.RunE = out.run(func(_ *cobra.Command, _ []string, f report.Format) error {

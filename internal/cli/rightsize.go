@@ -13,8 +13,8 @@ func newRightsizeCommand(streams IO) *cobra.Command {
 		flags estimateFlags
 	)
 	cmd := &cobra.Command{
-		Use:     "rightsize (--prometheus URL | --kubeconfig FILE | --metrics-server-url URL) [PATH...]",
-		Short:   "Recommend requests from what the pods really used, show what they do to the node bill, write them back",
+		Use:   "rightsize (--prometheus URL | --kubeconfig FILE | --metrics-server-url URL) [PATH...]",
+		Short: "Recommend requests from what the pods really used, show what they do to the node bill, write them back",
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {
@@ -25,6 +25,6 @@ func newRightsizeCommand(streams IO) *cobra.Command {
 		return rightsize.Execute(ctx, o, args, f, streams.Out, streams.ErrOut)
 	})
 	o.AddFlags(cmd.Flags())
-	flags.register(cmd)
+	flags.register(cmd, "", false)
 	return cmd
 }

@@ -25,8 +25,8 @@ func newServeCommand(streams IO) *cobra.Command {
 		s web.ServeFlags
 	)
 	cmd := &cobra.Command{
-		Use:     "serve [PATH...] [--bill PATH] [--example]",
-		Short:   "Serve a read-only dashboard: spend, estimate vs bill, plan, migration and waste as charts and tables",
+		Use:   "serve [PATH...] [--bill PATH] [--example]",
+		Short: "Serve a read-only dashboard: spend, estimate vs bill, plan, migration and waste as charts and tables",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := s.Check(); err != nil {
 				return err
@@ -51,8 +51,8 @@ func newReportCommand(streams IO) *cobra.Command {
 		html string
 	)
 	cmd := &cobra.Command{
-		Use:     "report --html FILE [PATH...] [--bill PATH] [--example]",
-		Short:   "Write the dashboard's pages as one self-contained HTML file (opens offline)",
+		Use:   "report --html FILE [PATH...] [--bill PATH] [--example]",
+		Short: "Write the dashboard's pages as one self-contained HTML file (opens offline)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if html == "" {
 				return fmt.Errorf("--html FILE is required")

@@ -1,26 +1,21 @@
 package cli
 
 import (
-	"strings"
-
 	"github.com/spf13/cobra"
 
-	"github.com/refit-dev/refit/examples"
 	"github.com/refit-dev/refit/internal/report"
 	"github.com/refit-dev/refit/internal/waste"
 )
 
 func newWasteCommand(streams IO) *cobra.Command {
 	var (
-		flags   estimateFlags
-		live    liveFlags
-		example bool
-		wf      waste.Flags
+		flags estimateFlags
+		wf    waste.Flags
 	)
 	cmd := &cobra.Command{
-		Use:     "waste [PATH...] | --example [NAME]",
-		Short:   "Find resources that cost money and serve nothing, and what each fix saves",
-		Long:    helpLong("waste") + "\n" + waste.RuleList(),
+		Use:   "waste [PATH...] | --example [NAME]",
+		Short: "Find resources that cost money and serve nothing, and what each fix saves",
+		Long:  helpLong("waste") + "\n" + waste.RuleList(),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML, report.Markdown)
 	cmd.RunE = out.run(func(cmd *cobra.Command, args []string, f report.Format) error {
@@ -32,7 +27,7 @@ func newWasteCommand(streams IO) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		e, _, err := load(cmd, flags.inputs(cmd, args, example, &live, streams))
+		e, _, err := load(cmd, flags.inputs(cmd, args, streams))
 		if err != nil {
 			return err
 		}
@@ -46,9 +41,7 @@ func newWasteCommand(streams IO) *cobra.Command {
 		}
 		return threshold(found.Over(limit), nil)
 	})
-	flags.register(cmd)
-	live.register(cmd)
+	flags.register(cmd, exampleHelp("check"), true)
 	wf.AddFlags(cmd.Flags())
-	cmd.Flags().BoolVar(&example, "example", false, "check a bundled example instead of files: the argument names it ("+strings.Join(examples.Names(), ", ")+"; default kops-before)")
 	return cmd
 }

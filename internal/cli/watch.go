@@ -17,9 +17,9 @@ func newWatchCommand(streams IO) *cobra.Command {
 		d web.WatchFlags
 	)
 	cmd := &cobra.Command{
-		Use:     "watch --config FILE",
-		Short:   "Tell Slack what the cluster costs each day, and when something goes wrong",
-		Args:    cobra.NoArgs,
+		Use:   "watch --config FILE",
+		Short: "Tell Slack what the cluster costs each day, and when something goes wrong",
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
