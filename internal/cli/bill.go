@@ -60,16 +60,6 @@ func billRun[T any](f *billFlags, streams IO, before func() error, compute func(
 	}
 }
 
-func newBillCommand(streams IO) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "bill",
-		Short: "Read AWS billing exports (CUR, CUR 2.0, FOCUS): where the money went, day by day",
-	}
-	cmd.AddCommand(newBillSummaryCommand(streams), newBillDailyCommand(streams), newBillAnomaliesCommand(streams),
-		newBillForecastCommand(streams), newBillVsEstimateCommand(streams))
-	return cmd
-}
-
 func newBillSummaryCommand(streams IO) *cobra.Command {
 	var f billFlags
 	var sf billing.SummaryFlags

@@ -6,15 +6,6 @@ import (
 	"github.com/refit-dev/refit/internal/prcomment"
 )
 
-func newCommentCommand(streams IO) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "comment",
-		Short: "Post a report on a pull request (GitHub) or merge request (GitLab), updated in place",
-	}
-	cmd.AddCommand(newCommentGitHubCommand(streams), newCommentGitLabCommand(streams))
-	return cmd
-}
-
 // commentCommand adds the forge's flags to cmd and runs it.
 func commentCommand(cmd *cobra.Command, streams IO, f *prcomment.Flags) *cobra.Command {
 	f.AddFlags(cmd.Flags())

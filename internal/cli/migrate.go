@@ -7,15 +7,6 @@ import (
 	"github.com/refit-dev/refit/internal/report"
 )
 
-func newMigrateCommand(streams IO) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "migrate",
-		Short: "Find deprecated and removed Kubernetes APIs and rewrite manifests for the target cluster",
-	}
-	cmd.AddCommand(newMigrateCheckCommand(streams), newMigrateFixCommand(streams))
-	return cmd
-}
-
 func newMigrateCheckCommand(streams IO) *cobra.Command {
 	var flags migrate.CheckFlags
 	cmd := &cobra.Command{

@@ -8,59 +8,45 @@ import (
 	"github.com/refit-dev/refit/internal/report"
 )
 
-func newPricesCommand(streams IO) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "prices",
-		Short: "Show and update the price catalog refit uses",
-	}
-	cmd.AddCommand(newPricesShowCommand(streams), newPricesListCommand(streams), newPricesUpdateCommand(streams), newPricesCoverageCommand(streams))
-	return cmd
-}
-
 func newPricesShowCommand(streams IO) *cobra.Command {
-	var region, pricesDir string
+	var f pricing.ReadFlags
 	cmd := &cobra.Command{
 		Use:   "show TYPE|SERVICE[/ITEM]",
 		Short: "Show the price of an instance type or a service in a region",
 		Args:  cobra.ExactArgs(1),
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
-	cmd.RunE = out.run(func(_ *cobra.Command, args []string, f report.Format) error {
-		cat, err := pricing.OpenChecked(pricesDir, region)
+	cmd.RunE = out.run(func(_ *cobra.Command, args []string, format report.Format) error {
+		cat, err := f.Open()
 		if err != nil {
 			return err
 		}
-		return report.WritePriceShow(streams.Out, cat, args[0], region, f)
+		return report.WritePriceShow(streams.Out, cat, args[0], f.Region, format)
 	})
-	cmd.Flags().StringVar(&region, "region", cost.DefaultRegion, "AWS region")
-	cmd.Flags().StringVar(&pricesDir, "prices", "", "directory of price CSVs to use instead of the embedded catalog")
+	f.AddFlags(cmd.Flags(), cost.DefaultRegion)
 	return cmd
 }
 
 func newPricesListCommand(streams IO) *cobra.Command {
-	var region, service, family, pricesDir string
-	var instances bool
+	var f pricing.ReadFlags
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List service prices, or instance types with prices, in a region",
 		Args:  cobra.NoArgs,
 	}
 	out := outputFlag(cmd, report.Table, report.Table, report.JSON, report.YAML)
-	cmd.RunE = out.run(func(_ *cobra.Command, _ []string, f report.Format) error {
-		cat, err := pricing.OpenChecked(pricesDir, region)
+	cmd.RunE = out.run(func(_ *cobra.Command, _ []string, format report.Format) error {
+		cat, err := f.Open()
 		if err != nil {
 			return err
 		}
-		if !instances {
-			return report.WritePrices(streams.Out, cat.ServicePrices(service, region), f)
+		if !f.Instances {
+			return report.WritePrices(streams.Out, cat.ServicePrices(f.Service, f.Region), format)
 		}
-		return report.WriteInstances(streams.Out, cat, region, family, f)
+		return report.WriteInstances(streams.Out, cat, f.Region, f.Family, format)
 	})
-	cmd.Flags().StringVar(&region, "region", cost.DefaultRegion, "AWS region")
-	cmd.Flags().StringVar(&service, "service", "", "only this service (ebs, eks, fargate, nat_gateway, elb_application, ...)")
-	cmd.Flags().BoolVar(&instances, "instances", false, "list EC2 instance types with their on-demand prices")
-	cmd.Flags().StringVar(&family, "family", "", "with --instances: only this family (t3, m7g, ...)")
-	cmd.Flags().StringVar(&pricesDir, "prices", "", "directory of price CSVs to use instead of the embedded catalog")
+	f.AddFlags(cmd.Flags(), cost.DefaultRegion)
+	f.AddListFlags(cmd.Flags())
 	return cmd
 }
 

@@ -8,27 +8,23 @@ import (
 )
 
 func newPricesCoverageCommand(streams IO) *cobra.Command {
-	var (
-		pricesDir string
-		regions   []string
-	)
+	var f pricing.ReadFlags
 	cmd := &cobra.Command{
 		Use:   "coverage",
 		Short: "Show which services the catalog prices in which region (the rest is estimated)",
 		Args:  cobra.NoArgs,
 	}
 	out := outputFlag(cmd, report.Markdown, report.Markdown, report.JSON, report.YAML)
-	cmd.RunE = out.run(func(_ *cobra.Command, _ []string, f report.Format) error {
-		cat, err := pricing.OpenChecked(pricesDir, regions...)
+	cmd.RunE = out.run(func(_ *cobra.Command, _ []string, format report.Format) error {
+		cat, err := f.Open()
 		if err != nil {
 			return err
 		}
-		if len(regions) == 0 {
-			regions = cat.CommercialRegions()
+		if len(f.Regions) == 0 {
+			f.Regions = cat.CommercialRegions()
 		}
-		return report.WriteCoverage(streams.Out, cat, regions, f)
+		return report.WriteCoverage(streams.Out, cat, f.Regions, format)
 	})
-	cmd.Flags().StringVar(&pricesDir, "prices", "", "directory of price CSVs to use instead of the embedded catalog")
-	cmd.Flags().StringSliceVar(&regions, "region", nil, "only these regions (default: every commercial region)")
+	f.AddCoverageFlags(cmd.Flags())
 	return cmd
 }

@@ -97,12 +97,28 @@ func NewRootCommand(streams IO) *cobra.Command {
 	root.SetErr(streams.ErrOut)
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log what refit does to stderr")
 	root.PersistentFlags().DurationVar(&timeout, "timeout", netlimit.DefaultDeadline, "give up a command that reads AWS or a cluster after this long (0: never; each request also gives up after "+netlimit.ResponseTimeout.String()+" without an answer)")
-	root.AddCommand(newCostCommand(streams), newPlanCommand(streams), newMigrateCommand(streams), newBillCommand(streams), newWasteCommand(streams), newPricesCommand(streams), newVersionCommand(streams), newCommentCommand(streams))
-	root.AddCommand(newRightsizeCommand(streams))
-	root.AddCommand(newWatchCommand(streams))
-	root.AddCommand(newServeCommand(streams), newReportCommand(streams))
+	root.AddCommand(newCostCommand(streams), newPlanCommand(streams),
+		group("migrate", "Find deprecated and removed Kubernetes APIs and rewrite manifests for the target cluster",
+			newMigrateCheckCommand(streams), newMigrateFixCommand(streams)),
+		group("bill", "Read AWS billing exports (CUR, CUR 2.0, FOCUS): where the money went, day by day",
+			newBillSummaryCommand(streams), newBillDailyCommand(streams), newBillAnomaliesCommand(streams), newBillForecastCommand(streams), newBillVsEstimateCommand(streams)),
+		newWasteCommand(streams),
+		group("prices", "Show and update the price catalog refit uses",
+			newPricesShowCommand(streams), newPricesListCommand(streams), newPricesUpdateCommand(streams), newPricesCoverageCommand(streams)),
+		newVersionCommand(streams),
+		group("comment", "Post a report on a pull request (GitHub) or merge request (GitLab), updated in place",
+			newCommentGitHubCommand(streams), newCommentGitLabCommand(streams)),
+		newRightsizeCommand(streams), newWatchCommand(streams), newServeCommand(streams), newReportCommand(streams))
 	setHelp(root, "refit", "")
 	return root
+}
+
+// group is a command that only holds subcommands (refit bill, refit
+// migrate, ...).
+func group(use, short string, subs ...*cobra.Command) *cobra.Command {
+	cmd := &cobra.Command{Use: use, Short: short}
+	cmd.AddCommand(subs...)
+	return cmd
 }
 
 // output is a command's -o flag.

@@ -28,6 +28,49 @@ func OpenChecked(dir string, regions ...string) (*Catalog, error) {
 	return cat, nil
 }
 
+// ReadFlags are the flags of the commands that read the catalog as it is:
+// refit prices show, list and coverage.
+type ReadFlags struct {
+	Dir string
+	// Region is show's and list's --region; Regions coverage's.
+	Region  string
+	Regions []string
+	// Service, Family and Instances are list's filters.
+	Service, Family string
+	Instances       bool
+}
+
+// AddFlags registers --prices and a --region of one region.
+func (f *ReadFlags) AddFlags(fl *pflag.FlagSet, defaultRegion string) {
+	f.addDir(fl)
+	fl.StringVar(&f.Region, "region", defaultRegion, "AWS region")
+}
+
+// AddCoverageFlags registers --prices and a --region of many regions.
+func (f *ReadFlags) AddCoverageFlags(fl *pflag.FlagSet) {
+	f.addDir(fl)
+	fl.StringSliceVar(&f.Regions, "region", nil, "only these regions (default: every commercial region)")
+}
+
+// AddListFlags registers list's filters.
+func (f *ReadFlags) AddListFlags(fl *pflag.FlagSet) {
+	fl.StringVar(&f.Service, "service", "", "only this service (ebs, eks, fargate, nat_gateway, elb_application, ...)")
+	fl.BoolVar(&f.Instances, "instances", false, "list EC2 instance types with their on-demand prices")
+	fl.StringVar(&f.Family, "family", "", "with --instances: only this family (t3, m7g, ...)")
+}
+
+func (f *ReadFlags) addDir(fl *pflag.FlagSet) {
+	fl.StringVar(&f.Dir, "prices", "", "directory of price CSVs to use instead of the embedded catalog")
+}
+
+// Open opens the catalog and checks the regions of --region.
+func (f *ReadFlags) Open() (*Catalog, error) {
+	if f.Region != "" {
+		return OpenChecked(f.Dir, f.Region)
+	}
+	return OpenChecked(f.Dir, f.Regions...)
+}
+
 // CheckFlags checks the options of refit prices update --fetch, as their
 // flags give them (Attempts is --retries plus one), and sets CacheDir to
 // the user's offer cache when it is empty.
