@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/refit-dev/refit/internal/billing"
 	"github.com/refit-dev/refit/internal/billing/analysis"
@@ -14,36 +15,35 @@ import (
 	"github.com/refit-dev/refit/internal/report"
 )
 
-// billFlags are shared by the bill commands.
-type billFlags struct {
-	billing.Flags
-	out *output
-}
-
-func (f *billFlags) register(cmd *cobra.Command) {
-	f.AddFlags(cmd.Flags())
-	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
+// billCommand is a bill subcommand: the flags every bill command shares,
+// its own (added by flags, when given), and a RunE that runs its own checks
+// (before, when given), checks -o and the period, opens the bill (within
+// --timeout when it is read from S3 or Athena), computes the report and
+// writes it.
+func billCommand[T any](use, short string, streams IO, flags func(*pflag.FlagSet), before func() error,
+	compute func(b *billing.Bill, ctx context.Context, p billing.Period) (T, error),
+	write func(w io.Writer, v T, f report.Format) error) *cobra.Command {
+	var f billing.Flags
+	cmd := &cobra.Command{Use: use, Short: short, PreRunE: func(cmd *cobra.Command, args []string) error {
 		return billing.CheckDeprecated(cmd.Flags(), cmd.ErrOrStderr())
+	}}
+	f.AddFlags(cmd.Flags())
+	if flags != nil {
+		flags(cmd.Flags())
 	}
-	f.out = parsedOutput(cmd, "table|json|yaml|markdown|csv", report.ParseBillFormat)
-}
-
-// billRun is a bill command's RunE after its own checks (before): check -o
-// and the period, open the bill, compute the report and write it.
-func billRun[T any](f *billFlags, streams IO, before func() error, compute func(b *billing.Bill, ctx context.Context, p billing.Period) (T, error),
-	write func(w io.Writer, v T, f report.Format) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
+	out := parsedOutput(cmd, "table|json|yaml|markdown|csv", report.ParseBillFormat)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if before != nil {
 			if err := before(); err != nil {
 				return err
 			}
 		}
-		format, err := f.out.Format()
+		format, err := out.Format()
 		if err != nil {
 			return err
 		}
 		ctx := cmd.Context()
-		if f.Network(args) { // --timeout bounds reading Athena or S3
+		if f.Network(args) {
 			var cancel context.CancelFunc
 			ctx, cancel = netContext(cmd)
 			defer cancel()
@@ -58,92 +58,67 @@ func billRun[T any](f *billFlags, streams IO, before func() error, compute func(
 		}
 		return write(streams.Out, v, format)
 	}
-}
-
-func newBillSummaryCommand(streams IO) *cobra.Command {
-	var f billFlags
-	var sf billing.SummaryFlags
-	cmd := &cobra.Command{
-		Use:   "summary PATH...",
-		Short: "Total, by component, by service, by tag and top resources",
-		RunE: billRun(&f, streams, nil, func(b *billing.Bill, ctx context.Context, p billing.Period) (*billing.Summary, error) {
-			return b.Summary(ctx, p, sf.Tag)
-		}, func(w io.Writer, s *billing.Summary, format report.Format) error {
-			return report.WriteBillSummary(w, report.NewBillSummary(s, sf.Top), format)
-		}),
-	}
-	f.register(cmd)
-	sf.AddFlags(cmd.Flags())
 	return cmd
 }
 
+func newBillSummaryCommand(streams IO) *cobra.Command {
+	var sf billing.SummaryFlags
+	return billCommand("summary PATH...", "Total, by component, by service, by tag and top resources", streams, sf.AddFlags, nil,
+		func(b *billing.Bill, ctx context.Context, p billing.Period) (*billing.Summary, error) {
+			return b.Summary(ctx, p, sf.Tag)
+		}, func(w io.Writer, s *billing.Summary, format report.Format) error {
+			return report.WriteBillSummary(w, report.NewBillSummary(s, sf.Top), format)
+		})
+}
+
 func newBillDailyCommand(streams IO) *cobra.Command {
-	var f billFlags
 	var df billing.DailyFlags
 	var dim query.Dimension
 	var by string
-	cmd := &cobra.Command{
-		Use:   "daily PATH...",
-		Short: "Day-by-day spend, split by component, service or tag",
-		RunE: billRun(&f, streams, func() (err error) {
+	return billCommand("daily PATH...", "Day-by-day spend, split by component, service or tag", streams, df.AddFlags,
+		func() (err error) {
 			dim, by, err = df.Parse()
 			return err
 		}, func(b *billing.Bill, ctx context.Context, p billing.Period) (*billing.Daily, error) {
 			return b.Daily(ctx, p, dim)
 		}, func(w io.Writer, d *billing.Daily, format report.Format) error {
 			return report.WriteDaily(w, report.NewDailyView(d, by), format)
-		}),
-	}
-	f.register(cmd)
-	df.AddFlags(cmd.Flags())
-	return cmd
+		})
 }
 
 func newBillAnomaliesCommand(streams IO) *cobra.Command {
-	var f billFlags
 	var af billing.AnomalyFlags
-	cmd := &cobra.Command{
-		Use:   "anomalies PATH...",
-		Short: "Days whose spend jumps against a robust baseline of the trailing days",
-		RunE: billRun(&f, streams, nil, func(b *billing.Bill, ctx context.Context, p billing.Period) ([]analysis.Anomaly, error) {
+	return billCommand("anomalies PATH...", "Days whose spend jumps against a robust baseline of the trailing days", streams, af.AddFlags, nil,
+		func(b *billing.Bill, ctx context.Context, p billing.Period) ([]analysis.Anomaly, error) {
 			return b.Anomalies(ctx, p, af.Options())
 		}, func(w io.Writer, found []analysis.Anomaly, format report.Format) error {
 			return threshold(af.Crossed(found), report.WriteAnomalies(w, found, format))
-		}),
-	}
-	f.register(cmd)
-	af.AddFlags(cmd.Flags())
-	return cmd
+		})
 }
 
 func newBillForecastCommand(streams IO) *cobra.Command {
-	var f billFlags
-	cmd := &cobra.Command{
-		Use:   "forecast PATH...",
-		Short: "Project the month-end total from the month so far",
-		RunE:  billRun(&f, streams, nil, (*billing.Bill).Forecast, report.WriteForecast),
-	}
-	f.register(cmd)
-	return cmd
+	return billCommand("forecast PATH...", "Project the month-end total from the month so far", streams, nil, nil,
+		(*billing.Bill).Forecast, report.WriteForecast)
 }
 
 func newBillVsEstimateCommand(streams IO) *cobra.Command {
-	var f billFlags
 	var estimate []string
-	var estFlags estimateFlags
+	var flags estimateFlags
 	var est *cost.Breakdown
-	cmd := &cobra.Command{
-		Use:   "vs-estimate PATH... --estimate PATH...",
-		Short: "Hold refit cost's estimate against what was billed, per component",
-		RunE: billRun(&f, streams, func() error {
+	return billCommand("vs-estimate PATH... --estimate PATH...", "Hold refit cost's estimate against what was billed, per component", streams,
+		func(fl *pflag.FlagSet) {
+			fl.StringSliceVar(&estimate, "estimate", nil, "files or directories to price with refit cost (repeat or comma-separate)")
+			fl.StringVar(&flags.UsageFile, "usage", "", "usage assumptions for the estimate (see refit cost --usage)")
+			fl.StringVar(&flags.At, "at", "", "date for the estimate's EKS support tier (YYYY-MM-DD)")
+		}, func() error {
 			if len(estimate) == 0 {
 				return fmt.Errorf("--estimate is required: the files refit cost prices")
 			}
-			cat, opt, err := estFlags.Open()
+			cat, opt, err := flags.Open()
 			if err != nil {
 				return err
 			}
-			e, err := estFlags.inputs(nil, estimate, streams).LoadFiles()
+			e, err := flags.inputs(nil, estimate, streams).LoadFiles()
 			if err != nil {
 				return err
 			}
@@ -151,11 +126,5 @@ func newBillVsEstimateCommand(streams IO) *cobra.Command {
 			return err
 		}, func(b *billing.Bill, ctx context.Context, p billing.Period) (*billing.VsEstimate, error) {
 			return b.VsEstimate(ctx, p, est)
-		}, report.WriteVsEstimate),
-	}
-	f.register(cmd)
-	cmd.Flags().StringSliceVar(&estimate, "estimate", nil, "files or directories to price with refit cost (repeat or comma-separate)")
-	cmd.Flags().StringVar(&estFlags.UsageFile, "usage", "", "usage assumptions for the estimate (see refit cost --usage)")
-	cmd.Flags().StringVar(&estFlags.At, "at", "", "date for the estimate's EKS support tier (YYYY-MM-DD)")
-	return cmd
+		}, report.WriteVsEstimate)
 }

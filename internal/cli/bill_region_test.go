@@ -4,7 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/refit-dev/refit/internal/billing"
 )
 
 // TestBillS3Region checks refit bill's --s3-region and its deprecated
@@ -12,10 +14,10 @@ import (
 // warns on stderr only, and giving both is bad usage.
 func TestBillS3Region(t *testing.T) {
 	for _, args := range [][]string{{"--s3-region", "eu-west-1"}, {"--region", "eu-west-1"}} {
-		var f billFlags
-		cmd := &cobra.Command{Use: "x"}
-		f.register(cmd)
-		if err := cmd.ParseFlags(args); err != nil {
+		var f billing.Flags
+		fl := pflag.NewFlagSet("x", pflag.ContinueOnError)
+		f.AddFlags(fl)
+		if err := fl.Parse(args); err != nil {
 			t.Fatal(err)
 		}
 		if f.Region != "eu-west-1" {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"os/signal"
 	"syscall"
 
@@ -25,16 +24,10 @@ func newWatchCommand(streams IO) *cobra.Command {
 			defer stop()
 			return f.Run(ctx, streams.Out, streams.ErrOut, func(cfg *watch.Config, opt *watch.Options) error {
 				dash, err := d.Open(cfg.Listen, f.Once, version)
-				if err != nil || dash == nil {
-					return err
+				if dash != nil { // watch and web are peers: watch serves Pages web makes
+					opt.Pages = dash
 				}
-				// watch and web are peers: the pages are a handler watch
-				// serves, refreshed by what its checks read.
-				opt.Pages = dash
-				opt.Dashboard = func(ctx context.Context, in watch.DashboardInputs) error {
-					return dash.Refresh(ctx, in.Bill, in.Period, in.Cluster, in.Breakdown)
-				}
-				return nil
+				return err
 			})
 		},
 	}

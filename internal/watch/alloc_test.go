@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/refit-dev/refit/internal/allocation"
+	"github.com/refit-dev/refit/internal/billing"
+	"github.com/refit-dev/refit/internal/cost"
+	"github.com/refit-dev/refit/internal/estate"
 	"github.com/refit-dev/refit/internal/pricing"
 	"github.com/refit-dev/refit/internal/source/kubelive/kubetest"
 )
@@ -62,14 +65,12 @@ cluster: {kubeconfig: "`+kubeconfig+`", region: us-east-1}
 `), slack.webhook())
 	// refit watch --dashboard: the read and its estimate are handed over,
 	// so the Cluster page shows what /metrics does without a second read.
-	var handed []DashboardInputs
-	d := newTestDaemon(t, cfg, Options{Dashboard: func(_ context.Context, in DashboardInputs) error {
-		handed = append(handed, in)
-		return nil
-	}})
+	var pages handedPages
+	d := newTestDaemon(t, cfg, Options{Pages: &pages})
 	if err := d.Once(ctx); err != nil {
 		t.Fatal(err)
 	}
+	handed := pages.handed
 	if len(handed) != 1 || handed[0].Cluster == nil || handed[0].Breakdown == nil || handed[0].Bill != nil {
 		t.Fatalf("handed to the dashboard: %+v, want one cluster read with its estimate", handed)
 	}
@@ -114,4 +115,14 @@ func grepLines(body, prefix string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// handedPages are Pages that keep what they are handed.
+type handedPages struct{ handed []DashboardInputs }
+
+func (*handedPages) ServeHTTP(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }
+
+func (h *handedPages) Refresh(_ context.Context, bill *billing.Bill, p billing.Period, cluster *estate.Estate, b *cost.Breakdown) error {
+	h.handed = append(h.handed, DashboardInputs{Bill: bill, Period: p, Cluster: cluster, Breakdown: b})
+	return nil
 }

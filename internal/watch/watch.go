@@ -41,12 +41,17 @@ type Options struct {
 	// the cost split by namespace then reads the cluster only when
 	// cluster.kubeconfig is set.
 	Nodes NodeSource
-	// Pages, when set, is served on the listener beside /metrics, /healthz
-	// and /readyz (refit watch --dashboard).
-	Pages http.Handler
-	// Dashboard, when set, is given what each successful read of the bill
-	// or of the cluster read, to refresh Pages; its error is logged.
-	Dashboard func(ctx context.Context, in DashboardInputs) error
+	// Pages, when set, are served on the listener beside /metrics,
+	// /healthz and /readyz (refit watch --dashboard).
+	Pages Pages
+}
+
+// Pages are a dashboard watch serves and keeps fresh (web.Dashboard).
+type Pages interface {
+	http.Handler
+	// Refresh is given what each successful read of the bill or of the
+	// cluster read (see DashboardInputs); its error is logged.
+	Refresh(ctx context.Context, bill *billing.Bill, p billing.Period, cluster *estate.Estate, b *cost.Breakdown) error
 }
 
 // DashboardInputs are what one check read: the bill it opened (Bill set:
@@ -59,12 +64,12 @@ type DashboardInputs struct {
 	Breakdown *cost.Breakdown
 }
 
-// dashboard hands in to Options.Dashboard.
+// dashboard hands in to Options.Pages.
 func (d *Daemon) dashboard(ctx context.Context, in DashboardInputs) {
-	if d.opt.Dashboard == nil {
+	if d.opt.Pages == nil {
 		return
 	}
-	if err := d.opt.Dashboard(ctx, in); err != nil && ctx.Err() == nil {
+	if err := d.opt.Pages.Refresh(ctx, in.Bill, in.Period, in.Cluster, in.Breakdown); err != nil && ctx.Err() == nil {
 		d.log.Warn("dashboard not refreshed", "err", err)
 	}
 }
