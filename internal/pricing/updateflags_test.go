@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/spf13/pflag"
@@ -51,5 +52,52 @@ func TestUpdateFlags(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Update --from:\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// TestReadFlags: prices show and list take one --region, coverage many;
+// Open checks each against the catalog.
+func TestReadFlags(t *testing.T) {
+	for _, tc := range []struct {
+		coverage bool
+		args     []string
+		err      string
+		regions  []string
+	}{
+		{false, nil, "", []string{"us-east-1"}},
+		{false, []string{"--region", "us-east-2"}, "", []string{"us-east-2"}},
+		{false, []string{"--region", "us-nowhere-1"}, "--region: ", nil},
+		{true, nil, "", nil},
+		{true, []string{"--region", "eu-west-1,ap-south-1"}, "", []string{"eu-west-1", "ap-south-1"}},
+		{true, []string{"--region", "eu-west-1,mars-1"}, "--region: ", nil},
+		{false, []string{"--prices", filepath.Join(t.TempDir(), "absent")}, "absent", nil},
+	} {
+		var f ReadFlags
+		fl := pflag.NewFlagSet("prices", pflag.ContinueOnError)
+		if tc.coverage {
+			f.AddCoverageFlags(fl)
+		} else {
+			f.AddFlags(fl, "us-east-1")
+		}
+		if err := fl.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		_, err := f.Open()
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%v: error %v, want %q", tc.args, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		got := f.Regions
+		if !tc.coverage {
+			got = []string{f.Region}
+		}
+		if !reflect.DeepEqual(got, tc.regions) {
+			t.Errorf("%v: regions %v, want %v", tc.args, got, tc.regions)
+		}
 	}
 }
