@@ -210,7 +210,7 @@ type planner struct {
 func (p *planner) price(name, title string, e *estate.Estate) (Scenario, error) {
 	b, err := cost.Estimate(e, p.cat, p.opt.Options)
 	if err != nil {
-		return Scenario{}, &notPricedError{fmt.Errorf("scenario %s: %w", name, err)}
+		return Scenario{}, &notPricedError{scenario: name, err: err}
 	}
 	return Scenario{Name: name, Title: title, Estate: e, Breakdown: b, Eligible: true, LowerBoundMonthly: b.Total(), Risks: []string{}, Explain: []string{}}, nil
 }
@@ -219,9 +219,12 @@ func (p *planner) price(name, title string, e *estate.Estate) (Scenario, error) 
 // or an instance type the catalog lacks): the plan lists it and goes on.
 // Any other error (a pod that fits no instance type, a flag that leaves no
 // candidate) is the input's and stops the plan.
-type notPricedError struct{ err error }
+type notPricedError struct {
+	scenario string
+	err      error // the cost engine's: the reason
+}
 
-func (e *notPricedError) Error() string { return e.err.Error() }
+func (e *notPricedError) Error() string { return "scenario " + e.scenario + ": " + e.err.Error() }
 func (e *notPricedError) Unwrap() error { return e.err }
 
 // add appends a scenario; a scenario that could not be priced is listed
@@ -230,7 +233,7 @@ func (e *notPricedError) Unwrap() error { return e.err }
 func (p *planner) add(name, title string, s Scenario, err error) (bool, error) {
 	var np *notPricedError
 	if errors.As(err, &np) {
-		reason := strings.TrimPrefix(err.Error(), "scenario "+name+": ")
+		reason := np.err.Error()
 		p.res.Scenarios = append(p.res.Scenarios, Scenario{Name: name, Title: title,
 			Breakdown: &cost.Breakdown{Currency: "USD", Region: p.opt.Region, Items: []cost.Item{}},
 			Risks:     []string{}, Explain: []string{}, NotPriced: reason, WhyNot: "not priced: " + reason})
