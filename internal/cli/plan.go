@@ -49,7 +49,6 @@ func newPlanCommand(streams IO) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		res.AddAssumptions(e.Assumptions)
 		if done, err := output.WriteEksctl(res, streams.Out, streams.ErrOut); err != nil || done {
 			return err
 		}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -47,28 +46,24 @@ func newServeCommand(streams IO) *cobra.Command {
 
 func newReportCommand(streams IO) *cobra.Command {
 	var (
-		d    web.Flags
-		html string
+		d web.Flags
+		r web.ReportFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "report --html FILE [PATH...] [--bill PATH] [--example]",
 		Short: "Write the dashboard's pages as one self-contained HTML file (opens offline)",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if html == "" {
-				return fmt.Errorf("--html FILE is required")
+			if err := r.Check(); err != nil {
+				return err
 			}
 			data, err := dashData(cmd, &d, args, streams)
 			if err != nil {
 				return err
 			}
-			if err := web.WriteHTMLFile(html, data, version); err != nil {
-				return err
-			}
-			fmt.Fprintf(streams.ErrOut, "wrote %s\n", html)
-			return nil
+			return r.Write(data, version, streams.ErrOut)
 		},
 	}
 	d.AddFlags(cmd.Flags())
-	cmd.Flags().StringVar(&html, "html", "", "write the report to this HTML file")
+	r.AddFlags(cmd.Flags())
 	return cmd
 }

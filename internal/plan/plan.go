@@ -152,7 +152,7 @@ func (r *Result) Names() []string {
 	return out
 }
 
-// Make plans the estate.
+// Make plans the estate; the result's assumptions end with the estate's.
 func Make(e *estate.Estate, cat *pricing.Catalog, opt Options) (*Result, error) {
 	opt.Defaults()
 	if opt.Headroom < 0 || opt.Headroom >= 1 {
@@ -176,7 +176,12 @@ func Make(e *estate.Estate, cat *pricing.Catalog, opt Options) (*Result, error) 
 		opt.Zones = zonesOf(e)
 	}
 	p := &planner{e: e, cat: cat, opt: opt}
-	return p.run()
+	res, err := p.run()
+	if err != nil {
+		return nil, err
+	}
+	res.AddAssumptions(e.Assumptions)
+	return res, nil
 }
 
 // zonesOf counts the zones an estate uses (NAT gateways per zone, node group

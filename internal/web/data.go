@@ -105,7 +105,6 @@ func Load(ctx context.Context, s Sources) (*Data, error) {
 		if err != nil {
 			return nil, fmt.Errorf("plan: %w", err)
 		}
-		res.AddAssumptions(s.Estate.Assumptions)
 		d.Plan = res
 		if _, cfg, err := res.EksctlConfig(""); err == nil {
 			var b bytes.Buffer

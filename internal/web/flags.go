@@ -71,6 +71,32 @@ func (f *ServeFlags) Serve(ctx context.Context, d *Data, version string, log io.
 	return Serve(ctx, f.Listen, Handler(d, f.Token, version), log)
 }
 
+// ReportFlags are refit report's --html.
+type ReportFlags struct{ HTML string }
+
+// AddFlags registers --html.
+func (f *ReportFlags) AddFlags(fl *pflag.FlagSet) {
+	fl.StringVar(&f.HTML, "html", "", "write the report to this HTML file")
+}
+
+// Check refuses a report without --html, before any input is read.
+func (f *ReportFlags) Check() error {
+	if f.HTML == "" {
+		return fmt.Errorf("--html FILE is required")
+	}
+	return nil
+}
+
+// Write writes the pages of d to --html as one file (WriteHTMLFile) and
+// says so on log.
+func (f *ReportFlags) Write(d *Data, version string, log io.Writer) error {
+	if err := WriteHTMLFile(f.HTML, d, version); err != nil {
+		return err
+	}
+	fmt.Fprintf(log, "wrote %s\n", f.HTML)
+	return nil
+}
+
 // WatchFlags are refit watch's --dashboard and --token: the pages served on
 // watch's listener beside /metrics.
 type WatchFlags struct {
