@@ -574,6 +574,10 @@ func plainLen(b []byte, flow bool) (int, bool) {
 			if flow {
 				return end, true
 			}
+		case '?':
+			if flow {
+				return 0, false // libyaml ends a flow scalar here too
+			}
 		}
 		if b[i] != ' ' {
 			end = i + 1

@@ -154,6 +154,10 @@ var scanCases = []string{
 	"a: {'" + strings.Repeat("m", 1100) + "': 1}\n",
 	"- '" + strings.Repeat("m", 1100) + "': 1\n",
 	"'" + strings.Repeat("m", 990) + "': 1\n",
+	// In a flow collection libyaml ends a plain scalar at '?'.
+	"0: [0?]\n",
+	"a: {k: x?y}\n",
+	"a: x?y\n",
 }
 
 func TestScanMatchesSplit(t *testing.T) {
