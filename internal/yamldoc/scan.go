@@ -685,9 +685,7 @@ func (s *scanner) flowCollection(b []byte, i, depth int) (int, bool) {
 			return 0, false
 		}
 		if open == '{' {
-			if b[i] == '[' || b[i] == '{' {
-				return 0, false // a collection as a key
-			}
+			// A key is a scalar: flowScalar refuses a collection.
 			k, n, ok := flowScalar(b[i:])
 			if !ok || n > maxKeyLen {
 				return 0, false

@@ -158,6 +158,9 @@ var scanCases = []string{
 	"0: [0?]\n",
 	"a: {k: x?y}\n",
 	"a: x?y\n",
+	// A collection as a flow mapping's key goes to the full parser.
+	"a: {[x]: 1}\n",
+	"a: {{k: v}: 1}\n",
 }
 
 func TestScanMatchesSplit(t *testing.T) {
