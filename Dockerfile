@@ -9,7 +9,9 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 GOOS=linux go build -trimpath -ldflags="-s -w" -o /out/refit ./cmd/refit
+# The release build (scripts/build.sh: CGO_ENABLED=0, -trimpath, -s -w); .git
+# is left out of the context (.dockerignore), so the version is "dev".
+RUN GOOS=linux ./scripts/build.sh /out/refit ./cmd/refit
 
 # distroless static: CA certificates (Slack, S3 over HTTPS), tzdata (bill.timezone),
 # /etc/passwd with nonroot (65532); nothing else.
