@@ -13,6 +13,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/pricing"
 )
 
@@ -224,7 +225,8 @@ func (c *churn) payload(burst []NodeEvent) []byte {
 	if delta.IsNegative() {
 		sign = "-"
 	}
-	impact := fmt.Sprintf("Cost impact: %s$%s/h (%s$%s a month at 730 h)", sign, delta.Abs().StringFixed(4), sign, delta.Abs().Mul(decimal.NewFromInt(730)).StringFixed(2))
+	impact := fmt.Sprintf("Cost impact: %s$%s/h (%s$%s a month at %d h)", sign, delta.Abs().StringFixed(4), sign,
+		delta.Abs().Mul(decimal.NewFromInt(cost.HoursPerMonth)).StringFixed(2), cost.HoursPerMonth)
 	var names []string
 	for _, e := range burst {
 		names = append(names, e.Name)
