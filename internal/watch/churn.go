@@ -39,10 +39,9 @@ type NodeSource interface {
 // first are one alert. The burst being gathered is kept in the state, so
 // a restart does not lose it.
 type churn struct {
-	d      *Daemon
-	cfg    *ClusterConfig
-	src    NodeSource
-	prices *pricing.Catalog
+	d   *Daemon
+	cfg *ClusterConfig
+	src NodeSource
 
 	mu    sync.Mutex
 	nodes map[string]NodeEvent // present nodes, for refit_cluster_nodes
@@ -157,23 +156,14 @@ func (c *churn) flushBursts(ctx context.Context, now time.Time) error {
 	return err
 }
 
-func (c *churn) catalog() *pricing.Catalog {
-	if c.prices == nil {
-		if cat, err := pricing.Default(); err == nil {
-			c.prices = cat
-		}
-	}
-	return c.prices
-}
-
 // hourly is a node's price an hour (spot: the estimate), or "".
 func (c *churn) hourly(e NodeEvent) (decimal.Decimal, bool) {
-	cat := c.catalog()
+	cat, err := pricing.Default() // parsed once
 	region := e.Region
 	if c.cfg.Region != "" {
 		region = c.cfg.Region
 	}
-	if cat == nil || region == "" || e.InstanceType == "" {
+	if err != nil || region == "" || e.InstanceType == "" {
 		return decimal.Zero, false
 	}
 	if e.CapacityType == "spot" {
