@@ -88,9 +88,8 @@ type Daemon struct {
 	probes map[string]*prober
 	churn  *churn
 
-	flushMu  sync.Mutex
-	wake     chan struct{}
-	lastSend atomic.Value // string: the last send error
+	flushMu sync.Mutex
+	wake    chan struct{}
 }
 
 // job is one scheduled check.
@@ -151,9 +150,6 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 
 // Close closes the state.
 func (d *Daemon) Close() error { return d.store.Close() }
-
-// Store is the daemon's state (tests read the outbox).
-func (d *Daemon) Store() *Store { return d.store }
 
 // Handler serves /metrics, /healthz and /readyz, and Options.Pages at
 // every other path.
@@ -290,7 +286,6 @@ func (d *Daemon) Flush(ctx context.Context) (int, error) {
 		key := a.Key()
 		d.opt.Hook(PointBeforeSend, key)
 		if err := d.slack.Send(ctx, a.Payload); err != nil {
-			d.lastSend.Store(err.Error())
 			d.log.Warn("alert not sent; it stays pending", "key", key, "err", err)
 			_ = d.store.MarkFailed(context.WithoutCancel(ctx), key, err.Error())
 			errs = append(errs, fmt.Errorf("%s: %w", key, err))
