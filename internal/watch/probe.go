@@ -67,8 +67,6 @@ func (d *Daemon) runProbe(ctx context.Context, p *prober, now time.Time) error {
 	}
 	d.m.probeDuration.WithLabelValues(p.cfg.Name).Observe(took.Seconds())
 	p.record(took)
-	p50, p90, p99, samples := p.percentiles()
-	stats := fmt.Sprintf("latency over the last %d checks: p50 %s, p90 %s, p99 %s", samples, round(p50), round(p90), round(p99))
 	key := "probe." + p.cfg.Name + ".down"
 	down, serr := d.store.Get(ctx, key)
 	if serr != nil {
@@ -88,7 +86,7 @@ func (d *Daemon) runProbe(ctx context.Context, p *prober, now time.Time) error {
 				Payload: d.payload(fmt.Sprintf("Probe %s is failing: %s", name, reason),
 					header(":red_circle: "+name+" is down"),
 					section(fmt.Sprintf("*%s* failed %d times in a row since %s: %s", name, p.fails, outage, reason)),
-					contextBlock(stats))}, now, key, outage)
+					contextBlock(p.stats()))}, now, key, outage)
 			return err
 		}
 		return nil
@@ -101,10 +99,17 @@ func (d *Daemon) runProbe(ctx context.Context, p *prober, now time.Time) error {
 				header(":large_green_circle: "+name+" is back"),
 				section(fmt.Sprintf("*%s* answers again (down since %s, for %s); this check took %s.",
 					name, down, outageLength(down, now), round(took))),
-				contextBlock(stats))}, now, key, "")
+				contextBlock(p.stats()))}, now, key, "")
 		return err
 	}
 	return nil
+}
+
+// stats are the latency percentiles an alert shows (only an alert needs
+// them: a check that raises none does not sort the ring).
+func (p *prober) stats() string {
+	p50, p90, p99, n := p.percentiles()
+	return fmt.Sprintf("latency over the last %d checks: p50 %s, p90 %s, p99 %s", n, round(p50), round(p90), round(p99))
 }
 
 func outageLength(since string, now time.Time) string {
