@@ -375,6 +375,12 @@ func line(n *yaml.Node, path ...any) int {
 	return l
 }
 
+// httpURL says whether s is an http(s) URL with a host.
+func httpURL(s Secret) bool {
+	u, err := url.Parse(s.Reveal())
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
 // validate checks the values, fills in defaults and resolves relative
 // paths against the config's directory.
 func (c *Config) validate(doc *yaml.Node, fail func(line int, format string, args ...any)) {
@@ -400,7 +406,7 @@ func (c *Config) validate(doc *yaml.Node, fail func(line int, format string, arg
 	}
 	if c.Slack.WebhookURL == "" {
 		fail(line(doc, "slack"), "slack.webhookURL: missing (e.g. webhookURL: ${SLACK_WEBHOOK_URL})")
-	} else if u, err := url.Parse(c.Slack.WebhookURL.Reveal()); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	} else if !httpURL(c.Slack.WebhookURL) {
 		// Never echo the value: it is a credential.
 		fail(line(doc, "slack", "webhookURL"), "slack.webhookURL: not an http(s) URL")
 	}
@@ -461,7 +467,7 @@ func (c *Config) validate(doc *yaml.Node, fail func(line int, format string, arg
 			fail(line(doc, "probes", i, "name"), "probes[%d].name %q: used twice", i, p.Name)
 		}
 		seen[p.Name] = true
-		if u, err := url.Parse(p.URL.Reveal()); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if !httpURL(p.URL) {
 			fail(line(doc, "probes", i, "url"), "probes[%d].url: want an http(s) URL", i)
 		}
 		if p.Every == 0 {
