@@ -118,8 +118,7 @@ func (d *Daemon) runBill(ctx context.Context, now time.Time) error {
 	d.metricsOf(r)
 
 	once, _ := ctx.Value(onceKey{}).(bool)
-	atToday := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, cfg.loc).Add(cfg.at)
-	if once || !local.Before(atToday) {
+	if once || !now.Before(cfg.reportTime(now)) {
 		if _, err := d.enqueue(ctx, Alert{Kind: "report", Subject: "daily", Period: day, Payload: d.reportPayload(r)}, now); err != nil {
 			return err
 		}

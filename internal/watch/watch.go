@@ -170,8 +170,7 @@ func (d *Daemon) Handler() http.Handler {
 // time.
 func (b *BillConfig) nextRun(now time.Time) time.Time {
 	next := now.Add(b.Every)
-	local := now.In(b.loc)
-	at := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, b.loc).Add(b.at)
+	at := b.reportTime(now)
 	if !at.After(now) {
 		at = at.AddDate(0, 0, 1)
 	}
@@ -179,6 +178,13 @@ func (b *BillConfig) nextRun(now time.Time) time.Time {
 		return at
 	}
 	return next
+}
+
+// reportTime is when the report goes out on now's day (bill.at in
+// bill.timezone).
+func (b *BillConfig) reportTime(now time.Time) time.Time {
+	local := now.In(b.loc)
+	return time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, b.loc).Add(b.at)
 }
 
 // Once runs every check one time, then sends what they raised (and
