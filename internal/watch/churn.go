@@ -68,18 +68,13 @@ func (c *churn) run(ctx context.Context) error {
 	return c.src.Run(ctx, func(e NodeEvent, initial bool) { c.handle(wctx, e, initial) })
 }
 
-// check is the cluster job: it sends a burst whose window has passed and
-// splits the cluster's cost among its namespaces.
+// check is the cluster job: it sends a burst whose window has passed (in
+// --once, where nodes cannot be watched, any burst a previous run left
+// behind) and splits the cluster's cost among its namespaces.
 func (c *churn) check(ctx context.Context, now time.Time) error {
 	ferr := c.flushBursts(ctx, now)
 	aerr := c.allocate(ctx, now)
 	return errors.Join(ferr, aerr)
-}
-
-// once is --once: a node source cannot be watched in one run, so it only
-// sends a burst a previous run left behind.
-func (c *churn) once(ctx context.Context) error {
-	return c.flushBursts(context.WithValue(ctx, onceKey{}, true), c.d.opt.Now())
 }
 
 func (c *churn) handle(ctx context.Context, e NodeEvent, initial bool) {

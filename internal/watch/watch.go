@@ -191,11 +191,6 @@ func (b *BillConfig) reportTime(now time.Time) time.Time {
 // anything left pending by an earlier run). It fails when a check failed
 // or an alert could not be sent (it stays pending for the next run).
 func (d *Daemon) Once(ctx context.Context) error {
-	if d.churn != nil {
-		if err := d.churn.once(ctx); err != nil {
-			d.checkFailed(ctx, "cluster", err, d.opt.Now())
-		}
-	}
 	var failed []string
 	for _, j := range d.jobs {
 		if err := d.runJob(ctx, j, d.opt.Now(), true); err != nil {
