@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -244,18 +245,39 @@ func strictDecode(n *yaml.Node, v any) error {
 // keys is the allowed keys of a mapping and the keys of its children.
 type keys map[string]keys
 
-var probeKeys = keys{"name": nil, "url": nil, "every": nil, "timeout": nil, "failures": nil}
+// configKeys are the keys of Config's yaml tags.
+var configKeys = keysOf(reflect.TypeFor[Config]())
 
-var configKeys = keys{
-	"state": nil, "listen": nil,
-	"slack": {"webhookURL": nil, "channel": nil},
-	"bill": {"source": nil, "tag": nil, "at": nil, "timezone": nil, "every": nil, "timeout": nil,
-		"endpointURL": nil, "region": nil, "profile": nil, "cost": nil},
-	"budget":    {"daily": nil, "monthly": nil},
-	"anomalies": {"enabled": nil},
-	"cluster":   {"kubeconfig": nil, "context": nil, "region": nil, "window": nil},
-	"probes":    {"[]": probeKeys},
-	"delivery":  {"attempts": nil, "maxDelay": nil},
+// keysOf is the keys t's YAML takes: a struct's, by its fields' yaml tags
+// (nil for a value, or a type that reads itself such as Money); "[]" holds
+// those of a list's items.
+func keysOf(t reflect.Type) keys {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case reflect.PointerTo(t).Implements(reflect.TypeFor[yaml.Unmarshaler]()):
+		return nil
+	case t.Kind() == reflect.Slice:
+		if item := keysOf(t.Elem()); item != nil {
+			return keys{"[]": item}
+		}
+	case t.Kind() == reflect.Struct:
+		k := keys{}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			if name == "" {
+				name = strings.ToLower(f.Name)
+			}
+			k[name] = keysOf(f.Type)
+		}
+		return k
+	}
+	return nil
 }
 
 func checkKeys(n *yaml.Node, allowed keys) error {
