@@ -29,6 +29,9 @@ type dayReport struct {
 	Tags       []billing.Amount
 }
 
+// money is an amount in the bill's currency.
+func (r *dayReport) money(x decimal.Decimal) string { return report.Money(x, r.Currency) }
+
 type componentDay struct {
 	Name      string
 	Cost      decimal.Decimal
@@ -114,17 +117,15 @@ func (d *Daemon) runBill(ctx context.Context, now time.Time) error {
 		return nil
 	}
 	day := r.Day.Format(time.DateOnly)
-	month := r.Day.Format("2006-01")
 	d.metricsOf(r)
 
 	once, _ := ctx.Value(onceKey{}).(bool)
-	atToday := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, cfg.loc).Add(cfg.at)
-	if once || !local.Before(atToday) {
+	if once || !now.Before(cfg.reportTime(now)) {
 		if _, err := d.enqueue(ctx, Alert{Kind: "report", Subject: "daily", Period: day, Payload: d.reportPayload(r)}, now); err != nil {
 			return err
 		}
 	}
-	if err := d.budgets(ctx, r, day, month, now); err != nil {
+	if err := d.budgets(ctx, r, now); err != nil {
 		return err
 	}
 	if d.cfg.Anomalies.Enabled {
@@ -155,8 +156,9 @@ func (d *Daemon) metricsOf(r *dayReport) {
 // budget when the day crossed it; the monthly budget when the month to
 // date crossed it or, before that, when the forecast does (a later
 // crossing is then a second, different alert).
-func (d *Daemon) budgets(ctx context.Context, r *dayReport, day, month string, now time.Time) error {
-	money := func(x decimal.Decimal) string { return report.Money(x, r.Currency) }
+func (d *Daemon) budgets(ctx context.Context, r *dayReport, now time.Time) error {
+	money := r.money
+	day, month := r.Day.Format(time.DateOnly), r.Day.Format("2006-01")
 	var alerts []Alert
 	if bu := d.cfg.Budget.Daily; bu.Set && r.Total.GreaterThan(bu.Decimal) {
 		alerts = append(alerts, Alert{Kind: "budget", Subject: "daily", Period: day,
@@ -210,7 +212,7 @@ func (d *Daemon) anomalies(ctx context.Context, b *billing.Bill, p billing.Perio
 	if err != nil {
 		return err
 	}
-	money := func(x decimal.Decimal) string { return report.Money(x, r.Currency) }
+	money := r.money
 	var found []analysis.Anomaly
 	for _, a := range as {
 		if !a.Date.Before(from) && !a.Date.After(r.Day) {
@@ -242,7 +244,7 @@ func (d *Daemon) anomalies(ctx context.Context, b *billing.Bill, p billing.Perio
 
 // reportPayload is the daily report as a Slack message.
 func (d *Daemon) reportPayload(r *dayReport) []byte {
-	money := func(x decimal.Decimal) string { return report.Money(x, r.Currency) }
+	money := r.money
 	day := r.Day.Format("Mon 2 Jan 2006")
 	change := "no day before to compare with"
 	if r.HasPrev {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/refit-dev/refit/internal/cost"
 	"github.com/refit-dev/refit/internal/pricing"
 )
 
@@ -38,10 +39,9 @@ type NodeSource interface {
 // first are one alert. The burst being gathered is kept in the state, so
 // a restart does not lose it.
 type churn struct {
-	d      *Daemon
-	cfg    *ClusterConfig
-	src    NodeSource
-	prices *pricing.Catalog
+	d   *Daemon
+	cfg *ClusterConfig
+	src NodeSource
 
 	mu    sync.Mutex
 	nodes map[string]NodeEvent // present nodes, for refit_cluster_nodes
@@ -68,18 +68,13 @@ func (c *churn) run(ctx context.Context) error {
 	return c.src.Run(ctx, func(e NodeEvent, initial bool) { c.handle(wctx, e, initial) })
 }
 
-// check is the cluster job: it sends a burst whose window has passed and
-// splits the cluster's cost among its namespaces.
+// check is the cluster job: it sends a burst whose window has passed (in
+// --once, where nodes cannot be watched, any burst a previous run left
+// behind) and splits the cluster's cost among its namespaces.
 func (c *churn) check(ctx context.Context, now time.Time) error {
 	ferr := c.flushBursts(ctx, now)
 	aerr := c.allocate(ctx, now)
 	return errors.Join(ferr, aerr)
-}
-
-// once is --once: a node source cannot be watched in one run, so it only
-// sends a burst a previous run left behind.
-func (c *churn) once(ctx context.Context) error {
-	return c.flushBursts(context.WithValue(ctx, onceKey{}, true), c.d.opt.Now())
 }
 
 func (c *churn) handle(ctx context.Context, e NodeEvent, initial bool) {
@@ -156,23 +151,14 @@ func (c *churn) flushBursts(ctx context.Context, now time.Time) error {
 	return err
 }
 
-func (c *churn) catalog() *pricing.Catalog {
-	if c.prices == nil {
-		if cat, err := pricing.Default(); err == nil {
-			c.prices = cat
-		}
-	}
-	return c.prices
-}
-
 // hourly is a node's price an hour (spot: the estimate), or "".
 func (c *churn) hourly(e NodeEvent) (decimal.Decimal, bool) {
-	cat := c.catalog()
+	cat, err := pricing.Default() // parsed once
 	region := e.Region
 	if c.cfg.Region != "" {
 		region = c.cfg.Region
 	}
-	if cat == nil || region == "" || e.InstanceType == "" {
+	if err != nil || region == "" || e.InstanceType == "" {
 		return decimal.Zero, false
 	}
 	if e.CapacityType == "spot" {
@@ -224,7 +210,8 @@ func (c *churn) payload(burst []NodeEvent) []byte {
 	if delta.IsNegative() {
 		sign = "-"
 	}
-	impact := fmt.Sprintf("Cost impact: %s$%s/h (%s$%s a month at 730 h)", sign, delta.Abs().StringFixed(4), sign, delta.Abs().Mul(decimal.NewFromInt(730)).StringFixed(2))
+	impact := fmt.Sprintf("Cost impact: %s$%s/h (%s$%s a month at %d h)", sign, delta.Abs().StringFixed(4), sign,
+		delta.Abs().Mul(decimal.NewFromInt(cost.HoursPerMonth)).StringFixed(2), cost.HoursPerMonth)
 	var names []string
 	for _, e := range burst {
 		names = append(names, e.Name)

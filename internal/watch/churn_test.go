@@ -170,3 +170,37 @@ func TestChurnKube(t *testing.T) {
 		}
 	}
 }
+
+// TestOnceLeftoverBurst: --once sends a burst a previous daemon left in the
+// state, inside its window too, once; a burst it cannot read is one check
+// failure, counted once.
+func TestOnceLeftoverBurst(t *testing.T) {
+	dir := t.TempDir()
+	slack := newFakeSlack(t)
+	cfg := loadConfig(t, writeConfig(t, dir, churnConfig), slack.webhook())
+	d := newTestDaemon(t, cfg, Options{Nodes: &fakeNodes{}})
+	ctx := context.Background()
+	burst := []NodeEvent{{Change: "left", Name: "n1", InstanceType: "t3.small", CapacityType: "spot", Region: "us-east-1", At: testNow}}
+	if err := d.store.Set(ctx, burstKey, string(mustJSON(t, burst))); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := d.Once(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := slack.texts(); len(got) != 1 || !strings.HasPrefix(got[0], "Node churn: 1 left: n1") {
+		t.Fatalf("%q, want the leftover burst once", got)
+	}
+
+	if err := d.store.Set(ctx, burstKey, "not json"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Once(ctx); err == nil || !strings.Contains(err.Error(), "checks failed: cluster") {
+		t.Fatalf("Once = %v, want the cluster check failed", err)
+	}
+	_, body := scrape(t, d.Handler(), "/metrics")
+	if v, ok := metricValue(body, `refit_watch_check_errors_total{check="cluster"}`); !ok || v != 1 {
+		t.Errorf("refit_watch_check_errors_total{check=\"cluster\"} = %v (found %v), want 1", v, ok)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -244,18 +245,39 @@ func strictDecode(n *yaml.Node, v any) error {
 // keys is the allowed keys of a mapping and the keys of its children.
 type keys map[string]keys
 
-var probeKeys = keys{"name": nil, "url": nil, "every": nil, "timeout": nil, "failures": nil}
+// configKeys are the keys of Config's yaml tags.
+var configKeys = keysOf(reflect.TypeFor[Config]())
 
-var configKeys = keys{
-	"state": nil, "listen": nil,
-	"slack": {"webhookURL": nil, "channel": nil},
-	"bill": {"source": nil, "tag": nil, "at": nil, "timezone": nil, "every": nil, "timeout": nil,
-		"endpointURL": nil, "region": nil, "profile": nil, "cost": nil},
-	"budget":    {"daily": nil, "monthly": nil},
-	"anomalies": {"enabled": nil},
-	"cluster":   {"kubeconfig": nil, "context": nil, "region": nil, "window": nil},
-	"probes":    {"[]": probeKeys},
-	"delivery":  {"attempts": nil, "maxDelay": nil},
+// keysOf is the keys t's YAML takes: a struct's, by its fields' yaml tags
+// (nil for a value, or a type that reads itself such as Money); "[]" holds
+// those of a list's items.
+func keysOf(t reflect.Type) keys {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case reflect.PointerTo(t).Implements(reflect.TypeFor[yaml.Unmarshaler]()):
+		return nil
+	case t.Kind() == reflect.Slice:
+		if item := keysOf(t.Elem()); item != nil {
+			return keys{"[]": item}
+		}
+	case t.Kind() == reflect.Struct:
+		k := keys{}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			if name == "" {
+				name = strings.ToLower(f.Name)
+			}
+			k[name] = keysOf(f.Type)
+		}
+		return k
+	}
+	return nil
 }
 
 func checkKeys(n *yaml.Node, allowed keys) error {
@@ -375,6 +397,12 @@ func line(n *yaml.Node, path ...any) int {
 	return l
 }
 
+// httpURL says whether s is an http(s) URL with a host.
+func httpURL(s Secret) bool {
+	u, err := url.Parse(s.Reveal())
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
 // validate checks the values, fills in defaults and resolves relative
 // paths against the config's directory.
 func (c *Config) validate(doc *yaml.Node, fail func(line int, format string, args ...any)) {
@@ -400,7 +428,7 @@ func (c *Config) validate(doc *yaml.Node, fail func(line int, format string, arg
 	}
 	if c.Slack.WebhookURL == "" {
 		fail(line(doc, "slack"), "slack.webhookURL: missing (e.g. webhookURL: ${SLACK_WEBHOOK_URL})")
-	} else if u, err := url.Parse(c.Slack.WebhookURL.Reveal()); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	} else if !httpURL(c.Slack.WebhookURL) {
 		// Never echo the value: it is a credential.
 		fail(line(doc, "slack", "webhookURL"), "slack.webhookURL: not an http(s) URL")
 	}
@@ -461,7 +489,7 @@ func (c *Config) validate(doc *yaml.Node, fail func(line int, format string, arg
 			fail(line(doc, "probes", i, "name"), "probes[%d].name %q: used twice", i, p.Name)
 		}
 		seen[p.Name] = true
-		if u, err := url.Parse(p.URL.Reveal()); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if !httpURL(p.URL) {
 			fail(line(doc, "probes", i, "url"), "probes[%d].url: want an http(s) URL", i)
 		}
 		if p.Every == 0 {

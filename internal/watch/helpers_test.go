@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -185,15 +184,6 @@ func newTestDaemon(t testing.TB, cfg *Config, opt Options) *Daemon {
 	}
 	t.Cleanup(func() { d.Close() })
 	return d
-}
-
-func containsAny(s string, subs ...string) bool {
-	for _, x := range subs {
-		if strings.Contains(s, x) {
-			return true
-		}
-	}
-	return false
 }
 
 func mustJSON(t testing.TB, v any) []byte {

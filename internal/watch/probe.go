@@ -23,15 +23,27 @@ type prober struct {
 	n         int // durations recorded (the ring holds the last probeWindow)
 	fails     int // failures in a row
 	firstFail time.Time
-	lastError string
 }
 
 func newProber(cfg ProbeConfig) *prober {
 	return &prober{cfg: cfg, client: &http.Client{Timeout: cfg.Timeout}}
 }
 
+// record adds a check's duration to the ring.
+func (p *prober) record(took time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.durations[p.n%probeWindow] = took
+	p.n++
+	if p.n >= 2*probeWindow {
+		p.n -= probeWindow
+	}
+}
+
 // percentiles are the p50, p90 and p99 of the recent durations.
 func (p *prober) percentiles() (p50, p90, p99 time.Duration, n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	n = min(p.n, probeWindow)
 	if n == 0 {
 		return
@@ -54,15 +66,7 @@ func (d *Daemon) runProbe(ctx context.Context, p *prober, now time.Time) error {
 		return nil // stopping: not the endpoint's fault
 	}
 	d.m.probeDuration.WithLabelValues(p.cfg.Name).Observe(took.Seconds())
-	p.mu.Lock()
-	p.durations[p.n%probeWindow] = took
-	p.n++
-	if p.n >= 2*probeWindow {
-		p.n -= probeWindow
-	}
-	p50, p90, p99, samples := p.percentiles()
-	p.mu.Unlock()
-	stats := fmt.Sprintf("latency over the last %d checks: p50 %s, p90 %s, p99 %s", samples, round(p50), round(p90), round(p99))
+	p.record(took)
 	key := "probe." + p.cfg.Name + ".down"
 	down, serr := d.store.Get(ctx, key)
 	if serr != nil {
@@ -75,14 +79,14 @@ func (d *Daemon) runProbe(ctx context.Context, p *prober, now time.Time) error {
 			p.firstFail = now
 		}
 		p.fails++
-		p.lastError = err.Error()
+		reason := err.Error()
 		if down == "" && p.fails >= p.cfg.Failures {
 			outage := p.firstFail.UTC().Format(time.RFC3339)
 			_, err := d.enqueue(ctx, Alert{Kind: "probe-down", Subject: name, Period: outage,
-				Payload: d.payload(fmt.Sprintf("Probe %s is failing: %s", name, p.lastError),
+				Payload: d.payload(fmt.Sprintf("Probe %s is failing: %s", name, reason),
 					header(":red_circle: "+name+" is down"),
-					section(fmt.Sprintf("*%s* failed %d times in a row since %s: %s", name, p.fails, outage, p.lastError)),
-					contextBlock(stats))}, now, key, outage)
+					section(fmt.Sprintf("*%s* failed %d times in a row since %s: %s", name, p.fails, outage, reason)),
+					contextBlock(p.stats()))}, now, key, outage)
 			return err
 		}
 		return nil
@@ -95,10 +99,17 @@ func (d *Daemon) runProbe(ctx context.Context, p *prober, now time.Time) error {
 				header(":large_green_circle: "+name+" is back"),
 				section(fmt.Sprintf("*%s* answers again (down since %s, for %s); this check took %s.",
 					name, down, outageLength(down, now), round(took))),
-				contextBlock(stats))}, now, key, "")
+				contextBlock(p.stats()))}, now, key, "")
 		return err
 	}
 	return nil
+}
+
+// stats are the latency percentiles an alert shows (only an alert needs
+// them: a check that raises none does not sort the ring).
+func (p *prober) stats() string {
+	p50, p90, p99, n := p.percentiles()
+	return fmt.Sprintf("latency over the last %d checks: p50 %s, p90 %s, p99 %s", n, round(p50), round(p90), round(p99))
 }
 
 func outageLength(since string, now time.Time) string {

@@ -87,11 +87,7 @@ probes:
 func TestPercentiles(t *testing.T) {
 	p := newProber(ProbeConfig{Name: "x", Timeout: time.Second})
 	for i := 1; i <= 250; i++ {
-		p.durations[p.n%probeWindow] = time.Duration(i) * time.Millisecond
-		p.n++
-		if p.n >= 2*probeWindow {
-			p.n -= probeWindow
-		}
+		p.record(time.Duration(i) * time.Millisecond)
 	}
 	p50, p90, p99, n := p.percentiles()
 	if n != 100 || p50 != 201*time.Millisecond || p90 != 241*time.Millisecond || p99 != 250*time.Millisecond {

@@ -88,9 +88,8 @@ type Daemon struct {
 	probes map[string]*prober
 	churn  *churn
 
-	flushMu  sync.Mutex
-	wake     chan struct{}
-	lastSend atomic.Value // string: the last send error
+	flushMu sync.Mutex
+	wake    chan struct{}
 }
 
 // job is one scheduled check.
@@ -152,9 +151,6 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 // Close closes the state.
 func (d *Daemon) Close() error { return d.store.Close() }
 
-// Store is the daemon's state (tests read the outbox).
-func (d *Daemon) Store() *Store { return d.store }
-
 // Handler serves /metrics, /healthz and /readyz, and Options.Pages at
 // every other path.
 func (d *Daemon) Handler() http.Handler {
@@ -174,8 +170,7 @@ func (d *Daemon) Handler() http.Handler {
 // time.
 func (b *BillConfig) nextRun(now time.Time) time.Time {
 	next := now.Add(b.Every)
-	local := now.In(b.loc)
-	at := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, b.loc).Add(b.at)
+	at := b.reportTime(now)
 	if !at.After(now) {
 		at = at.AddDate(0, 0, 1)
 	}
@@ -185,15 +180,17 @@ func (b *BillConfig) nextRun(now time.Time) time.Time {
 	return next
 }
 
+// reportTime is when the report goes out on now's day (bill.at in
+// bill.timezone).
+func (b *BillConfig) reportTime(now time.Time) time.Time {
+	local := now.In(b.loc)
+	return time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, b.loc).Add(b.at)
+}
+
 // Once runs every check one time, then sends what they raised (and
 // anything left pending by an earlier run). It fails when a check failed
 // or an alert could not be sent (it stays pending for the next run).
 func (d *Daemon) Once(ctx context.Context) error {
-	if d.churn != nil {
-		if err := d.churn.once(ctx); err != nil {
-			d.checkFailed(ctx, "cluster", err, d.opt.Now())
-		}
-	}
 	var failed []string
 	for _, j := range d.jobs {
 		if err := d.runJob(ctx, j, d.opt.Now(), true); err != nil {
@@ -290,7 +287,6 @@ func (d *Daemon) Flush(ctx context.Context) (int, error) {
 		key := a.Key()
 		d.opt.Hook(PointBeforeSend, key)
 		if err := d.slack.Send(ctx, a.Payload); err != nil {
-			d.lastSend.Store(err.Error())
 			d.log.Warn("alert not sent; it stays pending", "key", key, "err", err)
 			_ = d.store.MarkFailed(context.WithoutCancel(ctx), key, err.Error())
 			errs = append(errs, fmt.Errorf("%s: %w", key, err))
