@@ -138,10 +138,18 @@ func TestFixWritesRequestsKeepingComments(t *testing.T) {
 	}
 	m2, _ := ReadManifests([]string{dir})
 	after := res.Apply(e, m2)
+	webs := 0
 	for _, w := range after.Workloads {
-		if w.Name == "web" && (w.Requests.MilliCPU != 480 || w.Requests.MemoryBytes != 456<<20) {
+		if w.Name != "web" {
+			continue
+		}
+		webs++
+		if w.Requests.MilliCPU != 480 || w.Requests.MemoryBytes != 456<<20 {
 			t.Errorf("planned requests = %+v, want 480m 456Mi", w.Requests)
 		}
+	}
+	if webs != 1 {
+		t.Errorf("%d workloads named web in the planned estate, want 1", webs)
 	}
 }
 
