@@ -242,6 +242,34 @@ func TestOwnerFromName(t *testing.T) {
 	}
 }
 
+// TestOwnersOf: the cluster's owners first, else the name matched against
+// the manifests' workloads of the pod's namespace (or of none); a pod asked
+// for again (once per series and chunk in Collect) is counted once.
+func TestOwnersOf(t *testing.T) {
+	o := &Owners{
+		Pods:      map[string]Owner{"shop/web-5d8f7b9c6-x7k2p": {"Deployment", "web-from-cluster"}},
+		Workloads: []Owned{{"other", "Job", "nightly"}, {"", "Deployment", "web"}, {"shop", "Deployment", "db"}},
+	}
+	for range 3 {
+		for _, tt := range []struct {
+			ns, pod string
+			want    Owner
+		}{
+			{"shop", "web-5d8f7b9c6-x7k2p", Owner{"Deployment", "web-from-cluster"}},
+			{"other", "web-6b7c8d9f5-q4w9z", Owner{"Deployment", "web"}},
+			{"other", "nightly-x7k2p", Owner{"Job", "nightly"}},
+			{"shop", "nightly-x7k2p", Owner{"DaemonSet", "nightly"}}, // by pattern: the Job is in other
+		} {
+			if got := o.Of(tt.ns, tt.pod); got != tt.want {
+				t.Errorf("Of(%s, %s) = %v, want %v", tt.ns, tt.pod, got, tt.want)
+			}
+		}
+	}
+	if n := o.Guessed(); n != 3 {
+		t.Errorf("Guessed = %d, want 3", n)
+	}
+}
+
 func FuzzDecodeResponse(f *testing.F) {
 	f.Add([]byte(`{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"pod":"a"},"values":[[1,"1.5"],[2,"NaN"]]}]}}`))
 	f.Add([]byte(`{"status":"error","errorType":"bad_data","error":"parse error"}`))
