@@ -143,7 +143,7 @@ func rightsizeMarkdown(w io.Writer, v RightsizeView) error {
 	for _, wl := range v.Workloads {
 		cells := wl.row()
 		for i, c := range cells {
-			cells[i] = strings.ReplaceAll(c, "|", `\|`)
+			cells[i] = mdEscape(c)
 		}
 		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 	}

@@ -52,10 +52,18 @@ func TestFixKustomizeOverlays(t *testing.T) {
 	if len(res.Assumptions) != 0 {
 		t.Errorf("assumptions: %q", res.Assumptions)
 	}
+	canary := 0
 	for _, w := range res.Workloads {
-		if w.Namespace == "canary" && !strings.Contains(w.Reason, "set by a JSON 6902 patch") {
+		if w.Namespace != "canary" {
+			continue
+		}
+		canary++
+		if !strings.Contains(w.Reason, "set by a JSON 6902 patch") {
 			t.Errorf("canary: reason %q, want the JSON 6902 patch named", w.Reason)
 		}
+	}
+	if canary != 1 {
+		t.Errorf("%d canary workloads, want 1", canary)
 	}
 	fr, err := res.Fix(m, FixOptions{Mode: InPlace})
 	if err != nil {

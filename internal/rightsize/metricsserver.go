@@ -150,7 +150,7 @@ func SnapshotUsage(samples []ContainerSample, owners *Owners) map[Key]*Usage {
 		u.CPUSamples++
 		u.MemorySamples++
 		u.PeakMemoryBytes = max(u.PeakMemoryBytes, float64(s.MemoryBytes))
-		u.seen(s.Pod, s.T)
+		u.seen(s.T)
 	}
 	return out
 }

@@ -22,10 +22,13 @@ type Owners struct {
 	// Pods maps "namespace/pod" to its owner (Deployment through its
 	// ReplicaSet, CronJob through its Job).
 	Pods map[string]Owner
-	// Workloads are the workloads the manifests define, for the name match.
+	// Workloads are the workloads the manifests define, for the name match
+	// (set before the first Of).
 	Workloads []Owned
-	// guessed counts the pods named by pattern.
-	guessed map[string]struct{}
+	// guessed are the owners of the pods named by pattern, by
+	// "namespace/pod": Collect asks for a pod's owner once per series and
+	// chunk, the name match is made once.
+	guessed map[string]Owner
 }
 
 // Owned is a workload of the manifests: namespace ("" when the manifest
@@ -44,27 +47,24 @@ func (o *Owners) Guessed() int {
 
 // Of returns the owner of a pod.
 func (o *Owners) Of(namespace, pod string) Owner {
-	if o != nil {
-		if w, ok := o.Pods[namespace+"/"+pod]; ok {
-			return w
-		}
-	}
 	if o == nil {
 		return OwnerFromName(pod, nil)
 	}
+	id := namespace + "/" + pod
+	if w, ok := o.Pods[id]; ok {
+		return w
+	}
+	if w, ok := o.guessed[id]; ok {
+		return w
+	}
 	if o.guessed == nil {
-		o.guessed = map[string]struct{}{}
+		o.guessed = map[string]Owner{}
 	}
+	w := ownerFromName(pod, o.Workloads, func(w Owned) bool { return w.Namespace == "" || w.Namespace == namespace })
 	if len(o.guessed) < 1_000_000 {
-		o.guessed[namespace+"/"+pod] = struct{}{}
+		o.guessed[id] = w
 	}
-	var known []Owned
-	for _, w := range o.Workloads {
-		if w.Namespace == "" || w.Namespace == namespace {
-			known = append(known, w)
-		}
-	}
-	return OwnerFromName(pod, known)
+	return w
 }
 
 // Pod name patterns (the names controllers give their pods): a Deployment's
@@ -87,10 +87,15 @@ var (
 // suffix wins; else the suffix alone says the kind (NAME-XXXXX is taken
 // for a DaemonSet); a name that fits no pattern is a bare Pod.
 func OwnerFromName(pod string, known []Owned) Owner {
+	return ownerFromName(pod, known, func(Owned) bool { return true })
+}
+
+// ownerFromName is OwnerFromName over the known workloads that in accepts.
+func ownerFromName(pod string, known []Owned, in func(Owned) bool) Owner {
 	best := Owner{}
 	for _, w := range known {
 		rest, ok := strings.CutPrefix(pod, w.Name+"-")
-		if !ok || len(w.Name) <= len(best.Name) {
+		if !ok || len(w.Name) <= len(best.Name) || !in(w) {
 			continue
 		}
 		var fits bool

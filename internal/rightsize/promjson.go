@@ -412,13 +412,16 @@ func (s *scanner) sample() (Sample, error) {
 	if err := s.expect(','); err != nil {
 		return Sample{}, err
 	}
-	v, err := s.str()
-	if err != nil {
+	// The value is parsed from s.buf: no string is kept per sample.
+	if err := s.expect('"'); err != nil {
 		return Sample{}, err
 	}
-	val, err := strconv.ParseFloat(v, 64)
+	if err := s.readString(); err != nil {
+		return Sample{}, err
+	}
+	val, err := strconv.ParseFloat(string(s.buf), 64)
 	if err != nil {
-		return Sample{}, fmt.Errorf("unexpected response: sample value %q", v)
+		return Sample{}, fmt.Errorf("unexpected response: sample value %q", s.buf)
 	}
 	if err := s.expect(']'); err != nil {
 		return Sample{}, err

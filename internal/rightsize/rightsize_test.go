@@ -138,10 +138,18 @@ func TestFixWritesRequestsKeepingComments(t *testing.T) {
 	}
 	m2, _ := ReadManifests([]string{dir})
 	after := res.Apply(e, m2)
+	webs := 0
 	for _, w := range after.Workloads {
-		if w.Name == "web" && (w.Requests.MilliCPU != 480 || w.Requests.MemoryBytes != 456<<20) {
+		if w.Name != "web" {
+			continue
+		}
+		webs++
+		if w.Requests.MilliCPU != 480 || w.Requests.MemoryBytes != 456<<20 {
 			t.Errorf("planned requests = %+v, want 480m 456Mi", w.Requests)
 		}
+	}
+	if webs != 1 {
+		t.Errorf("%d workloads named web in the planned estate, want 1", webs)
 	}
 }
 
@@ -231,6 +239,34 @@ func TestOwnerFromName(t *testing.T) {
 		if got := OwnerFromName(pod, known); got != want {
 			t.Errorf("%s: %v, want %v", pod, got, want)
 		}
+	}
+}
+
+// TestOwnersOf: the cluster's owners first, else the name matched against
+// the manifests' workloads of the pod's namespace (or of none); a pod asked
+// for again (once per series and chunk in Collect) is counted once.
+func TestOwnersOf(t *testing.T) {
+	o := &Owners{
+		Pods:      map[string]Owner{"shop/web-5d8f7b9c6-x7k2p": {"Deployment", "web-from-cluster"}},
+		Workloads: []Owned{{"other", "Job", "nightly"}, {"", "Deployment", "web"}, {"shop", "Deployment", "db"}},
+	}
+	for range 3 {
+		for _, tt := range []struct {
+			ns, pod string
+			want    Owner
+		}{
+			{"shop", "web-5d8f7b9c6-x7k2p", Owner{"Deployment", "web-from-cluster"}},
+			{"other", "web-6b7c8d9f5-q4w9z", Owner{"Deployment", "web"}},
+			{"other", "nightly-x7k2p", Owner{"Job", "nightly"}},
+			{"shop", "nightly-x7k2p", Owner{"DaemonSet", "nightly"}}, // by pattern: the Job is in other
+		} {
+			if got := o.Of(tt.ns, tt.pod); got != tt.want {
+				t.Errorf("Of(%s, %s) = %v, want %v", tt.ns, tt.pod, got, tt.want)
+			}
+		}
+	}
+	if n := o.Guessed(); n != 3 {
+		t.Errorf("Guessed = %d, want 3", n)
 	}
 }
 

@@ -72,10 +72,6 @@ type Key struct {
 	Container string `json:"container"`
 }
 
-func (k Key) String() string {
-	return fmt.Sprintf("%s/%s/%s[%s]", k.Namespace, k.Kind, k.Name, k.Container)
-}
-
 // Usage is what one container of a workload used over the window, across
 // its pods: a histogram of the CPU rate (bucketed by millicore, so memory
 // grows with the distinct values seen, not with the samples) and the
@@ -89,12 +85,10 @@ type Usage struct {
 	PeakMemoryBytes float64
 	// First and Last are the times of the first and last points seen.
 	First, Last time.Time
-	// Pods counts the distinct pods seen (up to a bound).
-	pods map[string]struct{}
 }
 
 func newUsage(k Key) *Usage {
-	return &Usage{Key: k, pods: map[string]struct{}{}}
+	return &Usage{Key: k}
 }
 
 // cpuHistogram counts CPU samples by bucket (millicores): the buckets
@@ -181,21 +175,13 @@ func (u *Usage) History() time.Duration {
 	return u.Last.Sub(u.First)
 }
 
-// Pods is the number of distinct pods seen.
-func (u *Usage) Pods() int { return len(u.pods) }
-
-// maxPodsTracked bounds the pod names kept per container.
-const maxPodsTracked = 1000
-
-func (u *Usage) seen(pod string, t time.Time) {
+// seen widens First and Last to t.
+func (u *Usage) seen(t time.Time) {
 	if u.First.IsZero() || t.Before(u.First) {
 		u.First = t
 	}
 	if t.After(u.Last) {
 		u.Last = t
-	}
-	if len(u.pods) < maxPodsTracked {
-		u.pods[pod] = struct{}{}
 	}
 }
 
@@ -300,7 +286,7 @@ func Collect(ctx context.Context, p *Prometheus, o UsageOptions) (map[Key]*Usage
 							continue
 						}
 						q.add(u, sm)
-						u.seen(pod, sm.T)
+						u.seen(sm.T)
 					}
 					return nil
 				})
