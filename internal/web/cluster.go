@@ -41,21 +41,23 @@ type CapacityRow struct {
 // LoadCluster allocates the cluster's nodes as refit cost --by does:
 // cluster is the live cluster's own estate, b the estimate of the estate
 // it was read into (merged with any other inputs).
+// The nodes' prices are read from b once, for both splits and the
+// capacity types.
 func LoadCluster(cluster *estate.Estate, b *cost.Breakdown) (*ClusterData, error) {
-	ns, err := allocation.AllocateBreakdown(cluster, b, allocation.ByNamespace)
+	prices := allocation.PricesFromBreakdown(cluster, b)
+	ns, err := allocation.Allocate(cluster, prices, allocation.Dimension{Kind: allocation.ByNamespace})
 	if err != nil {
 		return nil, err
 	}
-	wl, err := allocation.AllocateBreakdown(cluster, b, allocation.ByWorkload)
+	wl, err := allocation.Allocate(cluster, prices, allocation.Dimension{Kind: allocation.ByWorkload})
 	if err != nil {
 		return nil, err
 	}
-	return &ClusterData{Breakdown: b, Namespaces: ns, Workloads: wl, Capacity: capacity(cluster, b)}, nil
+	return &ClusterData{Breakdown: b, Namespaces: ns, Workloads: wl, Capacity: capacity(cluster, b, prices.Nodes)}, nil
 }
 
 // capacity counts the cluster's nodes by capacity type with their prices.
-func capacity(cluster *estate.Estate, b *cost.Breakdown) []CapacityRow {
-	prices := allocation.PricesFromBreakdown(cluster, b).Nodes
+func capacity(cluster *estate.Estate, b *cost.Breakdown, prices allocation.NodePrices) []CapacityRow {
 	purchase := map[string]estate.Purchase{}
 	for _, g := range cluster.NodeGroups {
 		purchase[g.Cluster+"\x00"+g.Name] = g.Purchase
