@@ -91,8 +91,22 @@ const TopResources = 10
 // default flags.
 func Load(ctx context.Context, s Sources) (*Data, error) {
 	d := &Data{}
+	// The bill is held against the estimate of the estate the Cluster page
+	// splits when a live cluster is read beside a bill: it is priced once.
+	var priced *estate.Estate
+	var pricedB *cost.Breakdown
+	estimate := func(e *estate.Estate) (*cost.Breakdown, error) {
+		if e != priced {
+			b, err := cost.Estimate(e, s.Catalog, s.Cost)
+			if err != nil {
+				return nil, err
+			}
+			priced, pricedB = e, b
+		}
+		return pricedB, nil
+	}
 	if s.Bill != nil || s.Opened != nil {
-		if err := d.loadBill(ctx, s); err != nil {
+		if err := d.loadBill(ctx, s, estimate); err != nil {
 			return nil, err
 		}
 	}
@@ -128,7 +142,7 @@ func Load(ctx context.Context, s Sources) (*Data, error) {
 		if e == nil {
 			e = cluster
 		}
-		b, err := cost.Estimate(e, s.Catalog, s.Cost)
+		b, err := estimate(e)
 		if err != nil {
 			return nil, fmt.Errorf("cluster: %w", err)
 		}
@@ -144,7 +158,9 @@ func Load(ctx context.Context, s Sources) (*Data, error) {
 	return d, nil
 }
 
-func (d *Data) loadBill(ctx context.Context, s Sources) error {
+// loadBill reads the bill's pages; estimate prices the estate it is held
+// against.
+func (d *Data) loadBill(ctx context.Context, s Sources, estimate func(*estate.Estate) (*cost.Breakdown, error)) error {
 	b := s.Opened
 	if b == nil {
 		var err error
@@ -175,7 +191,7 @@ func (d *Data) loadBill(ctx context.Context, s Sources) error {
 		est = s.Estate
 	}
 	if est != nil {
-		bd, err := cost.Estimate(est, s.Catalog, s.Cost)
+		bd, err := estimate(est)
 		if err != nil {
 			return fmt.Errorf("estimate: %w", err)
 		}
