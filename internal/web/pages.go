@@ -66,11 +66,11 @@ type renderedPage struct {
 	Body        markup
 }
 
+// layoutModel is a document: one page of the dashboard, or every page
+// (Single, the report).
 type layoutModel struct {
 	Single  bool
-	CSP     string
 	Version string
-	Page    renderedPage
 	Pages   []renderedPage
 	Nav     []navItem
 }
@@ -135,7 +135,7 @@ func (r renderer) page(w io.Writer, slug string) error {
 			if err != nil {
 				return err
 			}
-			lm.Page, lm.Pages = rp, []renderedPage{rp}
+			lm.Pages = []renderedPage{rp}
 		}
 	}
 	return layout(w, lm)
@@ -143,7 +143,7 @@ func (r renderer) page(w io.Writer, slug string) error {
 
 // single renders every page in one document, the downloads as data: URLs.
 func (r renderer) single(w io.Writer) error {
-	lm := layoutModel{Single: true, CSP: CSP, Version: r.version}
+	lm := layoutModel{Single: true, Version: r.version}
 	for _, p := range pages {
 		lm.Nav = append(lm.Nav, navItem{Title: p.Title, Href: "#" + p.Slug})
 		rp, err := r.body(p)
