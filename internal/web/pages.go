@@ -7,7 +7,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -198,8 +197,8 @@ func spendModel(d *Data) model {
 	}
 	anom := map[string]string{}
 	for _, a := range d.Anomalies {
-		s := fmt.Sprintf("%s $%s (median $%s)", a.Series, a.Cost.StringFixed(2), a.Median.StringFixed(2))
-		k := a.Date.Format(time.DateOnly)
+		s := fmt.Sprintf("%s $%s (median $%s)", a.Series, money(a.Cost), money(a.Median))
+		k := date(a.Date)
 		if anom[k] != "" {
 			s = anom[k] + "; " + s
 		}
@@ -232,7 +231,7 @@ func spendModel(d *Data) model {
 	if fc := d.Forecast; fc != nil && fc.DaysRemaining > 0 {
 		ch.Band = &band{From: len(ch.Categories), Low: fc.DailyMin, Mean: fc.DailyMean, High: fc.DailyMax}
 		for i := 1; i <= fc.DaysRemaining; i++ {
-			ch.Categories = append(ch.Categories, fc.Last.AddDate(0, 0, i).Format(time.DateOnly))
+			ch.Categories = append(ch.Categories, date(fc.Last.AddDate(0, 0, i)))
 			ch.Values = append(ch.Values, make([]decimal.Decimal, len(series)))
 		}
 	}
