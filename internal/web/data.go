@@ -237,10 +237,7 @@ func (d *Data) loadMigrate(ctx context.Context, s Sources) error {
 	if err != nil {
 		return err
 	}
-	d.MigrateTo, d.Findings = s.MigrateTo, res.Findings
-	if res.List != nil { // Check's findings are kept compactly
-		d.Findings = res.List.Slice()
-	}
+	d.MigrateTo, d.Findings = s.MigrateTo, res.List.Slice() // Check keeps its findings compactly, in List
 	var diff bytes.Buffer
 	if _, err := migrate.Fix(ctx, migrate.FixOptions{Options: migrate.Options{Paths: paths, To: to, Log: io.Discard}, Mode: migrate.Diff, Out: &diff}); err != nil {
 		return fmt.Errorf("migrate fix --diff: %w", err)
