@@ -25,6 +25,9 @@ type ClusterData struct {
 	Workloads  *allocation.Result
 	// Capacity is the nodes by capacity type, largest cost first.
 	Capacity []CapacityRow
+	// namespaces and workloads are rows of Namespaces and Workloads,
+	// summed once here rather than at each request for the page or a CSV.
+	namespaces, workloads []nsRow
 }
 
 // CapacityRow is the nodes of one capacity type.
@@ -53,7 +56,8 @@ func LoadCluster(cluster *estate.Estate, b *cost.Breakdown) (*ClusterData, error
 	if err != nil {
 		return nil, err
 	}
-	return &ClusterData{Breakdown: b, Namespaces: ns, Workloads: wl, Capacity: capacity(cluster, b, prices.Nodes)}, nil
+	return &ClusterData{Breakdown: b, Namespaces: ns, Workloads: wl, Capacity: capacity(cluster, b, prices.Nodes),
+		namespaces: rows(ns), workloads: rows(wl)}, nil
 }
 
 // capacity counts the cluster's nodes by capacity type with their prices.
@@ -181,8 +185,7 @@ func clusterModel(d *Data) model {
 		return v
 	}
 	v.Nodes, v.Idle, v.Total = c.Namespaces.NodesMonthlyCost, c.Namespaces.IdleCost, c.Namespaces.Total()
-	v.Namespaces = rows(c.Namespaces)
-	v.Workloads = rows(c.Workloads)
+	v.Namespaces, v.Workloads = c.namespaces, c.workloads
 	if len(v.Workloads) > TopWorkloads {
 		v.MoreWorkloads = len(v.Workloads) - TopWorkloads
 		v.Workloads = v.Workloads[:TopWorkloads]
@@ -232,11 +235,12 @@ func (c *ClusterData) downloads(add func(name, typ string, w func(io.Writer) err
 	for _, by := range []struct {
 		name string
 		r    *allocation.Result
-	}{{"namespace", c.Namespaces}, {"workload", c.Workloads}} {
+		rows []nsRow
+	}{{"namespace", c.Namespaces, c.namespaces}, {"workload", c.Workloads, c.workloads}} {
 		add("cluster-"+by.name+".json", "application/json", func(w io.Writer) error { return report.WriteAllocation(w, c.Breakdown, by.r, report.JSON) })
 		add("cluster-"+by.name+".csv", "text/csv", func(w io.Writer) error {
 			out := [][]string{{by.name, "pods", "nodesMonthlyCost", "claimsMonthlyCost", "loadBalancersMonthlyCost", "monthlyCost", "cpuRequestsMilli", "memoryRequestsMiB"}}
-			for _, r := range rows(by.r) {
+			for _, r := range by.rows {
 				out = append(out, []string{r.Name, strconv.Itoa(r.Pods), r.Nodes.String(), r.Claims.String(), r.LBs.String(), r.Total.String(),
 					strconv.FormatInt(r.MilliCPU, 10), strconv.FormatInt(r.MemoryMiB, 10)})
 			}
