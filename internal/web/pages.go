@@ -23,6 +23,8 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-
 type page struct {
 	Slug, Title string
 	build       func(d *Data) model
+	// data are the prefixes of the downloads the page links.
+	data []string
 }
 
 // model is a page's view of the data: it writes the page's body.
@@ -32,12 +34,12 @@ type model interface {
 }
 
 var pages = []page{
-	{"spend", "Spend", spendModel},
-	{"estimate", "Estimate vs bill", estimateModel},
-	{"plan", "Plan", planModel},
-	{"cluster", "Cluster", clusterModel},
-	{"migration", "Migration", migrationModel},
-	{"waste", "Waste", wasteModel},
+	{"spend", "Spend", spendModel, []string{"bill-summary.", "daily.", "forecast.", "anomalies."}},
+	{"estimate", "Estimate vs bill", estimateModel, []string{"vs-estimate."}},
+	{"plan", "Plan", planModel, []string{"plan.", "eksctl."}},
+	{"cluster", "Cluster", clusterModel, []string{"cluster-"}},
+	{"migration", "Migration", migrationModel, []string{"migration."}},
+	{"waste", "Waste", wasteModel, []string{"waste."}},
 }
 
 // Pages are the slugs of the pages, in order (/spend, /estimate, ...).
@@ -106,15 +108,9 @@ func (r renderer) links(prefixes ...string) ([]link, error) {
 	return out, nil
 }
 
-var pageData = map[string][]string{
-	"spend": {"bill-summary.", "daily.", "forecast.", "anomalies."}, "estimate": {"vs-estimate."},
-	"plan": {"plan.", "eksctl."}, "migration": {"migration."}, "waste": {"waste."},
-	"cluster": {"cluster-"},
-}
-
 func (r renderer) body(p page) (renderedPage, error) {
 	m := p.build(r.d)
-	dls, err := r.links(pageData[p.Slug]...)
+	dls, err := r.links(p.data...)
 	if err != nil {
 		return renderedPage{}, err
 	}
