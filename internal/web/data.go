@@ -202,9 +202,10 @@ func (d *Data) loadBill(ctx context.Context, s Sources, estimate func(*estate.Es
 	return nil
 }
 
-// exampleManifests is the bundled story's manifests directory, as the
-// findings name it.
-const exampleManifests = "examples/kops-before/manifests"
+// exampleManifests is the bundled story's manifests directory in
+// examples.FS(); the findings name it under examples.Dir, as in the
+// repository.
+const exampleManifests = "kops-before/manifests"
 
 func (d *Data) loadMigrate(ctx context.Context, s Sources) error {
 	to, err := migrate.ParseTo(s.MigrateTo)
@@ -220,7 +221,7 @@ func (d *Data) loadMigrate(ctx context.Context, s Sources) error {
 			return err
 		}
 		defer os.RemoveAll(dir)
-		sub, err := fs.Sub(examples.FS(), "kops-before/manifests")
+		sub, err := fs.Sub(examples.FS(), exampleManifests)
 		if err != nil {
 			return err
 		}
@@ -244,10 +245,11 @@ func (d *Data) loadMigrate(ctx context.Context, s Sources) error {
 	}
 	d.FixDiff = diff.String()
 	if prefix != "" {
-		d.FixDiff = strings.ReplaceAll(d.FixDiff, prefix, exampleManifests)
+		named := path.Join(examples.Dir, exampleManifests)
+		d.FixDiff = strings.ReplaceAll(d.FixDiff, prefix, named)
 		for i := range d.Findings {
 			if rel, err := filepath.Rel(prefix, d.Findings[i].File); err == nil && !strings.HasPrefix(rel, "..") {
-				d.Findings[i].File = path.Join(exampleManifests, filepath.ToSlash(rel))
+				d.Findings[i].File = path.Join(named, filepath.ToSlash(rel))
 			}
 		}
 	}
