@@ -47,7 +47,7 @@ func (b bars) amount(d decimal.Decimal) string {
 	if b.Count {
 		return d.String()
 	}
-	return "$" + d.StringFixed(2)
+	return "$" + money(d)
 }
 
 func f64(d decimal.Decimal) float64 { v, _ := d.Float64(); return v }
@@ -55,7 +55,7 @@ func f64(d decimal.Decimal) float64 { v, _ := d.Float64(); return v }
 // svg draws the chart as an inline SVG with a <title> on every segment
 // (the browser shows it on hover) and a legend; aria-label names it.
 func (b bars) svg() markup {
-	var max float64
+	var scale float64 // the longest bar's amount
 	for _, row := range b.Values {
 		var sum float64
 		for _, v := range row {
@@ -63,18 +63,16 @@ func (b bars) svg() markup {
 				sum += f64(v)
 			}
 		}
-		if sum > max {
-			max = sum
-		}
+		scale = max(scale, sum)
 	}
-	if b.Band != nil && f64(b.Band.High) > max {
-		max = f64(b.Band.High)
+	if b.Band != nil {
+		scale = max(scale, f64(b.Band.High))
 	}
-	if max == 0 {
-		max = 1
+	if scale == 0 {
+		scale = 1
 	}
 	var sb strings.Builder
-	esc := html.EscapeString
+	esc := html.EscapeString // not the package's esc: no interface on this hot path
 	n := len(b.Categories)
 	legendH := 18 * ((len(b.Series) + 3) / 4)
 	if b.Horizontal {
@@ -99,7 +97,7 @@ func (b bars) svg() markup {
 					continue
 				}
 				total = total.Add(v)
-				w := f64(v) / max * float64(plotW)
+				w := f64(v) / scale * float64(plotW)
 				fmt.Fprintf(&sb, `<rect class="bar" x="%.1f" y="%d" width="%.1f" height="%d" fill="%s"><title>%s, %s: %s</title></rect>`,
 					x, y, w, rowH-6, colour(s), esc(cat), esc(b.Series[s]), b.amount(v))
 				x += w
@@ -111,22 +109,22 @@ func (b bars) svg() markup {
 		return markup(sb.String())
 	}
 	plotH, left, top := 260, 70, 20
-	slot := 900.0 / float64(max1(n))
+	slot := 900.0 / float64(max(n, 1))
 	barW := slot * 0.75
 	h := top + plotH + 70 + legendH
 	fmt.Fprintf(&sb, `<svg class="chart" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%">`, esc(b.Title), left+920, h)
 	for i := 0; i <= 4; i++ { // gridlines
-		v := max * float64(i) / 4
+		v := scale * float64(i) / 4
 		y := float64(top+plotH) - float64(plotH)*float64(i)/4
 		fmt.Fprintf(&sb, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#ddd"/><text x="%d" y="%.1f" text-anchor="end" font-size="11">$%.0f</text>`, left, left+910, y, y, left-4, y+4, v)
 	}
 	if bd := b.Band; bd != nil && bd.From < n {
 		x0 := float64(left) + 5 + float64(bd.From)*slot
 		w := float64(n-bd.From) * slot
-		yh := float64(top+plotH) - f64(bd.High)/max*float64(plotH)
-		yl := float64(top+plotH) - f64(bd.Low)/max*float64(plotH)
-		ym := float64(top+plotH) - f64(bd.Mean)/max*float64(plotH)
-		title := fmt.Sprintf("forecast: $%s a day (range $%s to $%s)", bd.Mean.StringFixed(2), bd.Low.StringFixed(2), bd.High.StringFixed(2))
+		yh := float64(top+plotH) - f64(bd.High)/scale*float64(plotH)
+		yl := float64(top+plotH) - f64(bd.Low)/scale*float64(plotH)
+		ym := float64(top+plotH) - f64(bd.Mean)/scale*float64(plotH)
+		title := fmt.Sprintf("forecast: $%s a day (range $%s to $%s)", money(bd.Mean), money(bd.Low), money(bd.High))
 		fmt.Fprintf(&sb, `<rect class="forecast" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#0072B2" fill-opacity="0.15"><title>%s</title></rect>`, x0, yh, w, yl-yh, esc(title))
 		fmt.Fprintf(&sb, `<line class="forecast" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="#0072B2" stroke-dasharray="5 3"/>`, x0, x0+w, ym, ym)
 	}
@@ -140,12 +138,12 @@ func (b bars) svg() markup {
 				continue
 			}
 			total = total.Add(v)
-			hh := f64(v) / max * float64(plotH)
+			hh := f64(v) / scale * float64(plotH)
 			y -= hh
-			fmt.Fprintf(&sb, `<rect class="bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s, %s: $%s</title></rect>`,
-				x, y, barW, hh, colour(s), esc(cat), esc(b.Series[s]), v.StringFixed(2))
+			fmt.Fprintf(&sb, `<rect class="bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s, %s: %s</title></rect>`,
+				x, y, barW, hh, colour(s), esc(cat), esc(b.Series[s]), b.amount(v))
 		}
-		fmt.Fprintf(&sb, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="transparent"><title>%s: $%s</title></rect>`, x, y, barW, float64(top+plotH)-y, esc(cat), total.StringFixed(2))
+		fmt.Fprintf(&sb, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="transparent"><title>%s: %s</title></rect>`, x, y, barW, float64(top+plotH)-y, esc(cat), b.amount(total))
 		if m, ok := b.Marked[c]; ok {
 			cx := x + barW/2
 			fmt.Fprintf(&sb, `<path class="mark" d="M%.1f %.1f l-6 -10 h12 z" fill="#D00"><title>%s: %s</title></path>`, cx, y-2, esc(cat), esc(m))
@@ -168,11 +166,4 @@ func (b bars) legend(sb *strings.Builder, x0, y0 int) {
 		x, y := x0+(s%4)*220, y0+(s/4)*18
 		fmt.Fprintf(sb, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d" font-size="12">%s</text>`, x, y, colour(s), x+16, y+11, html.EscapeString(name))
 	}
-}
-
-func max1(n int) int {
-	if n < 1 {
-		return 1
-	}
-	return n
 }

@@ -25,6 +25,9 @@ type ClusterData struct {
 	Workloads  *allocation.Result
 	// Capacity is the nodes by capacity type, largest cost first.
 	Capacity []CapacityRow
+	// namespaces and workloads are rows of Namespaces and Workloads,
+	// summed once here rather than at each request for the page or a CSV.
+	namespaces, workloads []nsRow
 }
 
 // CapacityRow is the nodes of one capacity type.
@@ -41,21 +44,24 @@ type CapacityRow struct {
 // LoadCluster allocates the cluster's nodes as refit cost --by does:
 // cluster is the live cluster's own estate, b the estimate of the estate
 // it was read into (merged with any other inputs).
+// The nodes' prices are read from b once, for both splits and the
+// capacity types.
 func LoadCluster(cluster *estate.Estate, b *cost.Breakdown) (*ClusterData, error) {
-	ns, err := allocation.AllocateBreakdown(cluster, b, allocation.ByNamespace)
+	prices := allocation.PricesFromBreakdown(cluster, b)
+	ns, err := allocation.Allocate(cluster, prices, allocation.Dimension{Kind: allocation.ByNamespace})
 	if err != nil {
 		return nil, err
 	}
-	wl, err := allocation.AllocateBreakdown(cluster, b, allocation.ByWorkload)
+	wl, err := allocation.Allocate(cluster, prices, allocation.Dimension{Kind: allocation.ByWorkload})
 	if err != nil {
 		return nil, err
 	}
-	return &ClusterData{Breakdown: b, Namespaces: ns, Workloads: wl, Capacity: capacity(cluster, b)}, nil
+	return &ClusterData{Breakdown: b, Namespaces: ns, Workloads: wl, Capacity: capacity(cluster, b, prices.Nodes),
+		namespaces: rows(ns), workloads: rows(wl)}, nil
 }
 
 // capacity counts the cluster's nodes by capacity type with their prices.
-func capacity(cluster *estate.Estate, b *cost.Breakdown) []CapacityRow {
-	prices := allocation.PricesFromBreakdown(cluster, b).Nodes
+func capacity(cluster *estate.Estate, b *cost.Breakdown, prices allocation.NodePrices) []CapacityRow {
 	purchase := map[string]estate.Purchase{}
 	for _, g := range cluster.NodeGroups {
 		purchase[g.Cluster+"\x00"+g.Name] = g.Purchase
@@ -179,8 +185,7 @@ func clusterModel(d *Data) model {
 		return v
 	}
 	v.Nodes, v.Idle, v.Total = c.Namespaces.NodesMonthlyCost, c.Namespaces.IdleCost, c.Namespaces.Total()
-	v.Namespaces = rows(c.Namespaces)
-	v.Workloads = rows(c.Workloads)
+	v.Namespaces, v.Workloads = c.namespaces, c.workloads
 	if len(v.Workloads) > TopWorkloads {
 		v.MoreWorkloads = len(v.Workloads) - TopWorkloads
 		v.Workloads = v.Workloads[:TopWorkloads]
@@ -230,11 +235,12 @@ func (c *ClusterData) downloads(add func(name, typ string, w func(io.Writer) err
 	for _, by := range []struct {
 		name string
 		r    *allocation.Result
-	}{{"namespace", c.Namespaces}, {"workload", c.Workloads}} {
+		rows []nsRow
+	}{{"namespace", c.Namespaces, c.namespaces}, {"workload", c.Workloads, c.workloads}} {
 		add("cluster-"+by.name+".json", "application/json", func(w io.Writer) error { return report.WriteAllocation(w, c.Breakdown, by.r, report.JSON) })
 		add("cluster-"+by.name+".csv", "text/csv", func(w io.Writer) error {
 			out := [][]string{{by.name, "pods", "nodesMonthlyCost", "claimsMonthlyCost", "loadBalancersMonthlyCost", "monthlyCost", "cpuRequestsMilli", "memoryRequestsMiB"}}
-			for _, r := range rows(by.r) {
+			for _, r := range by.rows {
 				out = append(out, []string{r.Name, strconv.Itoa(r.Pods), r.Nodes.String(), r.Claims.String(), r.LBs.String(), r.Total.String(),
 					strconv.FormatInt(r.MilliCPU, 10), strconv.FormatInt(r.MemoryMiB, 10)})
 			}

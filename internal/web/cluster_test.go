@@ -1,12 +1,14 @@
 package web
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/refit-dev/refit/internal/cost"
@@ -118,9 +120,19 @@ func TestClusterPage(t *testing.T) {
 		}
 	}
 	// The namespace CSV adds up to the page's total.
-	csv := body(t, get(t, h, "GET", "/api/cluster-namespace.csv", nil))
-	if lines := strings.Count(csv, "\n"); lines != 1+30+1 {
-		t.Errorf("cluster-namespace.csv has %d lines, want a header, 30 namespaces and __idle__", lines)
+	rows, err := csv.NewReader(strings.NewReader(body(t, get(t, h, "GET", "/api/cluster-namespace.csv", nil)))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1+30+1 || rows[0][5] != "monthlyCost" {
+		t.Fatalf("cluster-namespace.csv has %d rows, want a header, 30 namespaces and __idle__: %q", len(rows), rows[0])
+	}
+	var sum decimal.Decimal
+	for _, r := range rows[1:] {
+		sum = sum.Add(decimal.RequireFromString(r[5]))
+	}
+	if sum.StringFixed(2) != got["cluster"] {
+		t.Errorf("cluster-namespace.csv adds up to %s, the page shows %s", sum, got["cluster"])
 	}
 	// Without a cluster the page says how to get one.
 	if p := body(t, get(t, Handler(&Data{}, "", "test"), "GET", "/cluster", nil)); !strings.Contains(p, "No cluster: give --kubeconfig") {

@@ -91,8 +91,22 @@ const TopResources = 10
 // default flags.
 func Load(ctx context.Context, s Sources) (*Data, error) {
 	d := &Data{}
+	// The bill is held against the estimate of the estate the Cluster page
+	// splits when a live cluster is read beside a bill: it is priced once.
+	var priced *estate.Estate
+	var pricedB *cost.Breakdown
+	estimate := func(e *estate.Estate) (*cost.Breakdown, error) {
+		if e != priced {
+			b, err := cost.Estimate(e, s.Catalog, s.Cost)
+			if err != nil {
+				return nil, err
+			}
+			priced, pricedB = e, b
+		}
+		return pricedB, nil
+	}
 	if s.Bill != nil || s.Opened != nil {
-		if err := d.loadBill(ctx, s); err != nil {
+		if err := d.loadBill(ctx, s, estimate); err != nil {
 			return nil, err
 		}
 	}
@@ -128,7 +142,7 @@ func Load(ctx context.Context, s Sources) (*Data, error) {
 		if e == nil {
 			e = cluster
 		}
-		b, err := cost.Estimate(e, s.Catalog, s.Cost)
+		b, err := estimate(e)
 		if err != nil {
 			return nil, fmt.Errorf("cluster: %w", err)
 		}
@@ -144,7 +158,9 @@ func Load(ctx context.Context, s Sources) (*Data, error) {
 	return d, nil
 }
 
-func (d *Data) loadBill(ctx context.Context, s Sources) error {
+// loadBill reads the bill's pages; estimate prices the estate it is held
+// against.
+func (d *Data) loadBill(ctx context.Context, s Sources, estimate func(*estate.Estate) (*cost.Breakdown, error)) error {
 	b := s.Opened
 	if b == nil {
 		var err error
@@ -175,7 +191,7 @@ func (d *Data) loadBill(ctx context.Context, s Sources) error {
 		est = s.Estate
 	}
 	if est != nil {
-		bd, err := cost.Estimate(est, s.Catalog, s.Cost)
+		bd, err := estimate(est)
 		if err != nil {
 			return fmt.Errorf("estimate: %w", err)
 		}
@@ -186,9 +202,10 @@ func (d *Data) loadBill(ctx context.Context, s Sources) error {
 	return nil
 }
 
-// exampleManifests is the bundled story's manifests directory, as the
-// findings name it.
-const exampleManifests = "examples/kops-before/manifests"
+// exampleManifests is the bundled story's manifests directory in
+// examples.FS(); the findings name it under examples.Dir, as in the
+// repository.
+const exampleManifests = "kops-before/manifests"
 
 func (d *Data) loadMigrate(ctx context.Context, s Sources) error {
 	to, err := migrate.ParseTo(s.MigrateTo)
@@ -204,7 +221,7 @@ func (d *Data) loadMigrate(ctx context.Context, s Sources) error {
 			return err
 		}
 		defer os.RemoveAll(dir)
-		sub, err := fs.Sub(examples.FS(), "kops-before/manifests")
+		sub, err := fs.Sub(examples.FS(), exampleManifests)
 		if err != nil {
 			return err
 		}
@@ -221,20 +238,18 @@ func (d *Data) loadMigrate(ctx context.Context, s Sources) error {
 	if err != nil {
 		return err
 	}
-	d.MigrateTo, d.Findings = s.MigrateTo, res.Findings
-	if res.List != nil { // Check's findings are kept compactly
-		d.Findings = res.List.Slice()
-	}
+	d.MigrateTo, d.Findings = s.MigrateTo, res.List.Slice() // Check keeps its findings compactly, in List
 	var diff bytes.Buffer
 	if _, err := migrate.Fix(ctx, migrate.FixOptions{Options: migrate.Options{Paths: paths, To: to, Log: io.Discard}, Mode: migrate.Diff, Out: &diff}); err != nil {
 		return fmt.Errorf("migrate fix --diff: %w", err)
 	}
 	d.FixDiff = diff.String()
 	if prefix != "" {
-		d.FixDiff = strings.ReplaceAll(d.FixDiff, prefix, exampleManifests)
+		named := path.Join(examples.Dir, exampleManifests)
+		d.FixDiff = strings.ReplaceAll(d.FixDiff, prefix, named)
 		for i := range d.Findings {
 			if rel, err := filepath.Rel(prefix, d.Findings[i].File); err == nil && !strings.HasPrefix(rel, "..") {
-				d.Findings[i].File = path.Join(exampleManifests, filepath.ToSlash(rel))
+				d.Findings[i].File = path.Join(named, filepath.ToSlash(rel))
 			}
 		}
 	}

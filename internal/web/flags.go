@@ -59,9 +59,7 @@ func (f *ServeFlags) AddFlags(fl *pflag.FlagSet) {
 // Check takes the token from $REFIT_SERVE_TOKEN when --token is not given,
 // and refuses to listen beyond loopback without one (CheckListen).
 func (f *ServeFlags) Check() error {
-	if f.Token == "" {
-		f.Token = os.Getenv(TokenEnv)
-	}
+	f.Token = tokenOrEnv(f.Token)
 	return CheckListen(f.Listen, f.Token)
 }
 
@@ -69,6 +67,14 @@ func (f *ServeFlags) Check() error {
 // each request carrying --token when it is set.
 func (f *ServeFlags) Serve(ctx context.Context, d *Data, version string, log io.Writer) error {
 	return Serve(ctx, f.Listen, Handler(d, f.Token, version), log)
+}
+
+// tokenOrEnv is the token of --token, else $REFIT_SERVE_TOKEN.
+func tokenOrEnv(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	return os.Getenv(TokenEnv)
 }
 
 // ReportFlags are refit report's --html.
@@ -117,9 +123,7 @@ func (f *WatchFlags) Open(listen string, once bool, version string) (*Dashboard,
 	if !f.Dashboard {
 		return nil, nil
 	}
-	if f.Token == "" {
-		f.Token = os.Getenv(TokenEnv)
-	}
+	f.Token = tokenOrEnv(f.Token)
 	if once || listen == "off" {
 		return nil, fmt.Errorf("--dashboard serves the pages on listen while watch runs: not with --once or listen: off")
 	}

@@ -104,9 +104,9 @@ func layout(out io.Writer, lm layoutModel) error {
 	w.m("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	title := "report"
 	if lm.Single {
-		w.m(`<meta http-equiv="Content-Security-Policy" content="`, esc(lm.CSP), `">`)
-	} else {
-		title = lm.Page.Title
+		w.m(`<meta http-equiv="Content-Security-Policy" content="`, esc(CSP), `">`)
+	} else if len(lm.Pages) == 1 {
+		title = lm.Pages[0].Title
 	}
 	w.m("\n<title>refit: ", esc(title), "</title>\n", style, "</head>\n<body>\n<header><b>refit</b>")
 	for _, n := range lm.Nav {

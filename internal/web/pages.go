@@ -7,7 +7,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -24,6 +23,8 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-
 type page struct {
 	Slug, Title string
 	build       func(d *Data) model
+	// data are the prefixes of the downloads the page links.
+	data []string
 }
 
 // model is a page's view of the data: it writes the page's body.
@@ -33,12 +34,12 @@ type model interface {
 }
 
 var pages = []page{
-	{"spend", "Spend", spendModel},
-	{"estimate", "Estimate vs bill", estimateModel},
-	{"plan", "Plan", planModel},
-	{"cluster", "Cluster", clusterModel},
-	{"migration", "Migration", migrationModel},
-	{"waste", "Waste", wasteModel},
+	{"spend", "Spend", spendModel, []string{"bill-summary.", "daily.", "forecast.", "anomalies."}},
+	{"estimate", "Estimate vs bill", estimateModel, []string{"vs-estimate."}},
+	{"plan", "Plan", planModel, []string{"plan.", "eksctl."}},
+	{"cluster", "Cluster", clusterModel, []string{"cluster-"}},
+	{"migration", "Migration", migrationModel, []string{"migration."}},
+	{"waste", "Waste", wasteModel, []string{"waste."}},
 }
 
 // Pages are the slugs of the pages, in order (/spend, /estimate, ...).
@@ -66,11 +67,11 @@ type renderedPage struct {
 	Body        markup
 }
 
+// layoutModel is a document: one page of the dashboard, or every page
+// (Single, the report).
 type layoutModel struct {
 	Single  bool
-	CSP     string
 	Version string
-	Page    renderedPage
 	Pages   []renderedPage
 	Nav     []navItem
 }
@@ -107,15 +108,9 @@ func (r renderer) links(prefixes ...string) ([]link, error) {
 	return out, nil
 }
 
-var pageData = map[string][]string{
-	"spend": {"bill-summary.", "daily.", "forecast.", "anomalies."}, "estimate": {"vs-estimate."},
-	"plan": {"plan.", "eksctl."}, "migration": {"migration."}, "waste": {"waste."},
-	"cluster": {"cluster-"},
-}
-
 func (r renderer) body(p page) (renderedPage, error) {
 	m := p.build(r.d)
-	dls, err := r.links(pageData[p.Slug]...)
+	dls, err := r.links(p.data...)
 	if err != nil {
 		return renderedPage{}, err
 	}
@@ -135,7 +130,7 @@ func (r renderer) page(w io.Writer, slug string) error {
 			if err != nil {
 				return err
 			}
-			lm.Page, lm.Pages = rp, []renderedPage{rp}
+			lm.Pages = []renderedPage{rp}
 		}
 	}
 	return layout(w, lm)
@@ -143,7 +138,7 @@ func (r renderer) page(w io.Writer, slug string) error {
 
 // single renders every page in one document, the downloads as data: URLs.
 func (r renderer) single(w io.Writer) error {
-	lm := layoutModel{Single: true, CSP: CSP, Version: r.version}
+	lm := layoutModel{Single: true, Version: r.version}
 	for _, p := range pages {
 		lm.Nav = append(lm.Nav, navItem{Title: p.Title, Href: "#" + p.Slug})
 		rp, err := r.body(p)
@@ -198,8 +193,8 @@ func spendModel(d *Data) model {
 	}
 	anom := map[string]string{}
 	for _, a := range d.Anomalies {
-		s := fmt.Sprintf("%s $%s (median $%s)", a.Series, a.Cost.StringFixed(2), a.Median.StringFixed(2))
-		k := a.Date.Format(time.DateOnly)
+		s := fmt.Sprintf("%s $%s (median $%s)", a.Series, money(a.Cost), money(a.Median))
+		k := date(a.Date)
 		if anom[k] != "" {
 			s = anom[k] + "; " + s
 		}
@@ -232,7 +227,7 @@ func spendModel(d *Data) model {
 	if fc := d.Forecast; fc != nil && fc.DaysRemaining > 0 {
 		ch.Band = &band{From: len(ch.Categories), Low: fc.DailyMin, Mean: fc.DailyMean, High: fc.DailyMax}
 		for i := 1; i <= fc.DaysRemaining; i++ {
-			ch.Categories = append(ch.Categories, fc.Last.AddDate(0, 0, i).Format(time.DateOnly))
+			ch.Categories = append(ch.Categories, date(fc.Last.AddDate(0, 0, i)))
 			ch.Values = append(ch.Values, make([]decimal.Decimal, len(series)))
 		}
 	}

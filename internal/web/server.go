@@ -121,13 +121,13 @@ func (x *Dashboard) Refresh(ctx context.Context, bill *billing.Bill, p billing.P
 		}
 		d.Cluster = c
 	}
-	x.Merge(d)
+	x.merge(d)
 	return nil
 }
 
-// Merge replaces the parts of the data that d has: the bill's pages (when
+// merge replaces the parts of the data that d has: the bill's pages (when
 // d.Bill is set) and the Cluster page (when d.Cluster is set).
-func (x *Dashboard) Merge(d *Data) {
+func (x *Dashboard) merge(d *Data) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	n := *x.d.Load()
