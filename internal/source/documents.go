@@ -190,7 +190,7 @@ func DocumentsFunc[T any](l *Loader, paths []string, work func(Batch) T, consume
 		return errors.New("no input: give files, directories or - for stdin")
 	}
 	n := 0
-	err := inOrderStream(l.Workers, func(yield func(unit) bool) error {
+	err := inOrderStream(l.Workers, streamBatch, func(yield func(unit) bool) error {
 		return l.eachUnit(paths, func(u unit) bool {
 			n++
 			return yield(u)
