@@ -242,22 +242,30 @@ func (l *Loader) Load(paths []string) (*estate.Estate, error) {
 // expand turns a path into units: files by extension, directories walked
 // recursively in name order, Kustomize directories built as a whole.
 func (l *Loader) expand(p string, sources bool) ([]unit, error) {
-	if p == Stdin {
-		return []unit{{path: Stdin}}, nil
-	}
-	info, err := fs.Stat(l.FS, p)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
-	}
-	if !info.IsDir() {
-		return []unit{{path: p}}, nil
-	}
 	var units []unit
-	err = l.walk(p, sources, func(u unit) bool {
+	err := l.expandEach(p, sources, func(u unit) bool {
 		units = append(units, u)
 		return true
 	})
 	return units, err
+}
+
+// expandEach hands yield the units of p, as expand lists them, as it
+// finds them; yield returning false stops it.
+func (l *Loader) expandEach(p string, sources bool, yield func(unit) bool) error {
+	if p == Stdin {
+		yield(unit{path: Stdin})
+		return nil
+	}
+	info, err := fs.Stat(l.FS, p)
+	if err != nil {
+		return fmt.Errorf("%s: %w", p, unwrapPathError(err))
+	}
+	if !info.IsDir() {
+		yield(unit{path: p})
+		return nil
+	}
+	return l.walk(p, sources, yield)
 }
 
 // walk hands yield the units of the directory p in walk order (name
