@@ -78,7 +78,7 @@ func newCostDiffCommand(streams IO) *cobra.Command {
 		}
 		var sides [2]*cost.Breakdown
 		for i := range sides {
-			if sides[i], err = breakdownOf(args[i], flags.example, cat, opt, flags.inputs(cmd, args[i:i+1], streams)); err != nil {
+			if sides[i], err = breakdownOf(flags.inputs(cmd, args[i:i+1], streams), cat, opt); err != nil {
 				return err
 			}
 		}
@@ -93,11 +93,11 @@ func newCostDiffCommand(streams IO) *cobra.Command {
 	return cmd
 }
 
-// breakdownOf prices a path (with example, the bundled example it names),
-// or reads a saved `refit cost -o json` report.
-func breakdownOf(path string, example bool, cat *pricing.Catalog, opt cost.Options, in source.Inputs) (*cost.Breakdown, error) {
-	if !example {
-		if b, ok, err := report.ReadCostFile(path); ok {
+// breakdownOf prices the one path of in (with Example, the bundled
+// example it names), or reads a saved `refit cost -o json` report.
+func breakdownOf(in source.Inputs, cat *pricing.Catalog, opt cost.Options) (*cost.Breakdown, error) {
+	if !in.Example {
+		if b, ok, err := report.ReadCostFile(in.Paths[0]); ok {
 			return b, err
 		}
 	}

@@ -52,11 +52,12 @@ func setHelp(cmd *cobra.Command, name, shared string) {
 	if cmd.Example == "" {
 		cmd.Example = example
 	}
+	subShared := helpLong(name + "-inputs")
 	for _, sub := range cmd.Commands() {
 		path := sub.Name()
 		if cmd.HasParent() {
 			path = name + "_" + path
 		}
-		setHelp(sub, path, helpLong(name+"-inputs"))
+		setHelp(sub, path, subShared)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/refit-dev/refit/internal/web"
 )
@@ -18,52 +19,46 @@ func dashData(cmd *cobra.Command, d *web.Flags, args []string, streams IO) (*web
 	return web.Open(ctx, d.Inputs(cmd.Flags(), args, kubeTimeout(cmd), streams.In, streams.ErrOut))
 }
 
-func newServeCommand(streams IO) *cobra.Command {
-	var (
-		d web.Flags
-		s web.ServeFlags
-	)
-	cmd := &cobra.Command{
-		Use:   "serve [PATH...] [--bill PATH] [--example]",
-		Short: "Serve a read-only dashboard: spend, estimate vs bill, plan, migration and waste as charts and tables",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := s.Check(); err != nil {
-				return err
-			}
-			data, err := dashData(cmd, &d, args, streams)
-			if err != nil {
-				return err
-			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			return s.Serve(ctx, data, version, streams.ErrOut)
-		},
+// dashCommand is refit serve or report: the dashboard's input flags and
+// out's own; once out's checks pass, run gets the pages.
+func dashCommand(cmd *cobra.Command, streams IO, out interface {
+	AddFlags(*pflag.FlagSet)
+	Check() error
+}, run func(*cobra.Command, *web.Data) error) *cobra.Command {
+	var d web.Flags
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := out.Check(); err != nil {
+			return err
+		}
+		data, err := dashData(cmd, &d, args, streams)
+		if err != nil {
+			return err
+		}
+		return run(cmd, data)
 	}
 	d.AddFlags(cmd.Flags())
-	s.AddFlags(cmd.Flags())
+	out.AddFlags(cmd.Flags())
 	return cmd
 }
 
+func newServeCommand(streams IO) *cobra.Command {
+	var s web.ServeFlags
+	return dashCommand(&cobra.Command{
+		Use:   "serve [PATH...] [--bill PATH] [--example]",
+		Short: "Serve a read-only dashboard: spend, estimate vs bill, plan, migration and waste as charts and tables",
+	}, streams, &s, func(cmd *cobra.Command, data *web.Data) error {
+		ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return s.Serve(ctx, data, version, streams.ErrOut)
+	})
+}
+
 func newReportCommand(streams IO) *cobra.Command {
-	var (
-		d web.Flags
-		r web.ReportFlags
-	)
-	cmd := &cobra.Command{
+	var r web.ReportFlags
+	return dashCommand(&cobra.Command{
 		Use:   "report --html FILE [PATH...] [--bill PATH] [--example]",
 		Short: "Write the dashboard's pages as one self-contained HTML file (opens offline)",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := r.Check(); err != nil {
-				return err
-			}
-			data, err := dashData(cmd, &d, args, streams)
-			if err != nil {
-				return err
-			}
-			return r.Write(data, version, streams.ErrOut)
-		},
-	}
-	d.AddFlags(cmd.Flags())
-	r.AddFlags(cmd.Flags())
-	return cmd
+	}, streams, &r, func(_ *cobra.Command, data *web.Data) error {
+		return r.Write(data, version, streams.ErrOut)
+	})
 }

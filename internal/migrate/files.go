@@ -6,22 +6,7 @@ import (
 	"strings"
 
 	"github.com/refit-dev/refit/internal/kubeapi"
-	"github.com/refit-dev/refit/internal/source/manifest"
-	"github.com/refit-dev/refit/internal/source/rewrite"
 	"github.com/refit-dev/refit/internal/yamldoc"
-)
-
-// How `migrate fix` writes files is package rewrite's (shared with
-// rightsize --fix): -o DIR mirrors each input's tree, --in-place replaces
-// files atomically with a .bak, symbolic links are written through.
-var (
-	outputPaths      = rewrite.OutputPaths
-	realPath         = manifest.RealPath
-	errLinkOutside   = rewrite.ErrLinkOutside
-	replaceInPlace   = rewrite.ReplaceInPlace
-	writeBackup      = rewrite.WriteBackup
-	removeStaleTemps = rewrite.RemoveStaleTemps
-	writeOutput      = rewrite.WriteOutput
 )
 
 // errorFinding turns an error about file into a finding of rule at the

@@ -66,7 +66,7 @@ func Fix(_ context.Context, o FixOptions) (Result, error) {
 	// anything is written.
 	var outputs map[string]string
 	if outDir != "" {
-		if outputs, err = outputPaths(outDir, inputs); err != nil {
+		if outputs, err = rewrite.OutputPaths(outDir, inputs); err != nil {
 			return Result{}, err
 		}
 	}
@@ -108,7 +108,7 @@ func Fix(_ context.Context, o FixOptions) (Result, error) {
 		}
 		opts := convert.FixOptions{}
 		if b.File != "<stdin>" {
-			if k, ok := labelled[realPath(b.File)]; ok {
+			if k, ok := labelled[manifest.RealPath(b.File)]; ok {
 				opts.Convert.SelectorLabelsFrom = k
 			}
 		}
@@ -146,11 +146,11 @@ func Fix(_ context.Context, o FixOptions) (Result, error) {
 			}
 		}
 		if inPlace && b.File != "<stdin>" {
-			removeStaleTemps(b.File)
+			rewrite.RemoveStaleTemps(b.File)
 		}
 		if bytes.Equal(out, b.Data) {
 			if outDir != "" {
-				return writeOutput(outputs[b.File], out)
+				return rewrite.WriteOutput(outputs[b.File], out)
 			}
 			return nil
 		}
@@ -165,12 +165,12 @@ func Fix(_ context.Context, o FixOptions) (Result, error) {
 				_, err := w.Write(out)
 				return err
 			}
-			notes, err := replaceInPlace(b.File, b.Root, out, o.Backup)
+			notes, err := rewrite.ReplaceInPlace(b.File, b.Root, out, o.Backup)
 			for _, n := range notes {
 				findings = append(findings, kubeapi.Finding{Rule: "note", Severity: kubeapi.Info, File: b.File, Message: n})
 			}
-			if errors.Is(err, errLinkOutside) {
-				findings = append(findings, kubeapi.Finding{Rule: "not-rewritten", Severity: kubeapi.Error, File: b.File, Message: strings.TrimPrefix(err.Error(), errLinkOutside.Error()+": ")})
+			if errors.Is(err, rewrite.ErrLinkOutside) {
+				findings = append(findings, kubeapi.Finding{Rule: "not-rewritten", Severity: kubeapi.Error, File: b.File, Message: strings.TrimPrefix(err.Error(), rewrite.ErrLinkOutside.Error()+": ")})
 				changedFiles--
 				failed++
 				return nil
@@ -179,7 +179,7 @@ func Fix(_ context.Context, o FixOptions) (Result, error) {
 				return fmt.Errorf("%s: %w", b.File, err)
 			}
 		case outDir != "":
-			return writeOutput(outputs[b.File], out)
+			return rewrite.WriteOutput(outputs[b.File], out)
 		}
 		return nil
 	})

@@ -191,18 +191,15 @@ func CheckGC() (restore func()) {
 	return func() { debug.SetGCPercent(old) }
 }
 
-// CheckVerdict is the outcome of a check once its report is written: an
-// error when an input could not be read or parsed, else what crossed
-// --fail-on (level from FailLevel), "" when nothing did.
+// CheckVerdict is the outcome of Check (whose findings are in List) once
+// its report is written: an error when an input could not be read or
+// parsed, else what crossed --fail-on (level from FailLevel), "" when
+// nothing did.
 func (r Result) CheckVerdict(level int, failOn string) (string, error) {
 	if r.Failed > 0 {
 		return "", fmt.Errorf("%d input(s) could not be read or parsed (the parse-error findings): the check is incomplete", r.Failed)
 	}
-	n := CountAtLeast(r.Findings, level)
-	if r.List != nil {
-		n += CountListAtLeast(r.List, level)
-	}
-	if n > 0 {
+	if n := CountListAtLeast(r.List, level); n > 0 {
 		return fmt.Sprintf("%d finding(s) at --fail-on %s", n, failOn), nil
 	}
 	return "", nil

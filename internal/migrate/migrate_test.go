@@ -13,6 +13,7 @@ import (
 
 	"github.com/refit-dev/refit/internal/kubeapi"
 	"github.com/refit-dev/refit/internal/source"
+	"github.com/refit-dev/refit/internal/source/rewrite"
 	"github.com/refit-dev/refit/internal/yamldoc"
 )
 
@@ -175,7 +176,7 @@ func TestOutputPaths(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := outputPaths(tt.dir, inputs(tt.paths...))
+			got, err := rewrite.OutputPaths(tt.dir, inputs(tt.paths...))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want %q", err, tt.wantErr)
@@ -196,7 +197,7 @@ func TestWriteBackupNeverOverwrites(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "a.yaml")
 	for i, want := range []string{path + ".bak", path + ".1.bak", path + ".2.bak"} {
-		name, err := writeBackup(path, []byte(fmt.Sprint(i)), 0o640)
+		name, err := rewrite.WriteBackup(path, []byte(fmt.Sprint(i)), 0o640)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -225,7 +226,7 @@ func TestReplaceInPlace(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	notes, err := replaceInPlace(filepath.Join(in, "a.yaml"), in, []byte("new a\n"), true)
+	notes, err := rewrite.ReplaceInPlace(filepath.Join(in, "a.yaml"), in, []byte("new a\n"), true)
 	if err != nil || len(notes) != 0 {
 		t.Fatalf("a.yaml: notes %q, err %v", notes, err)
 	}
@@ -233,7 +234,7 @@ func TestReplaceInPlace(t *testing.T) {
 		t.Errorf("a.yaml.bak holds %q", got)
 	}
 
-	notes, err = replaceInPlace(filepath.Join(in, "b.yaml"), in, []byte("new b\n"), false)
+	notes, err = rewrite.ReplaceInPlace(filepath.Join(in, "b.yaml"), in, []byte("new b\n"), false)
 	if err != nil || len(notes) != 1 || !strings.Contains(notes[0], "a symbolic link: rewrote the file it points to") {
 		t.Fatalf("b.yaml: notes %q, err %v", notes, err)
 	}
@@ -244,7 +245,7 @@ func TestReplaceInPlace(t *testing.T) {
 		t.Errorf("the link b.yaml was replaced by a file")
 	}
 
-	if _, err := replaceInPlace(filepath.Join(in, "c.yaml"), in, []byte("new c\n"), true); !errors.Is(err, errLinkOutside) {
+	if _, err := rewrite.ReplaceInPlace(filepath.Join(in, "c.yaml"), in, []byte("new c\n"), true); !errors.Is(err, rewrite.ErrLinkOutside) {
 		t.Errorf("c.yaml (a link outside): err %v, want errLinkOutside", err)
 	}
 	if got, _ := os.ReadFile(filepath.Join(outside, "c.yaml")); string(got) != "old c\n" {
@@ -266,7 +267,7 @@ func TestRemoveStaleTemps(t *testing.T) {
 		".b.yaml.refit-99":        "another file's",
 		"sub/.a.yaml.refit-31337": "another directory",
 	})
-	removeStaleTemps(filepath.Join(dir, "a.yaml"))
+	rewrite.RemoveStaleTemps(filepath.Join(dir, "a.yaml"))
 	if got, want := listTree(t, dir), ".a.yaml.refit-notatemp .b.yaml.refit-99 a.yaml sub/.a.yaml.refit-31337"; got != want {
 		t.Errorf("left %s, want %s", got, want)
 	}

@@ -111,17 +111,7 @@ func (l *Loader) eachUnit(paths []string, yield func(unit) bool) error {
 			}
 			return true
 		}
-		var err error
-		if p == Stdin {
-			add(unit{path: Stdin})
-		} else if info, serr := fs.Stat(l.FS, p); serr != nil {
-			err = fmt.Errorf("%s: %w", p, unwrapPathError(serr))
-		} else if !info.IsDir() {
-			add(unit{path: p})
-		} else {
-			err = l.walk(p, true, add)
-		}
-		if err != nil {
+		if err := l.expandEach(p, true, add); err != nil {
 			return err
 		}
 		if stop {
@@ -190,7 +180,7 @@ func DocumentsFunc[T any](l *Loader, paths []string, work func(Batch) T, consume
 		return errors.New("no input: give files, directories or - for stdin")
 	}
 	n := 0
-	err := inOrderStream(l.Workers, func(yield func(unit) bool) error {
+	err := inOrderStream(l.Workers, streamBatch, func(yield func(unit) bool) error {
 		return l.eachUnit(paths, func(u unit) bool {
 			n++
 			return yield(u)

@@ -242,22 +242,30 @@ func (l *Loader) Load(paths []string) (*estate.Estate, error) {
 // expand turns a path into units: files by extension, directories walked
 // recursively in name order, Kustomize directories built as a whole.
 func (l *Loader) expand(p string, sources bool) ([]unit, error) {
-	if p == Stdin {
-		return []unit{{path: Stdin}}, nil
-	}
-	info, err := fs.Stat(l.FS, p)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
-	}
-	if !info.IsDir() {
-		return []unit{{path: p}}, nil
-	}
 	var units []unit
-	err = l.walk(p, sources, func(u unit) bool {
+	err := l.expandEach(p, sources, func(u unit) bool {
 		units = append(units, u)
 		return true
 	})
 	return units, err
+}
+
+// expandEach hands yield the units of p, as expand lists them, as it
+// finds them; yield returning false stops it.
+func (l *Loader) expandEach(p string, sources bool, yield func(unit) bool) error {
+	if p == Stdin {
+		yield(unit{path: Stdin})
+		return nil
+	}
+	info, err := fs.Stat(l.FS, p)
+	if err != nil {
+		return fmt.Errorf("%s: %w", p, unwrapPathError(err))
+	}
+	if !info.IsDir() {
+		yield(unit{path: p})
+		return nil
+	}
+	return l.walk(p, sources, yield)
 }
 
 // walk hands yield the units of the directory p in walk order (name
@@ -324,13 +332,15 @@ func (l *Loader) parseAll(units []unit, parse func(unit) parsed, consume func(pa
 	return inOrder(l.Workers, units, parse, consume)
 }
 
-// inOrderStream is inOrder over the units walk yields as it finds them,
-// so that the units are never all held. Units go to the workers in
-// batches of streamBatch, which keeps the hand-offs between goroutines
-// (a few microseconds each) small beside the work on a small file. The
-// error of walk (after the units it yielded were worked) or the first of
-// consume is returned.
-func inOrderStream[T any](workers int, walk func(yield func(unit) bool) error, work func(unit) T, consume func(T) error) error {
+// inOrderStream runs work on the units walk yields, as it finds them (so
+// that the units are never all held), on all cores (workers, or
+// GOMAXPROCS), and hands the results to consume in input order. Units go
+// to the workers in batches of size (streamBatch for small files keeps
+// the hand-offs between goroutines, a few microseconds each, small beside
+// the work); at most 2×workers batches are in flight. The error of walk
+// (after the units it yielded were worked) or the first of consume is
+// returned.
+func inOrderStream[T any](workers, size int, walk func(yield func(unit) bool) error, work func(unit) T, consume func(T) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -384,7 +394,7 @@ func inOrderStream[T any](workers int, walk func(yield func(unit) bool) error, w
 		}
 		walkErr = walk(func(u unit) bool {
 			batch = append(batch, u)
-			return len(batch) < streamBatch || send()
+			return len(batch) < size || send()
 		})
 		if len(batch) > 0 {
 			send()
@@ -425,11 +435,12 @@ consume:
 	return err
 }
 
-// streamBatch is how many units a worker of inOrderStream takes at once.
+// streamBatch is how many units a worker of DocumentsFunc takes at once.
 const streamBatch = 16
 
 // inOrder runs work on units on all cores (workers, or GOMAXPROCS) and
-// hands the results to consume in input order. At most 2×workers results
+// hands the results to consume in input order, one unit to a worker at a
+// time (a unit may be a whole kustomize build). At most 2×workers results
 // are in flight, so memory does not grow with the number of units. The
 // first error of consume stops the work and is returned.
 func inOrder[T any](workers int, units []unit, work func(unit) T, consume func(T) error) error {
@@ -440,52 +451,14 @@ func inOrder[T any](workers int, units []unit, work func(unit) T, consume func(T
 	if workers == 0 {
 		return nil
 	}
-	ahead := 2 * workers // results worked ahead of the consumer
-	slots := make(chan struct{}, ahead)
-	// Unit i lands in done[i%ahead]: it is dispatched only once the
-	// consumer took unit i-ahead, so the slot is free.
-	done := make([]chan T, ahead)
-	for i := range done {
-		done[i] = make(chan T, 1)
-	}
-	next := make(chan int)
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				done[i%ahead] <- work(units[i])
-			}
-		}()
-	}
-	go func() {
-		defer close(next)
-		for i := range units {
-			select {
-			case slots <- struct{}{}:
-			case <-stop:
-				return
-			}
-			select {
-			case next <- i:
-			case <-stop:
-				return
+	return inOrderStream(workers, 1, func(yield func(unit) bool) error {
+		for _, u := range units {
+			if !yield(u) {
+				break
 			}
 		}
-	}()
-	var err error
-	for i := range units {
-		r := <-done[i%ahead]
-		<-slots
-		if err = consume(r); err != nil {
-			break
-		}
-	}
-	close(stop)
-	wg.Wait()
-	return err
+		return nil
+	}, work, consume)
 }
 
 func (l *Loader) parse(u unit) parsed {

@@ -21,7 +21,7 @@ import (
 
 // Client lists the resources a Snapshot is made of, one page per call.
 // RESTClient is the real one; a client-go clientset (a fake in tests) can
-// stand behind it through an adapter (kubetest.Lister).
+// stand behind it through an adapter (clientset.Lister).
 type Client interface {
 	ListNodes(context.Context, metav1.ListOptions) (*corev1.NodeList, error)
 	ListPods(context.Context, metav1.ListOptions) (*corev1.PodList, error)

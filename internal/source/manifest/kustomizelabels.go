@@ -65,8 +65,8 @@ func SelectorLabelFiles(dir string) map[string]string {
 			case info.IsDir():
 				walk(p, from, depth+1)
 			case from != "":
-				if _, ok := out[RealPath(p)]; !ok {
-					out[RealPath(p)] = from
+				if rp := RealPath(p); out[rp] == "" {
+					out[rp] = from
 				}
 			}
 		}
